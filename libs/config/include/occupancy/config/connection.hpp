@@ -1,0 +1,20 @@
+#pragma once
+// Broker URLs as the ecosystem writes them: mqtt://user@host:port (mqtts:// for TLS).
+#include "occupancy/config/secret.hpp"
+
+#include <string>
+
+namespace occupancy::config {
+
+struct MqttEndpoint {
+  std::string server_uri;  // Paho form: tcp://host:port or ssl://host:port
+  std::string username;    // empty = anonymous
+  Secret password;         // from the URL, the environment or a file
+  std::string display;     // the URL without its password, for logs
+};
+
+/// Parses mqtt[s]://[user[:password]@]host[:port]. Throws std::invalid_argument naming the
+/// problem.
+MqttEndpoint parse_mqtt_url(const std::string& url);
+
+}  // namespace occupancy::config

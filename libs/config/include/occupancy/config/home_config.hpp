@@ -1,0 +1,101 @@
+#pragma once
+// The home config (config/home.yaml): rooms, zones, entities, horizons, cat rules, and one
+// section per service. Loaded once at start, validated against config/home.schema.json and
+// cross-checked (an entity's room must exist, ...). Rooms are data, never a C++ enum.
+#include "occupancy/config/connection.hpp"
+#include "occupancy/config/secret.hpp"
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace occupancy::config {
+
+/// A config error names the file, the key and what was expected.
+class ConfigError : public std::runtime_error {
+ public:
+  ConfigError(const std::string& file, const std::string& key, const std::string& what)
+      : std::runtime_error(file + ": " + (key.empty() ? std::string() : "key '" + key + "': ") + what),
+        key_(key) {}
+  const std::string& key() const { return key_; }
+
+ private:
+  std::string key_;
+};
+
+struct Zone {
+  std::string id;
+  std::string person;  // empty = shared zone
+};
+
+struct Room {
+  std::string id;
+  std::string name;
+  std::vector<Zone> zones;
+  bool has_zone(std::string_view zone) const;
+};
+
+struct Entity {
+  std::string entity_id;
+  std::string room;
+  std::string zone;
+  std::string kind;  // presence | motion | door | light (the contract's enum)
+};
+
+struct CatFilterRules {
+  double hold_window_s = 10;
+  double cross_room_transition_s = 5;
+  double exclusive_zone_window_s = 10;
+  std::vector<std::vector<std::string>> exclusive_zones;  // "room/zone" groups
+};
+
+struct HttpSettings {
+  std::string bind = "127.0.0.1";
+  int port = 0;  // 0 = no HTTP endpoint
+};
+
+struct LoggingSettings {
+  std::string level = "info";
+  std::string format = "text";
+};
+
+struct HomeConfig {
+  std::string source;  // the file it came from, for messages
+  std::string home = "home";
+  std::string timezone;
+  std::vector<std::string> people;
+  std::vector<Room> rooms;
+  std::vector<Entity> entities;
+  std::vector<int> horizons_min;
+  CatFilterRules cat_filter;
+  MqttEndpoint mqtt;
+  Secret database_url;  // empty = libpq's PG* environment variables
+  LoggingSettings logging;
+  std::map<std::string, HttpSettings, std::less<>> http;  // per service section
+  std::string discovery_prefix = "homeassistant";
+
+  const Room* find_room(std::string_view id) const;
+  const Entity* find_entity(std::string_view entity_id) const;
+  HttpSettings http_for(std::string_view service) const;
+};
+
+/// Reads environment variables; tests pass their own.
+using EnvLookup = std::function<std::optional<std::string>(std::string_view)>;
+EnvLookup process_environment();
+
+/// Parses and validates config text. `source` names it in errors. Environment variables
+/// OCCUPANCY_MQTT_URL, OCCUPANCY_MQTT_PASSWORD(_FILE) and OCCUPANCY_DB_URL override the file.
+HomeConfig parse_config(std::string_view yaml_text, const std::string& source, const EnvLookup& env);
+
+/// Loads `path`, or OCCUPANCY_CONFIG, or the project's config/home.yaml, in that order.
+HomeConfig load_config(const std::optional<std::filesystem::path>& path, const EnvLookup& env = process_environment());
+
+/// The path load_config would read.
+std::filesystem::path resolve_config_path(const std::optional<std::filesystem::path>& path, const EnvLookup& env);
+
+}  // namespace occupancy::config

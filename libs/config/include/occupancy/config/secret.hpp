@@ -1,0 +1,25 @@
+#pragma once
+// A secret (password, token, URI with credentials) that cannot be printed by accident.
+#include <ostream>
+#include <string>
+
+namespace occupancy::config {
+
+class Secret {
+ public:
+  Secret() = default;
+  explicit Secret(std::string value) : value_(std::move(value)) {}
+  const std::string& reveal() const { return value_; }  // only at the point of use
+  bool empty() const { return value_.empty(); }
+
+ private:
+  std::string value_;
+};
+
+std::ostream& operator<<(std::ostream& os, const Secret& s);  // prints "***"
+
+/// Removes the password from a URI ("scheme://user:pw@host" -> "scheme://user:***@host"),
+/// and password=... from libpq keyword strings, for logs.
+std::string redact_uri(const std::string& uri);
+
+}  // namespace occupancy::config

@@ -1,0 +1,44 @@
+#include "occupancy/config/connection.hpp"
+
+#include <charconv>
+#include <stdexcept>
+
+namespace occupancy::config {
+
+MqttEndpoint parse_mqtt_url(const std::string& url) {
+  MqttEndpoint ep;
+  std::string rest;
+  bool tls = false;
+  if (url.rfind("mqtt://", 0) == 0) {
+    rest = url.substr(7);
+  } else if (url.rfind("mqtts://", 0) == 0) {
+    rest = url.substr(8);
+    tls = true;
+  } else {
+    throw std::invalid_argument("MQTT URL must start with mqtt:// or mqtts://");
+  }
+  if (const auto slash = rest.find('/'); slash != std::string::npos) rest.resize(slash);
+  std::string shown_user;
+  if (const auto at = rest.rfind('@'); at != std::string::npos) {
+    const auto userinfo = rest.substr(0, at);
+    rest = rest.substr(at + 1);
+    const auto colon = userinfo.find(':');
+    ep.username = userinfo.substr(0, colon);
+    if (colon != std::string::npos) ep.password = Secret(userinfo.substr(colon + 1));
+    shown_user = ep.username + (ep.password.empty() ? "" : ":***") + "@";
+  }
+  std::string host = rest;
+  int port = tls ? 8883 : 1883;
+  if (const auto colon = rest.rfind(':'); colon != std::string::npos && rest.find(']') == std::string::npos) {
+    host = rest.substr(0, colon);
+    const auto p = rest.substr(colon + 1);
+    if (std::from_chars(p.data(), p.data() + p.size(), port).ec != std::errc{} || port < 1 || port > 65535)
+      throw std::invalid_argument("MQTT URL has an invalid port '" + p + "'");
+  }
+  if (host.empty()) throw std::invalid_argument("MQTT URL has no host");
+  ep.server_uri = std::string(tls ? "ssl://" : "tcp://") + host + ":" + std::to_string(port);
+  ep.display = std::string(tls ? "mqtts://" : "mqtt://") + shown_user + host + ":" + std::to_string(port);
+  return ep;
+}
+
+}  // namespace occupancy::config

@@ -1,0 +1,314 @@
+#include "occupancy/config/home_config.hpp"
+
+#include "config_schema.hpp"
+#include "occupancy/config/yaml_json.hpp"
+
+#include <fmt/format.h>
+#include <rapidjson/pointer.h>
+#include <rapidjson/schema.h>
+#include <rapidjson/stringbuffer.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace occupancy::config {
+namespace {
+
+// "/rooms/2/zones" -> "rooms[2].zones"
+std::string key_of(const std::string& pointer) {
+  std::string key;
+  std::istringstream in(pointer);
+  std::string part;
+  std::getline(in, part, '/');  // leading empty part
+  while (std::getline(in, part, '/')) {
+    if (!part.empty() && part.find_first_not_of("0123456789") == std::string::npos)
+      key += "[" + part + "]";
+    else
+      key += (key.empty() ? "" : ".") + part;
+  }
+  return key;
+}
+
+std::string type_name(const rapidjson::Value& v) {
+  if (v.IsNull()) return "null";
+  if (v.IsBool()) return "a boolean";
+  if (v.IsInt64() || v.IsUint64()) return "an integer";
+  if (v.IsNumber()) return "a number";
+  if (v.IsString()) return "a string '" + std::string(v.GetString()) + "'";
+  if (v.IsArray()) return "a list";
+  return "a mapping";
+}
+
+std::string join_json(const rapidjson::Value& arr) {
+  std::string out;
+  for (const auto& v : arr.GetArray()) {
+    if (!out.empty()) out += ", ";
+    if (v.IsString())
+      out += v.GetString();
+    else if (v.IsNumber())
+      out += fmt::format("{}", v.GetDouble());
+  }
+  return out;
+}
+
+// A sentence for the failed keyword, from the schema node that failed and the value found.
+std::string expectation(const std::string& keyword, const rapidjson::Value& rule, const rapidjson::Value* found,
+                        std::string& key) {
+  const auto& r = rule;
+  if (keyword == "type") {
+    const auto& t = r["type"];
+    return "expected " + (t.IsArray() ? join_json(t) : std::string(t.GetString())) + ", got " +
+           (found ? type_name(*found) : "nothing");
+  }
+  if (keyword == "required" && found && found->IsObject()) {
+    for (const auto& name : r["required"].GetArray())
+      if (!found->HasMember(name.GetString())) {
+        key += (key.empty() ? "" : ".") + std::string(name.GetString());
+        return "missing (required)";
+      }
+  }
+  if (keyword == "additionalProperties") {
+    const auto props = r.FindMember("properties");
+    std::string known;
+    if (props != r.MemberEnd())
+      for (const auto& p : props->value.GetObject()) known += (known.empty() ? "" : ", ") + std::string(p.name.GetString());
+    // RapidJSON 1.1 points at the unknown member itself; newer versions at its object.
+    if (found && found->IsObject() && props != r.MemberEnd())
+      for (const auto& m : found->GetObject())
+        if (!props->value.HasMember(m.name)) {
+          key += (key.empty() ? "" : ".") + std::string(m.name.GetString());
+          break;
+        }
+    return "unknown key (expected one of: " + known + ")";
+  }
+  if (keyword == "enum") return "expected one of " + join_json(r["enum"]) + ", got " + (found ? type_name(*found) : "nothing");
+  if (keyword == "pattern") return "expected text matching " + std::string(r["pattern"].GetString()) + ", got " + (found ? type_name(*found) : "nothing");
+  if (keyword == "minimum" || keyword == "maximum" || keyword == "minItems" || keyword == "minLength")
+    return fmt::format("expected {} {}, got {}", keyword, r[keyword.c_str()].GetDouble(), found ? type_name(*found) : "nothing");
+  if (keyword == "uniqueItems") return "expected no repeated items";
+  return "violates '" + keyword + "'";
+}
+
+// config/home.schema.json, compiled once; the raw document also explains failures.
+struct ConfigSchema {
+  rapidjson::Document raw;
+  std::unique_ptr<rapidjson::SchemaDocument> compiled;
+  ConfigSchema() {
+    const auto f = embedded::files()[0];
+    raw.Parse(f.text.data(), f.text.size());
+    compiled = std::make_unique<rapidjson::SchemaDocument>(raw);
+  }
+};
+
+const ConfigSchema& config_schema() {
+  static const ConfigSchema schema;
+  return schema;
+}
+
+std::string str(const rapidjson::Value& obj, const char* name, std::string fallback = {}) {
+  const auto it = obj.FindMember(name);
+  return it != obj.MemberEnd() && it->value.IsString() ? it->value.GetString() : fallback;
+}
+
+std::string read_text(const std::filesystem::path& p, const std::string& what) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw ConfigError(p.string(), "", "cannot read " + what);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+bool Room::has_zone(std::string_view zone) const {
+  for (const auto& z : zones)
+    if (z.id == zone) return true;
+  return false;
+}
+
+const Room* HomeConfig::find_room(std::string_view id) const {
+  for (const auto& r : rooms)
+    if (r.id == id) return &r;
+  return nullptr;
+}
+
+const Entity* HomeConfig::find_entity(std::string_view entity_id) const {
+  for (const auto& e : entities)
+    if (e.entity_id == entity_id) return &e;
+  return nullptr;
+}
+
+HttpSettings HomeConfig::http_for(std::string_view service) const {
+  const auto it = http.find(service);
+  return it == http.end() ? HttpSettings{} : it->second;
+}
+
+EnvLookup process_environment() {
+  return [](std::string_view name) -> std::optional<std::string> {
+    const char* v = std::getenv(std::string(name).c_str());
+    if (v == nullptr || *v == '\0') return std::nullopt;
+    return std::string(v);
+  };
+}
+
+HomeConfig parse_config(std::string_view yaml_text, const std::string& source, const EnvLookup& env) {
+  rapidjson::Document doc;
+  try {
+    doc = yaml_to_json(yaml_text);
+  } catch (const std::exception& e) {
+    throw ConfigError(source, "", e.what());
+  }
+  if (!doc.IsObject()) throw ConfigError(source, "", "expected a mapping at the top level, got " + type_name(doc));
+
+  const auto& schema = config_schema();
+  rapidjson::SchemaValidator validator(*schema.compiled);
+  if (!doc.Accept(validator)) {
+    rapidjson::StringBuffer where, rule;
+    validator.GetInvalidDocumentPointer().StringifyUriFragment(where);
+    validator.GetInvalidSchemaPointer().StringifyUriFragment(rule);
+    std::string doc_ptr = where.GetString(), schema_ptr = rule.GetString();
+    if (!doc_ptr.empty() && doc_ptr[0] == '#') doc_ptr.erase(0, 1);
+    if (!schema_ptr.empty() && schema_ptr[0] == '#') schema_ptr.erase(0, 1);
+    const auto* found = rapidjson::Pointer(doc_ptr.c_str()).Get(doc);
+    const auto* rule_node = rapidjson::Pointer(schema_ptr.c_str()).Get(schema.raw);
+    std::string key = key_of(doc_ptr);
+    const std::string keyword = validator.GetInvalidSchemaKeyword();
+    const std::string what = rule_node ? expectation(keyword, *rule_node, found, key) : "violates '" + keyword + "'";
+    throw ConfigError(source, key, what);
+  }
+
+  HomeConfig c;
+  c.source = source;
+  c.home = str(doc, "home");
+  c.timezone = str(doc, "timezone");
+  if (doc.HasMember("people"))
+    for (const auto& p : doc["people"].GetArray()) c.people.emplace_back(p.GetString());
+
+  std::set<std::string> seen;
+  const auto& rooms = doc["rooms"];
+  for (rapidjson::SizeType i = 0; i < rooms.Size(); ++i) {
+    Room r;
+    r.id = str(rooms[i], "id");
+    r.name = str(rooms[i], "name", r.id);
+    if (!seen.insert(r.id).second) throw ConfigError(source, fmt::format("rooms[{}].id", i), "room '" + r.id + "' is defined twice");
+    std::set<std::string> zones;
+    const auto& zs = rooms[i]["zones"];
+    for (rapidjson::SizeType j = 0; j < zs.Size(); ++j) {
+      Zone z{str(zs[j], "id"), str(zs[j], "person")};
+      const auto key = fmt::format("rooms[{}].zones[{}]", i, j);
+      if (!zones.insert(z.id).second) throw ConfigError(source, key + ".id", "zone '" + z.id + "' is defined twice in room " + r.id);
+      if (!z.person.empty() && std::find(c.people.begin(), c.people.end(), z.person) == c.people.end())
+        throw ConfigError(source, key + ".person", "expected one of the configured people, got '" + z.person + "'");
+      r.zones.push_back(std::move(z));
+    }
+    c.rooms.push_back(std::move(r));
+  }
+
+  seen.clear();
+  const auto& entities = doc["entities"];
+  for (rapidjson::SizeType i = 0; i < entities.Size(); ++i) {
+    Entity e{str(entities[i], "entity_id"), str(entities[i], "room"), str(entities[i], "zone"), str(entities[i], "kind")};
+    const auto key = fmt::format("entities[{}]", i);
+    if (!seen.insert(e.entity_id).second) throw ConfigError(source, key + ".entity_id", "entity '" + e.entity_id + "' is mapped twice");
+    const Room* room = c.find_room(e.room);
+    if (room == nullptr) throw ConfigError(source, key + ".room", "expected one of the configured rooms, got unknown room '" + e.room + "'");
+    if (!room->has_zone(e.zone)) throw ConfigError(source, key + ".zone", "expected a zone of room " + e.room + ", got unknown zone '" + e.zone + "'");
+    c.entities.push_back(std::move(e));
+  }
+
+  for (const auto& h : doc["horizons_min"].GetArray()) c.horizons_min.push_back(h.GetInt());
+
+  if (doc.HasMember("cat_filter")) {
+    const auto& cf = doc["cat_filter"];
+    auto num = [&](const char* name, double& out) {
+      if (cf.HasMember(name)) out = cf[name].GetDouble();
+    };
+    num("hold_window_s", c.cat_filter.hold_window_s);
+    num("cross_room_transition_s", c.cat_filter.cross_room_transition_s);
+    num("exclusive_zone_window_s", c.cat_filter.exclusive_zone_window_s);
+    if (cf.HasMember("exclusive_zones")) {
+      const auto& groups = cf["exclusive_zones"];
+      for (rapidjson::SizeType i = 0; i < groups.Size(); ++i) {
+        std::vector<std::string> group;
+        for (rapidjson::SizeType j = 0; j < groups[i].Size(); ++j) {
+          const std::string rz = groups[i][j].GetString();
+          const auto slash = rz.find('/');
+          const Room* room = c.find_room(rz.substr(0, slash));
+          if (room == nullptr || !room->has_zone(rz.substr(slash + 1)))
+            throw ConfigError(source, fmt::format("cat_filter.exclusive_zones[{}][{}]", i, j),
+                              "expected a configured room/zone, got '" + rz + "'");
+          group.push_back(rz);
+        }
+        c.cat_filter.exclusive_zones.push_back(std::move(group));
+      }
+    }
+  }
+
+  // Connections: the environment completes and overrides the file; secrets never live in it.
+  std::string mqtt_url = "mqtt://127.0.0.1:1883";
+  std::string password_file;
+  if (doc.HasMember("mqtt")) {
+    mqtt_url = str(doc["mqtt"], "url", mqtt_url);
+    password_file = str(doc["mqtt"], "password_file");
+  }
+  if (auto v = env("OCCUPANCY_MQTT_URL")) mqtt_url = *v;
+  try {
+    c.mqtt = parse_mqtt_url(mqtt_url);
+  } catch (const std::invalid_argument& e) {
+    throw ConfigError(source, "mqtt.url", e.what());
+  }
+  if (auto f = env("OCCUPANCY_MQTT_PASSWORD_FILE")) password_file = *f;
+  if (auto p = env("OCCUPANCY_MQTT_PASSWORD")) {
+    c.mqtt.password = Secret(*p);
+  } else if (!password_file.empty()) {
+    c.mqtt.password = Secret(trim(read_text(password_file, "the MQTT password file (mqtt.password_file)")));
+  }
+
+  if (doc.HasMember("database")) c.database_url = Secret(str(doc["database"], "url"));
+  if (auto v = env("OCCUPANCY_DB_URL")) c.database_url = Secret(*v);
+
+  if (doc.HasMember("logging")) {
+    c.logging.level = str(doc["logging"], "level", c.logging.level);
+    c.logging.format = str(doc["logging"], "format", c.logging.format);
+  }
+  if (auto v = env("OCCUPANCY_LOG_LEVEL")) c.logging.level = *v;
+  if (auto v = env("OCCUPANCY_LOG_FORMAT")) c.logging.format = *v;
+
+  for (const char* service : {"ingestor", "cleaner", "feature", "predictor", "publisher"}) {
+    if (!doc.HasMember(service)) continue;
+    const auto& section = doc[service];
+    if (section.HasMember("http")) {
+      HttpSettings h;
+      h.bind = str(section["http"], "bind", h.bind);
+      if (section["http"].HasMember("port")) h.port = section["http"]["port"].GetInt();
+      c.http.emplace(service, h);
+    }
+  }
+  if (doc.HasMember("publisher")) c.discovery_prefix = str(doc["publisher"], "discovery_prefix", c.discovery_prefix);
+
+  if (std::filesystem::exists("/usr/share/zoneinfo") && !std::filesystem::exists("/usr/share/zoneinfo/" + c.timezone))
+    throw ConfigError(source, "timezone", "expected an IANA time zone such as Europe/Bucharest, got '" + c.timezone + "'");
+  return c;
+}
+
+std::filesystem::path resolve_config_path(const std::optional<std::filesystem::path>& path, const EnvLookup& env) {
+  if (path) return *path;
+  if (auto v = env("OCCUPANCY_CONFIG")) return *v;
+  return OCCUPANCY_DEFAULT_CONFIG;
+}
+
+HomeConfig load_config(const std::optional<std::filesystem::path>& path, const EnvLookup& env) {
+  const auto p = resolve_config_path(path, env);
+  return parse_config(read_text(p, "the home config"), p.string(), env);
+}
+
+}  // namespace occupancy::config

@@ -1,0 +1,26 @@
+#include "occupancy/config/connection.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace occupancy::config;
+
+TEST_CASE("MQTT URLs follow the mqtt://user@host:port convention", "[config]") {
+  auto ep = parse_mqtt_url("mqtt://127.0.0.1:18830");
+  CHECK(ep.server_uri == "tcp://127.0.0.1:18830");
+  CHECK(ep.username.empty());
+  ep = parse_mqtt_url("mqtts://ha@broker");
+  CHECK(ep.server_uri == "ssl://broker:8883");
+  CHECK(ep.username == "ha");
+  ep = parse_mqtt_url("mqtt://u:pw@h:1");
+  CHECK(ep.password.reveal() == "pw");
+  CHECK(ep.display == "mqtt://u:***@h:1");
+  CHECK_THROWS_WITH(parse_mqtt_url("http://h"), Catch::Contains("mqtt://"));
+  CHECK_THROWS_WITH(parse_mqtt_url("mqtt://h:port"), Catch::Contains("invalid port"));
+  CHECK_THROWS(parse_mqtt_url("mqtt://:1883"));
+}
+
+TEST_CASE("URIs are redacted for logs", "[config]") {
+  CHECK(redact_uri("postgresql://occ:secret@db:5432/occ") == "postgresql://occ:***@db:5432/occ");
+  CHECK(redact_uri("host=db password=secret user=occ") == "host=db password=*** user=occ");
+  CHECK(redact_uri("postgresql://db/occ") == "postgresql://db/occ");
+}

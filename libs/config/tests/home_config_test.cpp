@@ -1,0 +1,122 @@
+#include "occupancy/config/home_config.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+using namespace occupancy::config;
+
+namespace {
+
+EnvLookup no_env() {
+  return [](std::string_view) { return std::optional<std::string>{}; };
+}
+
+EnvLookup env_of(std::map<std::string, std::string> vars) {
+  return [vars](std::string_view k) -> std::optional<std::string> {
+    auto it = vars.find(std::string(k));
+    return it == vars.end() ? std::nullopt : std::optional(it->second);
+  };
+}
+
+const std::string kMinimal = R"(
+home: test
+timezone: Europe/Bucharest
+people: [anca]
+rooms:
+  - id: office
+    zones: [{ id: desk_anca, person: anca }, { id: room }]
+entities:
+  - { entity_id: binary_sensor.office_desk, room: office, zone: desk_anca, kind: presence }
+horizons_min: [15, 120]
+)";
+
+std::string with(std::string text, const std::string& from, const std::string& to) {
+  const auto pos = text.find(from);
+  REQUIRE(pos != std::string::npos);
+  return text.replace(pos, from.size(), to);
+}
+
+std::string error_of(const std::string& yaml, const EnvLookup& env = no_env()) {
+  try {
+    parse_config(yaml, "home.yaml", env);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  FAIL("config was accepted");
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("the shipped default config loads: six rooms, both horizons", "[config]") {
+  const auto c = load_config(std::string(OCCUPANCY_SOURCE_DIR) + "/config/home.yaml", no_env());
+  CHECK(c.rooms.size() == 6);
+  CHECK(c.find_room("guest_bedroom") != nullptr);
+  CHECK(c.horizons_min == std::vector<int>{15, 120});
+  CHECK(c.find_entity("binary_sensor.office_desk_anca_presence")->zone == "desk_anca");
+  CHECK(c.cat_filter.exclusive_zones.size() == 2);
+  CHECK(c.http_for("publisher").port == 9485);
+}
+
+TEST_CASE("an entity mapped to an unknown room is named", "[config]") {
+  const auto e = error_of(with(kMinimal, "room: office, zone", "room: attic, zone"));
+  CHECK_THAT(e, Catch::StartsWith("home.yaml: key 'entities[0].room'"));
+  CHECK_THAT(e, Catch::Contains("unknown room 'attic'"));
+}
+
+TEST_CASE("a wrong type names the key and the expected type", "[config]") {
+  const auto e = error_of(with(kMinimal, "horizons_min: [15, 120]", "horizons_min: soon"));
+  CHECK_THAT(e, Catch::Contains("key 'horizons_min'"));
+  CHECK_THAT(e, Catch::Contains("expected array, got a string 'soon'"));
+}
+
+TEST_CASE("a missing key is named", "[config]") {
+  const auto e = error_of(with(kMinimal, "timezone: Europe/Bucharest\n", ""));
+  CHECK_THAT(e, Catch::Contains("key 'timezone': missing (required)"));
+}
+
+TEST_CASE("an unknown key (a typo) is named with the keys allowed", "[config]") {
+  const auto e = error_of(with(kMinimal, "horizons_min:", "horizon_min: [1]\nhorizons_min:"));
+  CHECK_THAT(e, Catch::Contains("key 'horizon_min': unknown key"));
+}
+
+TEST_CASE("bad values inside lists point at the item", "[config]") {
+  CHECK_THAT(error_of(with(kMinimal, "kind: presence", "kind: radar")),
+             Catch::Contains("key 'entities[0].kind': expected one of presence, motion, door, light"));
+  CHECK_THAT(error_of(with(kMinimal, "id: office", "id: Office")), Catch::Contains("key 'rooms[0].id': expected text matching"));
+  CHECK_THAT(error_of(with(kMinimal, "zone: desk_anca, kind", "zone: desk_vlad, kind")),
+             Catch::Contains("unknown zone 'desk_vlad'"));
+  CHECK_THAT(error_of(with(kMinimal, "person: anca", "person: bob")), Catch::Contains("rooms[0].zones[0].person"));
+  CHECK_THAT(error_of(with(kMinimal, "Europe/Bucharest", "Mars/Olympus")), Catch::Contains("key 'timezone'"));
+}
+
+TEST_CASE("YAML syntax errors give line and column", "[config]") {
+  CHECK_THAT(error_of("home: [unclosed\n"), Catch::Contains("line"));
+}
+
+TEST_CASE("environment overrides connections; secrets stay secret", "[config]") {
+  const auto c = parse_config(kMinimal, "home.yaml",
+                              env_of({{"OCCUPANCY_MQTT_URL", "mqtt://bridge@broker.lan:1884"},
+                                      {"OCCUPANCY_MQTT_PASSWORD", "hunter2"},
+                                      {"OCCUPANCY_DB_URL", "postgresql://occ:pw@db/occ"}}));
+  CHECK(c.mqtt.server_uri == "tcp://broker.lan:1884");
+  CHECK(c.mqtt.username == "bridge");
+  CHECK(c.mqtt.password.reveal() == "hunter2");
+  CHECK(c.database_url.reveal() == "postgresql://occ:pw@db/occ");
+  std::ostringstream shown;
+  shown << c.mqtt.password << ' ' << c.mqtt.display << ' ' << redact_uri(c.database_url.reveal());
+  CHECK(shown.str().find("hunter2") == std::string::npos);
+  CHECK(shown.str().find(":pw@") == std::string::npos);
+}
+
+TEST_CASE("the MQTT password can come from a file", "[config]") {
+  const auto file = std::filesystem::temp_directory_path() / "occupancy-test-mqtt-password";
+  std::ofstream(file) << "s3cret\n";
+  const auto c = parse_config(kMinimal, "home.yaml", env_of({{"OCCUPANCY_MQTT_PASSWORD_FILE", file.string()}}));
+  CHECK(c.mqtt.password.reveal() == "s3cret");
+  std::filesystem::remove(file);
+  CHECK_THROWS_WITH(parse_config(kMinimal, "home.yaml", env_of({{"OCCUPANCY_MQTT_PASSWORD_FILE", file.string()}})),
+                    Catch::Contains("cannot read the MQTT password file"));
+}

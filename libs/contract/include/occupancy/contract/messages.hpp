@@ -1,0 +1,27 @@
+#pragma once
+// JSON form of the pipeline's values, with field names from the contract. Readers expect a
+// document that already passed schema validation.
+#include "occupancy/core/types.hpp"
+
+#include <rapidjson/document.h>
+
+namespace occupancy::contract {
+
+rapidjson::Document to_json(const Reading& r);
+Reading reading_from_json(const rapidjson::Value& v);
+
+rapidjson::Document clock_json(Millis ts);
+Millis clock_from_json(const rapidjson::Value& v);
+
+rapidjson::Document to_json(const RoomState& s);
+RoomState room_state_from_json(const rapidjson::Value& v);
+
+rapidjson::Document to_json(const FeatureVector& f);
+FeatureVector features_from_json(const rapidjson::Value& v);
+
+rapidjson::Document to_json(const Prediction& p);
+Prediction prediction_from_json(const rapidjson::Value& v);
+
+rapidjson::Document to_json(const HaState& s);
+
+}  // namespace occupancy::contract

@@ -1,0 +1,25 @@
+#pragma once
+// Topic names come from the contract's channel addresses ("occupancy/{home}/raw/{room}/{zone}");
+// these functions fill, match and wildcard them, so no topic string is typed in code.
+#include "occupancy/proto/contract.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace occupancy::contract {
+
+using Params = std::map<std::string, std::string, std::less<>>;
+
+/// Fills every placeholder of the channel's address. Throws std::invalid_argument naming a
+/// missing parameter, or a value that would break the topic (empty, '/', '+', '#').
+std::string format_topic(const proto::ChannelSpec& channel, const Params& params);
+
+/// A subscription filter: given placeholders filled, the others become '+'.
+std::string subscription_filter(const proto::ChannelSpec& channel, const Params& fixed);
+
+/// Extracts the placeholders if `topic` is an instance of the channel's address.
+std::optional<Params> match_topic(const proto::ChannelSpec& channel, std::string_view topic);
+
+}  // namespace occupancy::contract

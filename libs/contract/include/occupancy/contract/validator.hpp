@@ -1,0 +1,46 @@
+#pragma once
+// Validates payloads against the contract's JSON Schemas (draft-04, compiled once at start).
+#include "occupancy/proto/contract.hpp"
+
+#include <rapidjson/document.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace occupancy::contract {
+
+/// Why a payload was refused: the schema keyword that failed (or "parse"), where in the
+/// payload (a JSON pointer) and a sentence for humans.
+struct ValidationError {
+  std::string keyword;
+  std::string pointer;
+  std::string message;
+};
+
+class Validator {
+ public:
+  Validator();  // compiles every schema of the contract; throws if one is broken
+  ~Validator();
+  Validator(const Validator&) = delete;
+  Validator& operator=(const Validator&) = delete;
+
+  /// Parses and validates a payload for a channel. text/plain channels are validated as one
+  /// JSON string. On success the parsed document is returned.
+  std::variant<rapidjson::Document, ValidationError> parse(const proto::ChannelSpec& channel,
+                                                           std::string_view payload) const;
+
+  /// Validates an already built document against a schema file of the contract.
+  std::optional<ValidationError> check(std::string_view schema_file, const rapidjson::Value& doc) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// One shared instance (schemas are immutable).
+const Validator& validator();
+
+}  // namespace occupancy::contract

@@ -1,0 +1,178 @@
+#include "occupancy/contract/messages.hpp"
+
+#include "occupancy/contract/json.hpp"
+#include "occupancy/contract/refusal.hpp"
+#include "occupancy/proto/contract.hpp"
+
+#include <string>
+
+namespace occupancy::contract {
+namespace {
+
+using rapidjson::StringRef;
+using rapidjson::Value;
+using Alloc = rapidjson::Document::AllocatorType;
+
+Value str(std::string_view s, Alloc& a) { return json_string(s, a); }
+Value time(Millis t, Alloc& a) { return json_string(format_iso8601(t), a); }
+Millis time_of(const Value& v, const char* name) { return parse_iso8601(get_string(v, name)).value_or(0); }
+std::string text_of(const Value& v, const char* name) { return std::string(get_string(v, name)); }
+
+Value optional_number(const std::optional<double>& d) { return d ? Value(*d) : Value(); }
+std::optional<double> optional_number_of(const Value& v, const char* name) {
+  const auto it = v.FindMember(name);
+  if (it == v.MemberEnd() || it->value.IsNull()) return std::nullopt;
+  return it->value.GetDouble();
+}
+Value optional_text(const std::optional<std::string>& s, Alloc& a) { return s ? str(*s, a) : Value(); }
+std::optional<std::string> optional_text_of(const Value& v, const char* name) {
+  const auto it = v.FindMember(name);
+  if (it == v.MemberEnd() || it->value.IsNull()) return std::nullopt;
+  return std::string(it->value.GetString());
+}
+
+Value horizon_map(const std::map<int, double>& m, Alloc& a) {
+  Value o(rapidjson::kObjectType);
+  for (const auto& [h, p] : m) o.AddMember(str(std::to_string(h), a), Value(p), a);
+  return o;
+}
+std::map<int, double> horizon_map_of(const Value& v, const char* name) {
+  std::map<int, double> out;
+  const auto it = v.FindMember(name);
+  if (it == v.MemberEnd()) return out;
+  for (const auto& m : it->value.GetObject()) {
+    // RapidJSON 1.1 mis-validates patternProperties, so the key rule lives here.
+    const std::string key = m.name.GetString();
+    if (key.empty() || key.size() > 5 || key.find_first_not_of("0123456789") != std::string::npos)
+      throw Refusal("pattern", "/" + std::string(name) + "/" + key, "horizon '" + key + "' is not a number of minutes");
+    out[std::stoi(key)] = m.value.GetDouble();
+  }
+  return out;
+}
+
+}  // namespace
+
+rapidjson::Document to_json(const Reading& r) {
+  namespace f = proto::fields::reading;
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  d.AddMember(StringRef(f::ts), time(r.ts, a), a);
+  d.AddMember(StringRef(f::entity_id), str(r.entity_id, a), a);
+  d.AddMember(StringRef(f::room), str(r.room, a), a);
+  d.AddMember(StringRef(f::zone), str(r.zone, a), a);
+  d.AddMember(StringRef(f::kind), str(r.kind, a), a);
+  d.AddMember(StringRef(f::state), StringRef(to_string(r.state)), a);
+  return d;
+}
+
+Reading reading_from_json(const Value& v) {
+  namespace f = proto::fields::reading;
+  return Reading{time_of(v, f::ts),     text_of(v, f::entity_id), text_of(v, f::room), text_of(v, f::zone),
+                 text_of(v, f::kind), sensor_state_from(get_string(v, f::state)).value_or(SensorState::unavailable)};
+}
+
+rapidjson::Document clock_json(Millis ts) {
+  rapidjson::Document d(rapidjson::kObjectType);
+  d.AddMember(StringRef(proto::fields::clock::ts), time(ts, d.GetAllocator()), d.GetAllocator());
+  return d;
+}
+
+Millis clock_from_json(const Value& v) { return time_of(v, proto::fields::clock::ts); }
+
+rapidjson::Document to_json(const RoomState& s) {
+  namespace f = proto::fields::room_state;
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  Value zones(rapidjson::kArrayType);
+  for (const auto& z : s.active_zones) zones.PushBack(str(z, a), a);
+  d.AddMember(StringRef(f::ts), time(s.ts, a), a);
+  d.AddMember(StringRef(f::room), str(s.room, a), a);
+  d.AddMember(StringRef(f::occupied), s.occupied, a);
+  d.AddMember(StringRef(f::active_zones), zones, a);
+  d.AddMember(StringRef(f::since), time(s.since, a), a);
+  d.AddMember(StringRef(f::reliable), s.reliable, a);
+  return d;
+}
+
+RoomState room_state_from_json(const Value& v) {
+  namespace f = proto::fields::room_state;
+  RoomState s{time_of(v, f::ts), text_of(v, f::room), v[f::occupied].GetBool(), {}, time_of(v, f::since),
+              v[f::reliable].GetBool()};
+  for (const auto& z : v[f::active_zones].GetArray()) s.active_zones.emplace_back(z.GetString());
+  return s;
+}
+
+rapidjson::Document to_json(const FeatureVector& fv) {
+  namespace f = proto::fields::features;
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  Value values(rapidjson::kObjectType);
+  for (const auto& [name, x] : fv.values) values.AddMember(str(name, a), Value(x), a);
+  d.AddMember(StringRef(f::ts), time(fv.ts, a), a);
+  d.AddMember(StringRef(f::room), str(fv.room, a), a);
+  d.AddMember(StringRef(f::feature_set), str(fv.feature_set, a), a);
+  d.AddMember(StringRef(f::values), values, a);
+  return d;
+}
+
+FeatureVector features_from_json(const Value& v) {
+  namespace f = proto::fields::features;
+  FeatureVector fv{time_of(v, f::ts), text_of(v, f::room), text_of(v, f::feature_set), {}};
+  for (const auto& m : v[f::values].GetObject()) {
+    const std::string name = m.name.GetString();
+    if (name.empty() || name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
+      throw Refusal("pattern", "/values/" + name, "feature name '" + name + "' is not lower_snake_case");
+    fv.values.emplace_back(name, m.value.GetDouble());
+  }
+  return fv;
+}
+
+rapidjson::Document to_json(const Prediction& p) {
+  namespace f = proto::fields::prediction;
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  d.AddMember(StringRef(f::ts), time(p.ts, a), a);
+  d.AddMember(StringRef(f::room), str(p.room, a), a);
+  d.AddMember(StringRef(f::occupied_now), p.occupied_now, a);
+  d.AddMember(StringRef(f::reliable), p.reliable, a);
+  d.AddMember(StringRef(f::occupancy), horizon_map(p.occupancy, a), a);
+  if (!p.vacant_within.empty()) d.AddMember(StringRef(f::vacant_within), horizon_map(p.vacant_within, a), a);
+  d.AddMember(StringRef(f::minutes_to_vacancy), optional_number(p.minutes_to_vacancy), a);
+  d.AddMember(StringRef(f::minutes_to_next_occupancy), optional_number(p.minutes_to_next_occupancy), a);
+  d.AddMember(StringRef(f::model_version), str(p.model_version, a), a);
+  d.AddMember(StringRef(f::fallback), optional_text(p.fallback, a), a);
+  return d;
+}
+
+Prediction prediction_from_json(const Value& v) {
+  namespace f = proto::fields::prediction;
+  Prediction p;
+  p.ts = time_of(v, f::ts);
+  p.room = text_of(v, f::room);
+  p.occupied_now = v[f::occupied_now].GetBool();
+  p.reliable = !v.HasMember(f::reliable) || v[f::reliable].GetBool();
+  p.occupancy = horizon_map_of(v, f::occupancy);
+  p.vacant_within = horizon_map_of(v, f::vacant_within);
+  p.minutes_to_vacancy = optional_number_of(v, f::minutes_to_vacancy);
+  p.minutes_to_next_occupancy = optional_number_of(v, f::minutes_to_next_occupancy);
+  p.model_version = text_of(v, f::model_version);
+  p.fallback = optional_text_of(v, f::fallback);
+  return p;
+}
+
+rapidjson::Document to_json(const HaState& s) {
+  namespace f = proto::fields::ha_state;
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  d.AddMember(StringRef(f::ts), time(s.ts, a), a);
+  d.AddMember(StringRef(f::occupied_now), s.occupied_now, a);
+  d.AddMember(StringRef(f::occupancy_15_pct), s.occupancy_15_pct, a);
+  d.AddMember(StringRef(f::occupancy_120_pct), s.occupancy_120_pct, a);
+  d.AddMember(StringRef(f::minutes_to_vacancy), optional_number(s.minutes_to_vacancy), a);
+  d.AddMember(StringRef(f::minutes_to_next_occupancy), optional_number(s.minutes_to_next_occupancy), a);
+  d.AddMember(StringRef(f::model_version), str(s.model_version, a), a);
+  d.AddMember(StringRef(f::fallback), optional_text(s.fallback, a), a);
+  return d;
+}
+
+}  // namespace occupancy::contract

@@ -1,0 +1,55 @@
+#include "occupancy/contract/messages.hpp"
+
+#include "occupancy/contract/refusal.hpp"
+#include "occupancy/contract/validator.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace occupancy;
+
+TEST_CASE("values serialise to payloads their schemas accept, and back", "[contract]") {
+  const auto& v = contract::validator();
+  Reading r{*parse_iso8601("2026-11-28T07:00:00.250Z"), "binary_sensor.office_motion", "office", "room", "motion",
+            SensorState::unavailable};
+  auto rj = contract::to_json(r);
+  CHECK_FALSE(v.check(proto::channel::raw.schema_file, rj));
+  CHECK(contract::reading_from_json(rj) == r);
+
+  RoomState s{r.ts, "office", true, {"desk_anca"}, r.ts - 60000, false};
+  auto sj = contract::to_json(s);
+  CHECK_FALSE(v.check(proto::channel::state.schema_file, sj));
+  CHECK(contract::room_state_from_json(sj) == s);
+
+  Prediction p;
+  p.ts = r.ts;
+  p.room = "office";
+  p.occupancy = {{15, 0.25}, {120, 1.0}};
+  p.minutes_to_next_occupancy = 42;
+  p.model_version = "baseline-persistence";
+  p.fallback = "persistence";
+  auto pj = contract::to_json(p);
+  CHECK_FALSE(v.check(proto::channel::prediction.schema_file, pj));
+  const auto back = contract::prediction_from_json(pj);
+  CHECK(back.occupancy == p.occupancy);
+  CHECK(back.minutes_to_next_occupancy == 42);
+  CHECK_FALSE(back.minutes_to_vacancy);
+  CHECK(back.fallback == p.fallback);
+
+  FeatureVector fv{r.ts, "office", "skeleton-1", {{"occupied_now", 1}, {"minutes_in_state", 12.5}}};
+  auto fj = contract::to_json(fv);
+  CHECK_FALSE(v.check(proto::channel::features.schema_file, fj));
+  CHECK(contract::features_from_json(fj).values == fv.values);
+
+  HaState h{r.ts, true, 55.5, 10, 30, std::nullopt, "v", std::nullopt};
+  CHECK_FALSE(v.check(proto::channel::ha_state.schema_file, contract::to_json(h)));
+  CHECK_FALSE(v.check(proto::channel::clock.schema_file, contract::clock_json(r.ts)));
+}
+
+TEST_CASE("horizon keys and feature names the schema cannot check are refused by the reader", "[contract]") {
+  rapidjson::Document d;
+  d.Parse(R"({"ts":"2026-11-28T07:00:00Z","room":"office","occupied_now":false,"occupancy":{"2h":0.5},"model_version":"v"})");
+  CHECK_FALSE(contract::validator().check(proto::channel::prediction.schema_file, d));
+  CHECK_THROWS_AS(contract::prediction_from_json(d), contract::Refusal);
+  d.Parse(R"({"ts":"2026-11-28T07:00:00Z","room":"office","feature_set":"s","values":{"Bad Name":1}})");
+  CHECK_THROWS_WITH(contract::features_from_json(d), Catch::Contains("Bad Name"));
+}

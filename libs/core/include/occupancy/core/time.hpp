@@ -1,0 +1,26 @@
+#pragma once
+// Event time: milliseconds since the Unix epoch, UTC. Every payload carries it as ISO 8601
+// ("2026-11-28T07:32:53.123Z") so operators can read topics with mosquitto_sub.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace occupancy {
+
+using Millis = std::int64_t;
+
+inline constexpr Millis kMinute = 60'000;
+
+/// Parses ISO 8601 UTC: "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+00:00)"; a space may replace 'T'.
+/// Returns nullopt for anything else (other offsets included: HA exports are UTC).
+std::optional<Millis> parse_iso8601(std::string_view text);
+
+/// Formats as "YYYY-MM-DDTHH:MM:SS.mmmZ".
+std::string format_iso8601(Millis t);
+
+/// Wall-clock now, for receipt stamps and live-mode clock ticks only.
+Millis wall_clock_now();
+
+}  // namespace occupancy

@@ -1,0 +1,68 @@
+#pragma once
+// The values that flow between the services, as plain C++ (their JSON form is in
+// libs/contract/messages.hpp, taken from the contract's schemas).
+#include "occupancy/core/time.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace occupancy {
+
+enum class SensorState { on, off, unavailable };
+
+const char* to_string(SensorState s);
+std::optional<SensorState> sensor_state_from(std::string_view s);
+
+struct Reading {
+  Millis ts = 0;
+  std::string entity_id, room, zone, kind;
+  SensorState state = SensorState::off;
+  bool operator==(const Reading&) const = default;
+};
+
+struct RoomState {
+  Millis ts = 0;
+  std::string room;
+  bool occupied = false;
+  std::vector<std::string> active_zones;  // sorted
+  Millis since = 0;
+  bool reliable = true;
+  bool operator==(const RoomState&) const = default;
+};
+
+struct FeatureVector {
+  Millis ts = 0;
+  std::string room;
+  std::string feature_set;
+  std::vector<std::pair<std::string, double>> values;  // in the feature set's order
+};
+
+struct Prediction {
+  Millis ts = 0;
+  std::string room;
+  bool occupied_now = false;
+  bool reliable = true;
+  std::map<int, double> occupancy;      // horizon (min) -> P(occupied at that moment)
+  std::map<int, double> vacant_within;  // occupied rooms: horizon (min) -> P(vacant within)
+  std::optional<double> minutes_to_vacancy;
+  std::optional<double> minutes_to_next_occupancy;
+  std::string model_version;
+  std::optional<std::string> fallback;
+};
+
+/// What Home Assistant shows: percentages 0-100 and minutes.
+struct HaState {
+  Millis ts = 0;
+  bool occupied_now = false;
+  double occupancy_15_pct = 0;
+  double occupancy_120_pct = 0;
+  std::optional<double> minutes_to_vacancy;
+  std::optional<double> minutes_to_next_occupancy;
+  std::string model_version;
+  std::optional<std::string> fallback;
+};
+
+}  // namespace occupancy

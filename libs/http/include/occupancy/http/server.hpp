@@ -1,0 +1,43 @@
+#pragma once
+// A small HTTP/1.1 server (Boost.Beast behind a plain interface) for /healthz, /metrics and
+// read-only APIs. Runs its own thread; the handler must be thread-safe.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace occupancy::http {
+
+struct Request {
+  std::string method;
+  std::string target;         // path and query
+  std::string authorization;  // the Authorization header, if any
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+  std::string www_authenticate;  // set with 401
+};
+
+using Handler = std::function<Response(const Request&)>;
+
+class Server {
+ public:
+  /// Binds at once (throws std::runtime_error naming the address if it cannot). Port 0 picks a
+  /// free port.
+  Server(const std::string& bind, std::uint16_t port, Handler handler);
+  ~Server();  // stops and joins
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  std::uint16_t port() const;
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace occupancy::http

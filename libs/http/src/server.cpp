@@ -1,0 +1,109 @@
+#include "occupancy/http/server.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <thread>
+
+namespace occupancy::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, const Handler& handler) : stream_(std::move(socket)), handler_(handler) {}
+
+  void read() {
+    request_ = {};
+    stream_.expires_after(std::chrono::seconds(30));
+    beast::http::async_read(stream_, buffer_, request_,
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+ private:
+  void on_read(beast::error_code ec) {
+    if (ec) {  // end_of_stream, timeout or operation_aborted: the connection is done
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      return;
+    }
+    Request req{std::string(request_.method_string()), std::string(request_.target()),
+                std::string(request_[beast::http::field::authorization])};
+    Response res;
+    try {
+      res = handler_(req);
+    } catch (const std::exception& e) {
+      res = Response{500, "text/plain; charset=utf-8", std::string("internal error: ") + e.what(), {}};
+    }
+    response_ = {};
+    response_.version(request_.version());
+    response_.result(static_cast<unsigned>(res.status));
+    response_.set(beast::http::field::server, "occupancy-predictor");
+    response_.set(beast::http::field::content_type, res.content_type);
+    if (!res.www_authenticate.empty()) response_.set(beast::http::field::www_authenticate, res.www_authenticate);
+    response_.keep_alive(request_.keep_alive());
+    response_.body() = std::move(res.body);
+    response_.prepare_payload();
+    beast::http::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (!ec && self->response_.keep_alive()) self->read();
+    });
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  beast::http::request<beast::http::string_body> request_;
+  beast::http::response<beast::http::string_body> response_;
+  const Handler& handler_;
+};
+
+}  // namespace
+
+struct Server::Impl {
+  asio::io_context io{1};
+  tcp::acceptor acceptor{io};
+  Handler handler;
+  std::thread thread;
+
+  void accept() {
+    acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted) return;  // normal shutdown
+      if (!ec) std::make_shared<Session>(std::move(socket), handler)->read();
+      accept();
+    });
+  }
+};
+
+Server::Server(const std::string& bind, std::uint16_t port, Handler handler) : impl_(std::make_unique<Impl>()) {
+  impl_->handler = std::move(handler);
+  beast::error_code ec;
+  const tcp::endpoint ep(asio::ip::make_address(bind, ec), port);
+  if (ec) throw std::runtime_error("HTTP bind address '" + bind + "' is invalid: " + ec.message());
+  impl_->acceptor.open(ep.protocol());
+  impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
+  impl_->acceptor.bind(ep, ec);
+  if (ec) throw std::runtime_error("cannot listen on " + bind + ":" + std::to_string(port) + ": " + ec.message());
+  impl_->acceptor.listen(asio::socket_base::max_listen_connections);
+  impl_->accept();
+  impl_->thread = std::thread([this] { impl_->io.run(); });
+}
+
+Server::~Server() { stop(); }
+
+std::uint16_t Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void Server::stop() {
+  if (!impl_->thread.joinable()) return;
+  asio::post(impl_->io, [this] {
+    beast::error_code ignored;
+    impl_->acceptor.close(ignored);
+    impl_->io.stop();
+  });
+  impl_->thread.join();
+}
+
+}  // namespace occupancy::http

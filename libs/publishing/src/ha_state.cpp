@@ -1,0 +1,31 @@
+#include "occupancy/publishing/ha_state.hpp"
+
+#include <cmath>
+
+namespace occupancy::publishing {
+namespace {
+
+double percent(const std::map<int, double>& m, int horizon) {
+  const auto it = m.find(horizon);
+  return it == m.end() ? 0.0 : std::round(it->second * 1000.0) / 10.0;
+}
+
+std::optional<double> minutes(const std::optional<double>& m) {
+  if (!m) return std::nullopt;
+  return std::round(*m);
+}
+
+}  // namespace
+
+HaState to_ha_state(const Prediction& p) {
+  return HaState{p.ts,
+                 p.occupied_now,
+                 percent(p.occupancy, 15),
+                 percent(p.occupancy, 120),
+                 p.occupied_now ? minutes(p.minutes_to_vacancy) : std::nullopt,
+                 p.occupied_now ? std::nullopt : minutes(p.minutes_to_next_occupancy),
+                 p.model_version,
+                 p.fallback};
+}
+
+}  // namespace occupancy::publishing

@@ -1,0 +1,59 @@
+#pragma once
+// The broker connection of a service (Paho MQTT C++ async client): MQTT 5 with a persistent
+// session (3.1.1 if the broker refuses 5), automatic reconnect with backoff, resubscribe on
+// every connect, last will `offline` and `online` on connect, QoS 1, and publish flow control
+// that waits instead of throwing when too many messages are in flight.
+#include "occupancy/config/connection.hpp"
+#include "occupancy/runtime/metrics.hpp"
+#include "occupancy/runtime/router.hpp"
+#include "occupancy/runtime/transport.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace occupancy::runtime {
+
+struct MqttOptions {
+  config::MqttEndpoint endpoint;
+  std::string client_id;     // stable: the broker keeps the session under it
+  std::string status_topic;  // retained online/offline, and the last will
+  std::vector<Subscription> subscriptions;
+  size_t max_in_flight = 1000;
+  std::chrono::seconds session_expiry{24 * 3600};
+};
+
+struct ReceivedMessage {
+  std::string topic;
+  std::string payload;
+};
+
+class MqttClient : public Transport {
+ public:
+  MqttClient(MqttOptions options, Metrics& metrics);
+  ~MqttClient() override;
+
+  /// Connects, retrying with capped exponential backoff and jitter until connected or
+  /// `stop` becomes true. Returns whether it connected.
+  bool connect(const std::atomic<bool>& stop);
+  bool connected() const { return connected_; }
+
+  /// The next received message, or nullopt after `timeout`.
+  std::optional<ReceivedMessage> next(std::chrono::milliseconds timeout);
+
+  void publish(const std::string& topic, const std::string& payload, int qos, bool retain) override;
+
+  /// Waits for in-flight publishes, publishes `offline`, disconnects cleanly.
+  void shutdown();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::atomic<bool> connected_{false};
+};
+
+}  // namespace occupancy::runtime

@@ -1,0 +1,47 @@
+#pragma once
+// What every service shares: command line, config, logging, broker, HTTP endpoint
+// (/healthz, /metrics), signals and graceful shutdown. A service's main() is one call to
+// run_service() with a function that wires its handlers.
+#include "occupancy/config/home_config.hpp"
+#include "occupancy/http/server.hpp"
+#include "occupancy/runtime/metrics.hpp"
+#include "occupancy/runtime/router.hpp"
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace occupancy::runtime {
+
+struct ServiceContext {
+  std::string name;
+  const config::HomeConfig& config;
+  Router& router;
+  Metrics& metrics;
+
+  /// Runs `task` on the service thread every `period` (between messages, never concurrently).
+  void every(std::chrono::milliseconds period, std::function<void()> task);
+  /// Runs `task` on the service thread once connected (and after each reconnect).
+  void on_connected(std::function<void()> task);
+  /// Extra HTTP routes (besides /healthz and /metrics); called on the HTTP thread.
+  void route(std::string path_prefix, http::Handler handler);
+
+  struct Timer {
+    std::chrono::milliseconds period;
+    std::function<void()> task;
+    std::chrono::steady_clock::time_point due;
+  };
+  std::vector<Timer> timers;
+  std::vector<std::function<void()>> connected_tasks;
+  std::vector<std::pair<std::string, http::Handler>> routes;
+};
+
+using Wiring = std::function<void(ServiceContext&)>;
+
+/// Parses --config/--log-level, loads the config, connects and runs until SIGTERM/SIGINT.
+/// Returns the process exit code (see exit_codes.hpp).
+int run_service(std::string_view name, std::string_view description, int argc, char** argv, const Wiring& wire);
+
+}  // namespace occupancy::runtime

@@ -1,0 +1,158 @@
+#include "occupancy/runtime/mqtt_client.hpp"
+
+#include <mqtt/async_client.h>
+#include <spdlog/spdlog.h>
+
+#include <deque>
+#include <mutex>
+#include <random>
+#include <thread>
+
+namespace occupancy::runtime {
+
+struct MqttClient::Impl {
+  MqttOptions options;
+  Metrics& metrics;
+  std::unique_ptr<mqtt::async_client> client;
+  int version = MQTTVERSION_5;
+  std::mutex inflight_mutex;
+  std::deque<mqtt::delivery_token_ptr> inflight;
+
+  Impl(MqttOptions o, Metrics& m) : options(std::move(o)), metrics(m) {}
+
+  void create(std::atomic<bool>& connected) {
+    // The consumer queue and handlers must exist before connect (Paho's rule).
+    client = std::make_unique<mqtt::async_client>(
+        options.endpoint.server_uri, options.client_id,
+        mqtt::create_options_builder()
+            .mqtt_version(version)
+            .max_buffered_messages(100000)
+            .send_while_disconnected(true, false)
+            .finalize());
+    client->set_connected_handler([this, &connected](const std::string&) {
+      connected = true;
+      metrics.set("occupancy_mqtt_connected", {}, 1);
+      for (const auto& s : options.subscriptions) client->subscribe(s.filter, s.qos);  // resubscribe
+      client->publish(mqtt::make_message(options.status_topic, "online", 1, true));
+      spdlog::info("connected to {} (MQTT {})", options.endpoint.display, version == MQTTVERSION_5 ? "5" : "3.1.1");
+    });
+    client->set_connection_lost_handler([this, &connected](const std::string& cause) {
+      connected = false;
+      metrics.set("occupancy_mqtt_connected", {}, 0);
+      metrics.add("occupancy_errors_total", {{"kind", "connection_lost"}});
+      spdlog::warn("lost the broker connection{}{}; reconnecting", cause.empty() ? "" : ": ", cause);
+    });
+    client->start_consuming();
+  }
+
+  mqtt::connect_options connect_options() const {
+    auto b = mqtt::connect_options_builder();
+    b.mqtt_version(version)
+        .keep_alive_interval(std::chrono::seconds(20))
+        .connect_timeout(std::chrono::seconds(5))
+        .automatic_reconnect(std::chrono::seconds(1), std::chrono::seconds(30))
+        .will(mqtt::message(options.status_topic, "offline", 1, true));
+    if (version == MQTTVERSION_5) {
+      b.clean_start(false).properties(
+          {mqtt::property(mqtt::property::SESSION_EXPIRY_INTERVAL, static_cast<int>(options.session_expiry.count()))});
+    } else {
+      b.clean_session(false);
+    }
+    if (!options.endpoint.username.empty()) b.user_name(options.endpoint.username);
+    if (!options.endpoint.password.empty()) b.password(options.endpoint.password.reveal());
+    return b.finalize();
+  }
+};
+
+MqttClient::MqttClient(MqttOptions options, Metrics& metrics) : impl_(std::make_unique<Impl>(std::move(options), metrics)) {
+  impl_->create(connected_);
+}
+
+MqttClient::~MqttClient() {
+  try {
+    if (impl_->client && impl_->client->is_connected()) impl_->client->disconnect()->wait();
+  } catch (const std::exception&) {
+  }
+}
+
+bool MqttClient::connect(const std::atomic<bool>& stop) {
+  std::mt19937 rng(std::random_device{}());
+  auto backoff = std::chrono::milliseconds(500);
+  const auto cap = std::chrono::milliseconds(30000);
+  while (!stop) {
+    try {
+      impl_->client->connect(impl_->connect_options())->wait();
+      return true;
+    } catch (const mqtt::exception& e) {
+      // An MQTT 3.1.1 broker answers CONNACK 1 ("unacceptable protocol version"); a 5 one 0x84.
+      constexpr int kConnackUnacceptableVersion = 1;
+      const bool version_refused = e.get_return_code() == kConnackUnacceptableVersion ||
+                                   e.get_reason_code() == mqtt::ReasonCode::UNSUPPORTED_PROTOCOL_VERSION;
+      if (version_refused && impl_->version == MQTTVERSION_5) {
+        spdlog::warn("broker refused MQTT 5; using MQTT 3.1.1");
+        impl_->version = MQTTVERSION_3_1_1;
+        impl_->create(connected_);
+        continue;
+      }
+      // Jitter spreads the reconnects of five services restarted together.
+      const auto wait = std::chrono::milliseconds(std::uniform_int_distribution<long>(backoff.count() / 2, backoff.count())(rng));
+      spdlog::warn("cannot connect to {}: {}; retrying in {} ms", impl_->options.endpoint.display, e.what(), wait.count());
+      for (auto slept = std::chrono::milliseconds(0); slept < wait && !stop; slept += std::chrono::milliseconds(100))
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      backoff = std::min(cap, backoff * 2);
+    }
+  }
+  return false;
+}
+
+std::optional<ReceivedMessage> MqttClient::next(std::chrono::milliseconds timeout) {
+  mqtt::const_message_ptr msg;
+  if (!impl_->client->try_consume_message_for(&msg, timeout) || !msg) return std::nullopt;  // null = connection event
+  return ReceivedMessage{msg->get_topic(), msg->to_string()};
+}
+
+void MqttClient::publish(const std::string& topic, const std::string& payload, int qos, bool retain) {
+  std::lock_guard lock(impl_->inflight_mutex);
+  auto& q = impl_->inflight;
+  while (!q.empty() && q.front()->is_complete()) q.pop_front();
+  while (q.size() >= impl_->options.max_in_flight) {  // flow control: wait, never drop
+    q.front()->wait();
+    q.pop_front();
+  }
+  while (true) {
+    try {
+      q.push_back(impl_->client->publish(mqtt::make_message(topic, payload, qos, retain)));
+      return;
+    } catch (const mqtt::exception& e) {
+      // The offline buffer is full (long outage): wait for the oldest delivery and retry.
+      impl_->metrics.add("occupancy_errors_total", {{"kind", "publish"}});
+      if (q.empty()) {
+        spdlog::error("publish to {} failed: {}; retrying", topic, e.what());
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      } else {
+        q.front()->wait();
+        q.pop_front();
+      }
+    }
+  }
+}
+
+void MqttClient::shutdown() {
+  try {
+    {
+      std::lock_guard lock(impl_->inflight_mutex);
+      for (auto& t : impl_->inflight) t->wait_for(std::chrono::seconds(5));
+      impl_->inflight.clear();
+    }
+    if (impl_->client->is_connected()) {
+      impl_->client->publish(mqtt::make_message(impl_->options.status_topic, "offline", 1, true))->wait_for(std::chrono::seconds(5));
+      impl_->client->stop_consuming();
+      impl_->client->disconnect()->wait_for(std::chrono::seconds(5));
+    }
+  } catch (const mqtt::exception& e) {
+    spdlog::warn("clean disconnect failed: {}", e.what());
+  }
+  connected_ = false;
+}
+
+}  // namespace occupancy::runtime

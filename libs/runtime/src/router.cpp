@@ -1,0 +1,102 @@
+#include "occupancy/runtime/router.hpp"
+
+#include "occupancy/contract/json.hpp"
+#include "occupancy/core/time.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace occupancy::runtime {
+
+namespace dl = proto::fields::dead_letter;
+
+Router::Router(std::string service, contract::Params base, Transport& transport, Metrics& metrics)
+    : service_(std::move(service)), base_(std::move(base)), transport_(transport), metrics_(metrics) {}
+
+void Router::on(const proto::ChannelSpec& channel, Handler handler) { routes_.push_back({&channel, std::move(handler)}); }
+
+std::vector<Subscription> Router::subscriptions() const {
+  std::vector<Subscription> out;
+  for (const auto& r : routes_) out.push_back({contract::subscription_filter(*r.channel, base_), r.channel->qos});
+  return out;
+}
+
+std::string Router::topic(const proto::ChannelSpec& channel, const contract::Params& params) const {
+  contract::Params all = base_;
+  for (const auto& [k, v] : params) all[k] = v;
+  return contract::format_topic(channel, all);
+}
+
+void Router::dispatch(std::string_view topic, std::string_view payload) {
+  for (const auto& route : routes_) {
+    auto params = contract::match_topic(*route.channel, topic);
+    if (!params) continue;
+    bool ours = true;
+    for (const auto& [k, v] : base_)
+      if (auto it = params->find(k); it != params->end() && it->second != v) ours = false;
+    if (!ours) continue;
+
+    const std::string channel_id(route.channel->id);
+    metrics_.add("occupancy_messages_in_total", {{"channel", channel_id}});
+    auto parsed = contract::validator().parse(*route.channel, payload);
+    if (auto* error = std::get_if<contract::ValidationError>(&parsed)) {
+      dead_letter(topic, payload, *error);
+      return;
+    }
+    try {
+      route.handler(Inbound{*route.channel, *params, std::get<rapidjson::Document>(parsed), topic});
+    } catch (const Refusal& r) {
+      dead_letter(topic, payload, {r.keyword(), r.pointer(), r.what()});
+    } catch (const std::exception& e) {
+      metrics_.add("occupancy_errors_total", {{"kind", "handler"}});
+      dead_letter(topic, payload, {"handler", "", std::string("handler failed: ") + e.what()});
+    }
+    return;
+  }
+  dead_letter(topic, payload, {"unknown_topic", "", "no channel of this service matches the topic"});
+}
+
+bool Router::publish(const proto::ChannelSpec& channel, const contract::Params& params, const rapidjson::Value& payload) {
+  if (auto error = contract::validator().check(channel.schema_file, payload)) {
+    metrics_.add("occupancy_errors_total", {{"kind", "invalid_outgoing"}});
+    spdlog::error("not publishing an invalid {} message: {}", channel.id, error->message);
+    return false;
+  }
+  const auto text = payload.IsString() ? std::string(payload.GetString(), payload.GetStringLength())
+                                       : contract::to_json(payload);
+  transport_.publish(topic(channel, params), text, channel.qos, channel.retain);
+  metrics_.add("occupancy_messages_out_total", {{"channel", std::string(channel.id)}});
+  return true;
+}
+
+bool Router::publish_text(const proto::ChannelSpec& channel, const contract::Params& params, std::string_view text) {
+  rapidjson::Value v(rapidjson::StringRef(text.data(), text.size()));
+  return publish(channel, params, v);
+}
+
+void Router::clear_retained(const proto::ChannelSpec& channel, const contract::Params& params) {
+  transport_.publish(topic(channel, params), "", channel.qos, true);
+  metrics_.add("occupancy_messages_out_total", {{"channel", std::string(channel.id)}});
+}
+
+void Router::dead_letter(std::string_view topic, std::string_view payload, const contract::ValidationError& error) {
+  metrics_.add("occupancy_dead_letters_total", {{"reason", error.keyword}});
+  spdlog::warn("dead letter from {}: {} ({})", topic, error.message, error.keyword);
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  const bool truncated = payload.size() > kDeadLetterPayloadLimit;
+  auto shown = payload.substr(0, kDeadLetterPayloadLimit);
+  while (truncated && !shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) shown.remove_suffix(1);
+  rapidjson::Value err(rapidjson::kObjectType);
+  err.AddMember(rapidjson::StringRef(dl::keyword), contract::json_string(error.keyword, a), a);
+  err.AddMember(rapidjson::StringRef(dl::pointer), contract::json_string(error.pointer, a), a);
+  err.AddMember(rapidjson::StringRef(dl::message), contract::json_string(error.message, a), a);
+  d.AddMember(rapidjson::StringRef(dl::service), contract::json_string(service_, a), a);
+  d.AddMember(rapidjson::StringRef(dl::topic), contract::json_string(topic, a), a);
+  d.AddMember(rapidjson::StringRef(dl::payload), contract::json_string(shown, a), a);
+  d.AddMember(rapidjson::StringRef(dl::truncated), truncated, a);
+  d.AddMember(rapidjson::StringRef(dl::error), err, a);
+  d.AddMember(rapidjson::StringRef(dl::received_at), contract::json_string(format_iso8601(wall_clock_now()), a), a);
+  publish(proto::channel::dlq, {{"service", service_}}, d);
+}
+
+}  // namespace occupancy::runtime

@@ -1,0 +1,172 @@
+#include "occupancy/runtime/service.hpp"
+
+#include "occupancy/contract/topics.hpp"
+#include "occupancy/runtime/exit_codes.hpp"
+#include "occupancy/runtime/logging.hpp"
+#include "occupancy/runtime/mqtt_client.hpp"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+namespace occupancy::runtime {
+
+void ServiceContext::every(std::chrono::milliseconds period, std::function<void()> task) {
+  timers.push_back({period, std::move(task), std::chrono::steady_clock::now() + period});
+}
+
+void ServiceContext::on_connected(std::function<void()> task) { connected_tasks.push_back(std::move(task)); }
+
+void ServiceContext::route(std::string path_prefix, http::Handler handler) {
+  routes.emplace_back(std::move(path_prefix), std::move(handler));
+}
+
+namespace {
+
+// SIGTERM/SIGINT are blocked in every thread and taken by one waiting thread, so no handler
+// runs in the middle of Paho's or Beast's work.
+class SignalWaiter {
+ public:
+  explicit SignalWaiter(std::atomic<bool>& stop) {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGTERM);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGUSR1);  // our own wake-up at exit
+    pthread_sigmask(SIG_BLOCK, &set_, nullptr);
+    thread_ = std::thread([this, &stop] {
+      int sig = 0;
+      sigwait(&set_, &sig);
+      if (sig == SIGUSR1) return;
+      spdlog::info("received {}, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+      stop = true;
+    });
+  }
+  ~SignalWaiter() {
+    pthread_kill(thread_.native_handle(), SIGUSR1);
+    thread_.join();
+  }
+
+ private:
+  sigset_t set_;
+  std::thread thread_;
+};
+
+}  // namespace
+
+int run_service(std::string_view name, std::string_view description, int argc, char** argv, const Wiring& wire) {
+  CLI::App app{std::string(description), "occupancy-" + std::string(name)};
+  std::string config_path, log_level;
+  app.add_option("-c,--config", config_path, "home config (YAML); default $OCCUPANCY_CONFIG or config/home.yaml");
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error");
+  app.set_version_flag("--version", std::string(OCCUPANCY_VERSION));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+
+  std::atomic<bool> stop{false};
+  // Block the signals before any thread exists, so every thread inherits the mask.
+  SignalWaiter signals(stop);
+
+  config::HomeConfig cfg;
+  try {
+    cfg = config::load_config(config_path.empty() ? std::nullopt : std::optional<std::filesystem::path>(config_path));
+    if (!log_level.empty()) cfg.logging.level = log_level;
+    setup_logging(name, cfg.logging);
+  } catch (const std::exception& e) {
+    std::cerr << "occupancy-" << name << ": " << e.what() << '\n';
+    return kExitConfig;
+  }
+
+  Metrics metrics{std::string(name)};
+  const contract::Params base{{"home", cfg.home}, {"discovery_prefix", cfg.discovery_prefix}};
+
+  MqttOptions mqtt_options;
+  mqtt_options.endpoint = cfg.mqtt;
+  mqtt_options.client_id = "occupancy-" + cfg.home + "-" + std::string(name);
+  mqtt_options.status_topic = contract::format_topic(proto::channel::status, {{"home", cfg.home}, {"service", std::string(name)}});
+
+  // The router publishes through the client, which needs the router's subscriptions: the
+  // client is created after wiring, behind this forwarding transport.
+  struct Forward : Transport {
+    MqttClient* client = nullptr;
+    void publish(const std::string& t, const std::string& p, int q, bool r) override { client->publish(t, p, q, r); }
+  } forward;
+  Router router(std::string(name), base, forward, metrics);
+  ServiceContext ctx{std::string(name), cfg, router, metrics, {}, {}, {}};
+  try {
+    wire(ctx);
+  } catch (const std::exception& e) {
+    spdlog::critical("cannot start: {}", e.what());
+    return kExitConfig;
+  }
+  mqtt_options.subscriptions = router.subscriptions();
+  MqttClient client(mqtt_options, metrics);
+  forward.client = &client;
+
+  std::unique_ptr<http::Server> server;
+  const auto http_settings = cfg.http_for(name);
+  if (http_settings.port != 0) {
+    try {
+      server = std::make_unique<http::Server>(http_settings.bind, static_cast<std::uint16_t>(http_settings.port),
+                                              [&](const http::Request& req) -> http::Response {
+        const auto path = req.target.substr(0, req.target.find('?'));
+        if (path == "/healthz") {
+          const bool up = client.connected();
+          return {up ? 200 : 503, "text/plain; charset=utf-8", up ? "ok\n" : "broker disconnected\n", {}};
+        }
+        if (path == "/metrics") return {200, "text/plain; version=0.0.4; charset=utf-8", metrics.render(), {}};
+        for (const auto& [prefix, handler] : ctx.routes)
+          if (path.rfind(prefix, 0) == 0) return handler(req);
+        return {404, "text/plain; charset=utf-8", "not found\n", {}};
+      });
+      spdlog::info("HTTP on {}:{} (/healthz, /metrics)", http_settings.bind, server->port());
+    } catch (const std::exception& e) {
+      spdlog::critical("{}", e.what());
+      return kExitUnavailable;
+    }
+  }
+
+  spdlog::info("starting occupancy-{} {} for home '{}' ({} rooms), broker {}", name, OCCUPANCY_VERSION, cfg.home,
+               cfg.rooms.size(), cfg.mqtt.display);
+  if (!client.connect(stop)) return kExitOk;  // stopped before the broker ever answered
+
+  bool was_connected = false;
+  while (!stop) {
+    if (client.connected() && !was_connected)
+      for (auto& task : ctx.connected_tasks) task();
+    was_connected = client.connected();
+
+    auto now = std::chrono::steady_clock::now();
+    auto wait = std::chrono::milliseconds(200);
+    for (auto& t : ctx.timers) {
+      if (t.due <= now) {
+        t.task();
+        t.due = now + t.period;
+      }
+      wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(t.due - now));
+    }
+    auto msg = client.next(std::max(wait, std::chrono::milliseconds(1)));
+    if (!msg) continue;
+    const auto started = std::chrono::steady_clock::now();
+    router.dispatch(msg->topic, msg->payload);
+    metrics.observe_processing_seconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  }
+
+  // Messages already received (and acknowledged) are finished before going offline.
+  while (auto msg = client.next(std::chrono::milliseconds(0))) router.dispatch(msg->topic, msg->payload);
+  client.shutdown();
+  if (server) server->stop();
+  spdlog::info("stopped");
+  return kExitOk;
+}
+
+}  // namespace occupancy::runtime

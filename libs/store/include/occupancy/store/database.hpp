@@ -1,0 +1,49 @@
+#pragma once
+// A PostgreSQL connection (libpq). The URI is a secret: errors and logs show it redacted.
+#include "occupancy/config/secret.hpp"
+
+#include <libpq-fe.h>
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace occupancy::store {
+
+class DatabaseError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A query result (owns the PGresult).
+class Result {
+ public:
+  explicit Result(PGresult* r) : r_(r, &PQclear) {}
+  int rows() const { return PQntuples(r_.get()); }
+  std::string text(int row, int col) const { return PQgetvalue(r_.get(), row, col); }
+  bool is_null(int row, int col) const { return PQgetisnull(r_.get(), row, col) != 0; }
+
+ private:
+  std::unique_ptr<PGresult, void (*)(PGresult*)> r_;
+};
+
+class Database {
+ public:
+  /// Connects with a libpq URI or keyword string; an empty one uses the PG* variables.
+  explicit Database(const config::Secret& url);
+  Database(Database&&) noexcept = default;
+  Database& operator=(Database&&) noexcept = default;
+
+  /// Runs SQL (several statements allowed when no params). Throws DatabaseError.
+  Result exec(const std::string& sql, const std::vector<std::optional<std::string>>& params = {});
+
+  PGconn* raw() { return conn_.get(); }
+  std::string describe() const;  // "db@host:port" without credentials
+
+ private:
+  std::unique_ptr<PGconn, void (*)(PGconn*)> conn_;
+};
+
+}  // namespace occupancy::store

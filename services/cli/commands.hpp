@@ -1,0 +1,16 @@
+#pragma once
+// Each subcommand registers itself on the app and writes its exit code into `result`.
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace occupancy::cli {
+
+struct GlobalOptions {
+  std::string config_path;
+};
+
+void add_config_command(CLI::App& app, const GlobalOptions& global, int& result);
+void add_db_command(CLI::App& app, const GlobalOptions& global, int& result);
+
+}  // namespace occupancy::cli
