@@ -30,7 +30,7 @@ int with_config(const GlobalOptions& global, Job job) {
   }
   try {
     return job(cfg);
-  } catch (const store::DatabaseError& e) {
+  } catch (const store::DatabaseUnavailable& e) {
     std::cerr << "occupancy: " << e.what() << '\n';
     return kExitUnavailable;
   } catch (const std::exception& e) {

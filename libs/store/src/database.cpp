@@ -17,7 +17,7 @@ Database::Database(const config::Secret& url) : conn_(PQconnectdb(url.reveal().c
   if (PQstatus(conn_.get()) != CONNECTION_OK) {
     std::string err = PQerrorMessage(conn_.get());
     while (!err.empty() && err.back() == '\n') err.pop_back();
-    throw DatabaseError("cannot connect to PostgreSQL (" +
+    throw DatabaseUnavailable("cannot connect to PostgreSQL (" +
                         (url.empty() ? std::string("PG* environment") : config::redact_uri(url.reveal())) + "): " + err);
   }
   PQsetNoticeProcessor(conn_.get(), &route_notice, nullptr);

@@ -17,6 +17,12 @@ class DatabaseError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// The server cannot be reached or refused the login (as opposed to a failing statement).
+class DatabaseUnavailable : public DatabaseError {
+ public:
+  using DatabaseError::DatabaseError;
+};
+
 /// A query result (owns the PGresult).
 class Result {
  public:

@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# deploy/local.sh: everything on one Debian 12 machine, no Docker.
+#   demo   install, build, start private Mosquitto + PostgreSQL, run the suite, show it
+#   test   install, build, start private servers, run unit + integration tests (ctest)
+#   up     start only the private servers and print the environment that points at them
+#   down   stop what `up` started
+#   build  install and build only
+# Servers live under .state/ (git-ignored) on free loopback ports, and are stopped on exit,
+# Ctrl-C or failure (except after `up`).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STATE_ROOT="$ROOT/.state"
+BUILD="$ROOT/build"
+PG_BIN=/usr/lib/postgresql/15/bin
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'local.sh: %s\n' "$*" >&2; exit 1; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+ensure_packages() {
+  local p cmd missing=()
+  while read -r p cmd; do
+    case "$p" in ''|'#'*) continue ;; esac
+    [ -n "$cmd" ] && command -v "$cmd" >/dev/null && continue
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done <"$ROOT/deploy/packages.txt"
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${#missing[@]} Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {
+  local launcher=()
+  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  if [ ! -f "$BUILD/CMakeCache.txt" ]; then
+    log "configuring (build/)"
+    cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOCCUPANCY_WERROR="${OCCUPANCY_WERROR:-ON}" \
+      "${launcher[@]}" >/dev/null
+  fi
+  log "building"
+  cmake --build "$BUILD" -j "$JOBS" 2>&1 | grep -Ev '^\[ *[0-9]+%\] (Building|Linking|Built|Generating)' || true
+  [ "${PIPESTATUS[0]}" = 0 ] || die "build failed"
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$((20000 + RANDOM % 40000))
+    port_in_use "$p" || { echo "$p"; return; }
+  done
+  die "no free port found"
+}
+
+wait_port() {
+  for _ in $(seq 1 100); do port_in_use "$1" && return 0; sleep 0.1; done
+  die "nothing listens on port $1 ($2)"
+}
+
+# start_servers DIR: a private Mosquitto and PostgreSQL; writes DIR/env.
+start_servers() {
+  local dir=$1 mqtt_port pg_port
+  mkdir -p "$dir"
+  mqtt_port=$(free_port)
+  {
+    echo "listener $mqtt_port 127.0.0.1"
+    echo "allow_anonymous true"
+    echo "max_queued_messages 0"   # never drop QoS 1 to a slow subscriber
+    echo "persistence false"
+    echo "sys_interval 1"
+    echo "pid_file $dir/mosquitto.pid"
+    echo "log_dest file $dir/mosquitto.log"
+    [ "$(id -u)" = 0 ] && echo "user root"
+  } >"$dir/mosquitto.conf"
+  mosquitto -c "$dir/mosquitto.conf" -d
+  wait_port "$mqtt_port" mosquitto
+
+  # initdb refuses root: run PostgreSQL as the postgres user, in a folder it can reach.
+  local pg_dir="$dir/pg" run=()
+  if [ "$(id -u)" = 0 ]; then
+    run=(runuser -u postgres --)
+    mkdir -p "$pg_dir" && chown postgres "$pg_dir"
+    if ! runuser -u postgres -- test -w "$pg_dir"; then
+      pg_dir=$(mktemp -d /tmp/occupancy-pg.XXXXXX) && chown postgres "$pg_dir"
+    fi
+  fi
+  echo "$pg_dir" >"$dir/pg_dir"
+  if [ ! -f "$pg_dir/data/PG_VERSION" ]; then
+    "${run[@]}" "$PG_BIN/initdb" -D "$pg_dir/data" -A trust -U postgres -E UTF8 >/dev/null
+  fi
+  pg_port=$(free_port)
+  "${run[@]}" "$PG_BIN/pg_ctl" -D "$pg_dir/data" -w -l "$pg_dir/postgres.log" \
+    -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+  "${run[@]}" psql -h 127.0.0.1 -p "$pg_port" -U postgres -qtAc \
+    "SELECT 1 FROM pg_database WHERE datname='occupancy'" | grep -q 1 ||
+    "${run[@]}" createdb -h 127.0.0.1 -p "$pg_port" -U postgres occupancy
+
+  cat >"$dir/env" <<ENV
+export OCCUPANCY_MQTT_URL=mqtt://127.0.0.1:$mqtt_port
+export OCCUPANCY_DB_URL=postgresql://postgres@127.0.0.1:$pg_port/occupancy
+export OCCUPANCY_MQTT_HOST=127.0.0.1 OCCUPANCY_MQTT_PORT=$mqtt_port
+export PGHOST=127.0.0.1 PGPORT=$pg_port PGUSER=postgres PGDATABASE=occupancy
+ENV
+}
+
+stop_servers() {
+  local dir=$1
+  [ -d "$dir" ] || return 0
+  if [ -f "$dir/mosquitto.pid" ]; then
+    kill "$(cat "$dir/mosquitto.pid")" 2>/dev/null || true
+    rm -f "$dir/mosquitto.pid"
+  fi
+  if [ -f "$dir/pg_dir" ]; then
+    local pg_dir run=()
+    pg_dir=$(cat "$dir/pg_dir")
+    [ "$(id -u)" = 0 ] && run=(runuser -u postgres --)
+    [ -f "$pg_dir/data/postmaster.pid" ] && "${run[@]}" "$PG_BIN/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+}
+
+run_tests() {
+  local dir="$STATE_ROOT/test"
+  stop_servers "$dir"
+  rm -rf "$dir"
+  trap 'stop_servers "'"$dir"'"' EXIT
+  trap 'exit 130' INT TERM
+  start_servers "$dir"
+  # shellcheck disable=SC1091
+  source "$dir/env"
+  export OCCUPANCY_NODE_DIR="$STATE_ROOT/node"
+  log "testing against Mosquitto on $OCCUPANCY_MQTT_PORT and PostgreSQL on $PGPORT"
+  cd "$BUILD"
+  ctest --output-on-failure -j "$JOBS" --timeout 600 "$@"
+}
+
+run_demo() {
+  local dir="$STATE_ROOT/demo"
+  stop_servers "$dir"
+  rm -rf "$dir"
+  local pids=()
+  # shellcheck disable=SC2317
+  cleanup() {
+    for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+    wait "${pids[@]}" 2>/dev/null || true
+    stop_servers "$dir"
+  }
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+  start_servers "$dir"
+  # shellcheck disable=SC1091
+  source "$dir/env"
+  "$BUILD/bin/occupancy" db migrate
+  # The shipped config, with each service's HTTP port moved to a free one.
+  cp "$ROOT/config/home.yaml" "$dir/home.yaml"
+  local s p publisher_port
+  for s in ingestor cleaner feature predictor publisher; do
+    p=$(free_port)
+    sed -i "/^$s:/,/^[a-z]/ s/port: [0-9]*/port: $p/" "$dir/home.yaml"
+    [ "$s" = publisher ] && publisher_port=$p
+  done
+  export OCCUPANCY_CONFIG="$dir/home.yaml"
+  for s in ingestor cleaner feature predictor publisher; do
+    "$BUILD/bin/occupancy-$s" >"$dir/$s.log" 2>&1 &
+    pids+=($!)
+  done
+  log "the suite is running; watch it with: mosquitto_sub -h 127.0.0.1 -p $OCCUPANCY_MQTT_PORT -v -t 'occupancy/#'"
+  sleep 2
+  log "service status (retained on occupancy/home/status/<service>):"
+  mosquitto_sub -h 127.0.0.1 -p "$OCCUPANCY_MQTT_PORT" -v -t 'occupancy/home/status/+' -W 2 2>/dev/null || true
+  log "a presence reading in the office travels through the pipeline:"
+  mosquitto_pub -h 127.0.0.1 -p "$OCCUPANCY_MQTT_PORT" -q 1 -t occupancy/home/raw/office/desk_anca -m \
+    "{\"ts\":\"$(date -u +%Y-%m-%dT%H:%M:%S.000Z)\",\"entity_id\":\"binary_sensor.office_desk_anca_presence\",\"room\":\"office\",\"zone\":\"desk_anca\",\"kind\":\"presence\",\"state\":\"on\"}"
+  sleep 1
+  mosquitto_sub -h 127.0.0.1 -p "$OCCUPANCY_MQTT_PORT" -v -t 'occupancy/home/ha/+' -t 'occupancy/home/state/+' -W 2 2>/dev/null || true
+  log "publisher health: $(curl -s "http://127.0.0.1:$publisher_port/healthz" || echo unreachable)"
+  if [ "${1:-}" = "--forever" ]; then
+    log "running until Ctrl-C (logs in $dir/*.log)"
+    wait
+  fi
+  log "demo done; stopping the suite"
+}
+
+case "${1:-help}" in
+  build) ensure_packages; build ;;
+  test) shift; ensure_packages; build; run_tests "$@" ;;
+  demo) shift; ensure_packages; build; run_demo "$@" ;;
+  up)
+    ensure_packages
+    dir="$STATE_ROOT/dev"
+    stop_servers "$dir"
+    start_servers "$dir"
+    log "servers are up; point the tools at them with:"
+    cat "$dir/env"
+    echo "# e.g.  source $dir/env   (stop with deploy/local.sh down)"
+    ;;
+  down) stop_servers "$STATE_ROOT/dev"; log "stopped" ;;
+  *) sed -n '2,9p' "$0"; exit 2 ;;
+esac

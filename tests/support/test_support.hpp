@@ -1,0 +1,76 @@
+#pragma once
+// Helpers for integration tests: the real broker from the environment, a recording MQTT
+// client, service processes, free ports and a plain HTTP GET.
+#include "occupancy/config/connection.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace occupancy::testing {
+
+/// OCCUPANCY_MQTT_URL, or a test failure that says how to run the tests.
+config::MqttEndpoint broker_from_env();
+/// OCCUPANCY_DB_URL, or a test failure.
+std::string database_url_from_env();
+
+/// A unique home id per test run, so tests never see each other's retained messages.
+std::string unique_home(const std::string& prefix);
+
+std::uint16_t free_port();
+
+struct Message {
+  std::string topic, payload;
+  bool retained;
+};
+
+/// A real MQTT client that records everything on its subscriptions.
+class Recorder {
+ public:
+  Recorder(const config::MqttEndpoint& broker, std::vector<std::string> filters);
+  ~Recorder();
+  void publish(const std::string& topic, const std::string& payload, bool retain = false);
+  /// Waits until a message on `topic` satisfies `pred` (or `timeout`); returns it.
+  std::optional<Message> wait_for(const std::string& topic, const std::function<bool(const Message&)>& pred,
+                                  std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  std::vector<Message> messages() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// A child process with its output captured in a log file.
+class Process {
+ public:
+  Process(const std::string& exe, const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+          const std::filesystem::path& log);
+  ~Process();  // SIGKILL if still running
+  void signal(int sig);
+  /// Waits for exit; returns the exit code (or 128+signal), nullopt on timeout.
+  std::optional<int> wait(std::chrono::milliseconds timeout);
+  std::string output() const;
+  int pid() const { return pid_; }
+
+ private:
+  int pid_ = -1;
+  std::optional<int> status_;
+  std::filesystem::path log_;
+};
+
+/// Runs a command to completion; returns exit code and combined output.
+std::pair<int, std::string> run(const std::string& exe, const std::vector<std::string>& args,
+                                const std::map<std::string, std::string>& env = {});
+
+/// GET http://127.0.0.1:port/path; returns status and body (status 0 if unreachable).
+std::pair<int, std::string> http_get(std::uint16_t port, const std::string& path, const std::string& headers = "");
+
+std::filesystem::path temp_dir(const std::string& name);
+
+}  // namespace occupancy::testing
