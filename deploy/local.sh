@@ -142,12 +142,14 @@ run_demo() {
   local dir="$STATE_ROOT/demo"
   stop_servers "$dir"
   rm -rf "$dir"
-  local pids=()
+  DEMO_DIR=$dir
+  DEMO_PIDS=()
   # shellcheck disable=SC2317
   cleanup() {
-    for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-    wait "${pids[@]}" 2>/dev/null || true
-    stop_servers "$dir"
+    local p
+    for p in "${DEMO_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+    for p in "${DEMO_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+    stop_servers "$DEMO_DIR"
   }
   trap cleanup EXIT
   trap 'exit 130' INT TERM
@@ -166,7 +168,7 @@ run_demo() {
   export OCCUPANCY_CONFIG="$dir/home.yaml"
   for s in ingestor cleaner feature predictor publisher; do
     "$BUILD/bin/occupancy-$s" >"$dir/$s.log" 2>&1 &
-    pids+=($!)
+    DEMO_PIDS+=($!)
   done
   log "the suite is running; watch it with: mosquitto_sub -h 127.0.0.1 -p $OCCUPANCY_MQTT_PORT -v -t 'occupancy/#'"
   sleep 2

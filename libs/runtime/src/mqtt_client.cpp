@@ -13,6 +13,7 @@ namespace occupancy::runtime {
 struct MqttClient::Impl {
   MqttOptions options;
   Metrics& metrics;
+  std::optional<mqtt::connect_options> conn_opts;  // must outlive `client`
   std::unique_ptr<mqtt::async_client> client;
   int version = MQTTVERSION_5;
   std::mutex inflight_mutex;
@@ -21,6 +22,8 @@ struct MqttClient::Impl {
   Impl(MqttOptions o, Metrics& m) : options(std::move(o)), metrics(m) {}
 
   void create(std::atomic<bool>& connected) {
+    client.reset();
+    build_connect_options();
     // The consumer queue and handlers must exist before connect (Paho's rule).
     client = std::make_unique<mqtt::async_client>(
         options.endpoint.server_uri, options.client_id,
@@ -45,22 +48,25 @@ struct MqttClient::Impl {
     client->start_consuming();
   }
 
-  mqtt::connect_options connect_options() const {
-    auto b = mqtt::connect_options_builder();
-    b.mqtt_version(version)
-        .keep_alive_interval(std::chrono::seconds(20))
-        .connect_timeout(std::chrono::seconds(5))
-        .automatic_reconnect(std::chrono::seconds(1), std::chrono::seconds(30))
-        .will(mqtt::message(options.status_topic, "offline", 1, true));
+  // Paho C++ 1.2 copies connect_options without re-pointing the C struct at the copy's
+  // properties (eclipse-paho/paho.mqtt.cpp#444, fixed in 1.3): build them in place, once per
+  // client, in an object that outlives the client (it is declared before it).
+  void build_connect_options() {
+    auto& o = conn_opts.emplace();
+    o.set_mqtt_version(version);
+    o.set_keep_alive_interval(std::chrono::seconds(20));
+    o.set_connect_timeout(std::chrono::seconds(5));
+    o.set_automatic_reconnect(std::chrono::seconds(1), std::chrono::seconds(30));
+    o.set_will(mqtt::will_options(options.status_topic, std::string("offline"), 1, true));
     if (version == MQTTVERSION_5) {
-      b.clean_start(false).properties(
-          {mqtt::property(mqtt::property::SESSION_EXPIRY_INTERVAL, static_cast<int>(options.session_expiry.count()))});
+      o.set_clean_start(false);
+      o.set_properties(mqtt::properties{
+          mqtt::property(mqtt::property::SESSION_EXPIRY_INTERVAL, static_cast<int>(options.session_expiry.count()))});
     } else {
-      b.clean_session(false);
+      o.set_clean_session(false);
     }
-    if (!options.endpoint.username.empty()) b.user_name(options.endpoint.username);
-    if (!options.endpoint.password.empty()) b.password(options.endpoint.password.reveal());
-    return b.finalize();
+    if (!options.endpoint.username.empty()) o.set_user_name(options.endpoint.username);
+    if (!options.endpoint.password.empty()) o.set_password(options.endpoint.password.reveal());
   }
 };
 
@@ -81,7 +87,7 @@ bool MqttClient::connect(const std::atomic<bool>& stop) {
   const auto cap = std::chrono::milliseconds(30000);
   while (!stop) {
     try {
-      impl_->client->connect(impl_->connect_options())->wait();
+      impl_->client->connect(*impl_->conn_opts)->wait();
       return true;
     } catch (const mqtt::exception& e) {
       // An MQTT 3.1.1 broker answers CONNACK 1 ("unacceptable protocol version"); a 5 one 0x84.
