@@ -36,6 +36,8 @@ ensure_packages() {
 build() {
   local launcher=()
   command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  # Let clones in other folders (CI's clean clone) share the compiler cache.
+  export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=1
   if [ ! -f "$BUILD/CMakeCache.txt" ]; then
     log "configuring (build/)"
     cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOCCUPANCY_WERROR="${OCCUPANCY_WERROR:-ON}" \
@@ -132,7 +134,8 @@ run_tests() {
   start_servers "$dir"
   # shellcheck disable=SC1091
   source "$dir/env"
-  export OCCUPANCY_NODE_DIR="$STATE_ROOT/node"
+  # npm tools (the AsyncAPI CLI) are cached per user, so clean clones reuse them.
+  export OCCUPANCY_NODE_DIR="${OCCUPANCY_NODE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/occupancy-predictor/node}"
   log "testing against Mosquitto on $OCCUPANCY_MQTT_PORT and PostgreSQL on $PGPORT"
   cd "$BUILD"
   ctest --output-on-failure -j "$JOBS" --timeout 600 "$@"

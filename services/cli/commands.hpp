@@ -12,5 +12,6 @@ struct GlobalOptions {
 
 void add_config_command(CLI::App& app, const GlobalOptions& global, int& result);
 void add_db_command(CLI::App& app, const GlobalOptions& global, int& result);
+void add_sim_command(CLI::App& app, const GlobalOptions& global, int& result);
 
 }  // namespace occupancy::cli
