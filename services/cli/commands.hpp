@@ -13,5 +13,6 @@ struct GlobalOptions {
 void add_config_command(CLI::App& app, const GlobalOptions& global, int& result);
 void add_db_command(CLI::App& app, const GlobalOptions& global, int& result);
 void add_sim_command(CLI::App& app, const GlobalOptions& global, int& result);
+void add_sim_serve_command(CLI::App& sim, const GlobalOptions& global, int& result);
 
 }  // namespace occupancy::cli

@@ -15,6 +15,7 @@ namespace occupancy::cli {
 void add_sim_command(CLI::App& app, const GlobalOptions& global, int& result) {
   auto* sim = app.add_subcommand("sim", "Household simulator (deterministic, seeded, with ground truth)");
   sim->require_subcommand(1);
+  add_sim_serve_command(*sim, global, result);
 
   struct Options {
     int days = 180;

@@ -4,6 +4,9 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <deque>
 
 #include <thread>
 
@@ -14,9 +17,73 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 
+// One accepted WebSocket: a read loop feeding on_message, and a write queue so that send()
+// from any thread keeps messages whole and in order.
+class WsSession : public WebSocketConnection, public std::enable_shared_from_this<WsSession> {
+ public:
+  WsSession(tcp::socket socket, const WebSocketHandler& handler) : ws_(std::move(socket)), handler_(handler) {}
+
+  void accept(beast::http::request<beast::http::string_body> req) {
+    ws_.set_option(beast::websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;
+      if (self->handler_.on_open) self->handler_.on_open(self);
+      self->read();
+    });
+  }
+
+  void send(std::string text) override {
+    asio::post(ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
+      self->queue_.push_back(std::move(text));
+      if (self->queue_.size() == 1) self->write();
+    });
+  }
+
+  void close() override {
+    asio::post(ws_.get_executor(), [self = shared_from_this()] {
+      if (!self->ws_.is_open()) return;
+      self->closing_ = true;
+      if (self->queue_.empty()) self->ws_.async_close(beast::websocket::close_code::normal, [self](beast::error_code) {});
+    });
+  }
+
+ private:
+  void read() {
+    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) {  // closed by the peer, or operation_aborted at shutdown
+        if (self->handler_.on_close) self->handler_.on_close(self);
+        return;
+      }
+      const auto text = beast::buffers_to_string(self->buffer_.data());
+      self->buffer_.consume(self->buffer_.size());
+      if (self->handler_.on_message) self->handler_.on_message(self, text);
+      self->read();
+    });
+  }
+
+  void write() {
+    ws_.text(true);
+    ws_.async_write(asio::buffer(queue_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return;
+      self->queue_.pop_front();
+      if (!self->queue_.empty())
+        self->write();
+      else if (self->closing_)
+        self->ws_.async_close(beast::websocket::close_code::normal, [self](beast::error_code) {});
+    });
+  }
+
+  beast::websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer buffer_;
+  std::deque<std::string> queue_;
+  bool closing_ = false;
+  const WebSocketHandler& handler_;
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const Handler& handler) : stream_(std::move(socket)), handler_(handler) {}
+  Session(tcp::socket socket, const Handler& handler, const std::string& ws_path, const WebSocketHandler& ws)
+      : stream_(std::move(socket)), handler_(handler), ws_path_(ws_path), ws_(ws) {}
 
   void read() {
     request_ = {};
@@ -30,6 +97,12 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) {  // end_of_stream, timeout or operation_aborted: the connection is done
       beast::error_code ignored;
       stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      return;
+    }
+    if (!ws_path_.empty() && beast::websocket::is_upgrade(request_) &&
+        request_.target().substr(0, request_.target().find('?')) == ws_path_) {
+      stream_.expires_never();
+      std::make_shared<WsSession>(stream_.release_socket(), ws_)->accept(std::move(request_));
       return;
     }
     Request req{std::string(request_.method_string()), std::string(request_.target()),
@@ -59,6 +132,8 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::http::request<beast::http::string_body> request_;
   beast::http::response<beast::http::string_body> response_;
   const Handler& handler_;
+  const std::string& ws_path_;
+  const WebSocketHandler& ws_;
 };
 
 }  // namespace
@@ -67,19 +142,28 @@ struct Server::Impl {
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
   Handler handler;
+  std::string ws_path;
+  WebSocketHandler ws;
   std::thread thread;
 
   void accept() {
     acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted) return;  // normal shutdown
-      if (!ec) std::make_shared<Session>(std::move(socket), handler)->read();
+      if (!ec) std::make_shared<Session>(std::move(socket), handler, ws_path, ws)->read();
       accept();
     });
   }
 };
 
-Server::Server(const std::string& bind, std::uint16_t port, Handler handler) : impl_(std::make_unique<Impl>()) {
+Server::Server(const std::string& bind, std::uint16_t port, Handler handler)
+    : Server(bind, port, std::move(handler), {}, {}) {}
+
+Server::Server(const std::string& bind, std::uint16_t port, Handler handler, std::string websocket_path,
+               WebSocketHandler websocket)
+    : impl_(std::make_unique<Impl>()) {
   impl_->handler = std::move(handler);
+  impl_->ws_path = std::move(websocket_path);
+  impl_->ws = std::move(websocket);
   beast::error_code ec;
   const tcp::endpoint ep(asio::ip::make_address(bind, ec), port);
   if (ec) throw std::runtime_error("HTTP bind address '" + bind + "' is invalid: " + ec.message());

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 
 namespace occupancy::http {
 
@@ -23,11 +24,29 @@ struct Response {
 
 using Handler = std::function<Response(const Request&)>;
 
+/// The server side of one WebSocket connection. send() and close() may be called from any
+/// thread; messages are written in order.
+class WebSocketConnection {
+ public:
+  virtual ~WebSocketConnection() = default;
+  virtual void send(std::string text) = 0;
+  virtual void close() = 0;
+};
+
+struct WebSocketHandler {
+  std::function<void(const std::shared_ptr<WebSocketConnection>&)> on_open;
+  std::function<void(const std::shared_ptr<WebSocketConnection>&, const std::string&)> on_message;
+  std::function<void(const std::shared_ptr<WebSocketConnection>&)> on_close;
+};
+
 class Server {
  public:
   /// Binds at once (throws std::runtime_error naming the address if it cannot). Port 0 picks a
   /// free port.
   Server(const std::string& bind, std::uint16_t port, Handler handler);
+  /// Also accepts WebSocket upgrades on `websocket_path`.
+  Server(const std::string& bind, std::uint16_t port, Handler handler, std::string websocket_path,
+         WebSocketHandler websocket);
   ~Server();  // stops and joins
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
