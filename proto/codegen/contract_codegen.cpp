@@ -33,8 +33,8 @@ std::string read_file(const fs::path& p) {
 }
 
 std::string identifier(std::string s) {
-  static const std::set<std::string> reserved{"and", "or", "not", "default", "delete", "new",
-                                              "class", "union", "template", "this", "operator"};
+  static const std::set<std::string> reserved{"and",   "or",    "not",      "default", "delete",  "new",
+                                              "class", "union", "template", "this",    "operator"};
   for (auto& c : s)
     if (!isalnum(static_cast<unsigned char>(c))) c = '_';
   if (reserved.count(s) || isdigit(static_cast<unsigned char>(s[0]))) s += '_';
@@ -120,8 +120,8 @@ int main(int argc, char** argv) try {
        "  std::string_view content_type;\n};\n\nnamespace channel {\n";
   for (const auto& c : channels)
     h << "inline constexpr ChannelSpec " << identifier(c.id) << "{\"" << c.id << "\", \"" << c.address << "\", "
-      << c.qos << ", " << (c.retain ? "true" : "false") << ", \"" << c.message << "\", \"" << c.schema_file
-      << "\", \"" << c.content_type << "\"};\n";
+      << c.qos << ", " << (c.retain ? "true" : "false") << ", \"" << c.message << "\", \"" << c.schema_file << "\", \""
+      << c.content_type << "\"};\n";
   h << "}  // namespace channel\n\ninline constexpr std::array<const ChannelSpec*, " << channels.size()
     << "> kChannels{";
   for (size_t i = 0; i < channels.size(); ++i) h << (i ? ", " : "") << "&channel::" << identifier(channels[i].id);

@@ -1,7 +1,6 @@
 #pragma once
 // Each subcommand registers itself on the app and writes its exit code into `result`.
 #include <CLI/CLI.hpp>
-
 #include <string>
 
 namespace occupancy::cli {

@@ -1,14 +1,14 @@
 // `occupancy db migrate|status` and `occupancy config check`.
-#include "commands.hpp"
+#include <fmt/format.h>
 
+#include <iostream>
+
+#include "commands.hpp"
+#include "job.hpp"
 #include "occupancy/config/home_config.hpp"
 #include "occupancy/runtime/exit_codes.hpp"
 #include "occupancy/runtime/logging.hpp"
 #include "occupancy/store/migrations.hpp"
-
-#include <fmt/format.h>
-
-#include <iostream>
 
 namespace occupancy::cli {
 namespace {
@@ -28,15 +28,7 @@ int with_config(const GlobalOptions& global, Job job) {
     std::cerr << "occupancy: " << e.what() << '\n';
     return kExitConfig;
   }
-  try {
-    return job(cfg);
-  } catch (const store::DatabaseUnavailable& e) {
-    std::cerr << "occupancy: " << e.what() << '\n';
-    return kExitUnavailable;
-  } catch (const std::exception& e) {
-    std::cerr << "occupancy: " << e.what() << '\n';
-    return kExitFailure;
-  }
+  return run_job("db", [&] { return job(cfg); });
 }
 
 }  // namespace

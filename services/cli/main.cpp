@@ -1,17 +1,17 @@
 // occupancy: the command-line tool for jobs (database, config checks; later import, train,
 // backtest, sim, replay). Exit codes: see occupancy/runtime/exit_codes.hpp.
-#include "commands.hpp"
-
-#include "occupancy/runtime/exit_codes.hpp"
-
 #include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "occupancy/runtime/exit_codes.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"occupancy-predictor: room occupancy forecasts for Home Assistant", "occupancy"};
   app.set_version_flag("--version", std::string(OCCUPANCY_VERSION));
   app.require_subcommand(1);
   occupancy::cli::GlobalOptions global;
-  app.add_option("-c,--config", global.config_path, "home config (YAML); default $OCCUPANCY_CONFIG or config/home.yaml");
+  app.add_option("-c,--config", global.config_path,
+                 "home config (YAML); default $OCCUPANCY_CONFIG or config/home.yaml");
   app.footer("Exit codes: 0 ok, 1 failure, 2 usage, 3 invalid config, 4 broker/database unavailable, 5 bad data.");
 
   int result = occupancy::kExitOk;

@@ -1,14 +1,14 @@
 // `occupancy sim history`: a simulated household's history as an HA export, with truth.
-#include "commands.hpp"
-
-#include "occupancy/config/home_config.hpp"
-#include "occupancy/runtime/exit_codes.hpp"
-#include "occupancy/simulation/history_writer.hpp"
-
 #include <fmt/format.h>
 
 #include <chrono>
 #include <iostream>
+
+#include "commands.hpp"
+#include "job.hpp"
+#include "occupancy/config/home_config.hpp"
+#include "occupancy/runtime/exit_codes.hpp"
+#include "occupancy/simulation/history_writer.hpp"
 
 namespace occupancy::cli {
 
@@ -33,14 +33,15 @@ void add_sim_command(CLI::App& app, const GlobalOptions& global, int& result) {
   history->add_option("--start", opts->start, "first local day, YYYY-MM-DD (default: the household file's)");
   history->add_option("--set", opts->overrides, "override a household parameter, e.g. --set cat.night_visits=0");
   history->callback([&global, &result, opts] {
-    try {
-      const auto home = config::load_config(global.config_path.empty() ? std::nullopt
-                                                                        : std::optional<std::filesystem::path>(global.config_path));
+    result = run_job("sim history", [&] {
+      const auto home = config::load_config(
+          global.config_path.empty() ? std::nullopt : std::optional<std::filesystem::path>(global.config_path));
       auto overrides = opts->overrides;
       if (opts->seed) overrides.push_back("seed=" + std::to_string(*opts->seed));
       if (!opts->start.empty()) overrides.push_back("start_date=\"" + opts->start + "\"");
       const auto household = simulation::load_household(
-          opts->household.empty() ? simulation::default_household_path() : std::filesystem::path(opts->household), overrides);
+          opts->household.empty() ? simulation::default_household_path() : std::filesystem::path(opts->household),
+          overrides);
       const auto t0 = std::chrono::steady_clock::now();
       const auto sim = simulation::simulate(home, household, opts->days);
       simulation::write_history_csv(opts->out, sim);
@@ -51,18 +52,13 @@ void add_sim_command(CLI::App& app, const GlobalOptions& global, int& result) {
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       size_t cat = 0;
       for (const auto& e : sim.events) cat += e.cause == simulation::Cause::cat;
-      fmt::print("{} days ({} .. {}), seed {}: {} events ({} by the cat), {} faults, {} vacation days -> {}{} in {:.2f} s\n",
-                 opts->days, format_iso8601(sim.start), format_iso8601(sim.end), household.seed, sim.events.size(), cat,
-                 sim.faults.size(), sim.vacation_days.size(), opts->out,
-                 opts->truth.empty() ? "" : " + truth in " + opts->truth, secs);
-      result = kExitOk;
-    } catch (const config::ConfigError& e) {
-      std::cerr << "occupancy: " << e.what() << '\n';
-      result = kExitConfig;
-    } catch (const std::exception& e) {
-      std::cerr << "occupancy sim: " << e.what() << '\n';
-      result = kExitFailure;
-    }
+      fmt::print(
+          "{} days ({} .. {}), seed {}: {} events ({} by the cat), {} faults, {} vacation days -> {}{} in {:.2f} s\n",
+          opts->days, format_iso8601(sim.start), format_iso8601(sim.end), household.seed, sim.events.size(), cat,
+          sim.faults.size(), sim.vacation_days.size(), opts->out,
+          opts->truth.empty() ? "" : " + truth in " + opts->truth, secs);
+      return kExitOk;
+    });
   });
 }
 

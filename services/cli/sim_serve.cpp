@@ -1,10 +1,5 @@
 // `occupancy sim serve`: a simulated Home Assistant. The simulated past is history (REST);
 // the simulated future plays live over the WebSocket API at --speed times real time.
-#include "commands.hpp"
-
-#include "occupancy/runtime/exit_codes.hpp"
-#include "occupancy/simulation/ha_api.hpp"
-
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -16,6 +11,11 @@
 #include <map>
 #include <mutex>
 #include <thread>
+
+#include "commands.hpp"
+#include "job.hpp"
+#include "occupancy/runtime/exit_codes.hpp"
+#include "occupancy/simulation/ha_api.hpp"
 
 namespace occupancy::cli {
 namespace {
@@ -49,8 +49,8 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
     std::cerr << "occupancy sim serve: a token is required (--token, --token-file or OCCUPANCY_HA_TOKEN)\n";
     return kExitUsage;
   }
-  const auto home = config::load_config(global.config_path.empty() ? std::nullopt
-                                                                    : std::optional<std::filesystem::path>(global.config_path));
+  const auto home = config::load_config(
+      global.config_path.empty() ? std::nullopt : std::optional<std::filesystem::path>(global.config_path));
   auto overrides = o.overrides;
   if (o.seed) overrides.push_back("seed=" + std::to_string(*o.seed));
   const auto household = simulation::load_household(
@@ -61,7 +61,9 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   const simulation::HaHome ha(home, std::move(sim.events));
 
   std::mutex mutex;  // guards sessions
-  std::map<http::WebSocketConnection*, std::pair<std::shared_ptr<http::WebSocketConnection>, simulation::HaWebSocketSession>> sessions;
+  std::map<http::WebSocketConnection*,
+           std::pair<std::shared_ptr<http::WebSocketConnection>, simulation::HaWebSocketSession>>
+      sessions;
   http::WebSocketHandler ws;
   ws.on_open = [&](const std::shared_ptr<http::WebSocketConnection>& c) {
     std::lock_guard lock(mutex);
@@ -90,9 +92,10 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  http::Server server(o.bind, static_cast<std::uint16_t>(o.port),
-                      [&](const http::Request& req) { return simulation::handle_rest(ha, token, req, clock.now()); },
-                      "/api/websocket", ws);
+  http::Server server(
+      o.bind, static_cast<std::uint16_t>(o.port),
+      [&](const http::Request& req) { return simulation::handle_rest(ha, token, req, clock.now()); }, "/api/websocket",
+      ws);
 
   std::atomic<bool> stop{false};
   std::thread player([&] {
@@ -115,10 +118,10 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
     }
   });
 
-  fmt::print("simulated Home Assistant on http://{}:{}/ (WebSocket /api/websocket), {} entities, {} days of history, "
-             "{} days live at {}x; simulated now {}\n",
-             o.bind, server.port(), home.entities.size(), o.history_days, o.future_days, o.speed,
-             format_iso8601(clock.now()));
+  fmt::print(
+      "simulated Home Assistant on http://{}:{}/ (WebSocket /api/websocket), {} entities, {} days of history, "
+      "{} days live at {}x; simulated now {}\n",
+      o.bind, server.port(), home.entities.size(), o.history_days, o.future_days, o.speed, format_iso8601(clock.now()));
   std::fflush(stdout);
   int sig = 0;
   sigwait(&signals, &sig);
@@ -137,25 +140,21 @@ void add_sim_serve_command(CLI::App& sim, const GlobalOptions& global, int& resu
   cmd->add_option("--bind", o->bind, "address to listen on")->capture_default_str();
   cmd->add_option("--token", o->token, "the long-lived access token clients must present");
   cmd->add_option("--token-file", o->token_file, "read the token from a file");
-  cmd->add_option("--speed", o->speed, "simulated seconds per real second")->check(CLI::PositiveNumber)->capture_default_str();
-  cmd->add_option("--history-days", o->history_days, "days of simulated past, served as history")->check(CLI::Range(0, 3650))->capture_default_str();
-  cmd->add_option("--future-days", o->future_days, "days of simulated future, played live")->check(CLI::Range(1, 3650))->capture_default_str();
+  cmd->add_option("--speed", o->speed, "simulated seconds per real second")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--history-days", o->history_days, "days of simulated past, served as history")
+      ->check(CLI::Range(0, 3650))
+      ->capture_default_str();
+  cmd->add_option("--future-days", o->future_days, "days of simulated future, played live")
+      ->check(CLI::Range(1, 3650))
+      ->capture_default_str();
   cmd->add_option("--seed", o->seed, "random seed (default: the household file's)");
   cmd->add_option("--household", o->household, "household parameters (default config/household.yaml)");
   cmd->add_option("--set", o->overrides, "override a household parameter");
   cmd->add_option("--clock-origin", o->clock_origin,
                   "wall-clock ms at which the simulated past ends (reuse it to restart on the same timeline)");
-  cmd->callback([&global, &result, o] {
-    try {
-      result = serve(global, *o);
-    } catch (const config::ConfigError& e) {
-      std::cerr << "occupancy: " << e.what() << '\n';
-      result = kExitConfig;
-    } catch (const std::exception& e) {
-      std::cerr << "occupancy sim serve: " << e.what() << '\n';
-      result = kExitFailure;
-    }
-  });
+  cmd->callback([&global, &result, o] { result = run_job("sim serve", [&] { return serve(global, *o); }); });
 }
 
 }  // namespace occupancy::cli

@@ -1,8 +1,9 @@
 // `occupancy db migrate` against the real PostgreSQL that deploy/local.sh test starts.
 #include "occupancy/store/database.hpp"
-#include "test_support.hpp"
 
 #include <catch2/catch.hpp>
+
+#include "test_support.hpp"
 
 using namespace occupancy;
 using namespace occupancy::testing;
@@ -34,16 +35,22 @@ TEST_CASE("db migrate creates the first schema once and records it", "[integrati
   CHECK_THAT(out, Catch::Contains("0 migration(s) applied"));
 
   store::Database db{config::Secret(url)};
-  for (const char* table : {"raw_readings", "clean_readings", "room_transitions", "predictions", "models", "model_files"}) {
+  for (const char* table :
+       {"raw_readings", "clean_readings", "room_transitions", "predictions", "models", "model_files"}) {
     INFO(table);
     CHECK(db.exec(std::string("SELECT to_regclass('") + table + "') IS NOT NULL").text(0, 0) == "t");
   }
   CHECK(db.exec("SELECT count(*) FROM schema_migrations").text(0, 0) == "1");
   // The raw archive is idempotent by key: the same reading twice is one row.
-  db.exec("INSERT INTO raw_readings VALUES ('h','binary_sensor.x','2026-11-28T07:00:00Z','on','office','room','motion') ON CONFLICT DO NOTHING");
-  db.exec("INSERT INTO raw_readings VALUES ('h','binary_sensor.x','2026-11-28T07:00:00Z','on','office','room','motion') ON CONFLICT DO NOTHING");
+  db.exec(
+      "INSERT INTO raw_readings VALUES ('h','binary_sensor.x','2026-11-28T07:00:00Z','on','office','room','motion') ON "
+      "CONFLICT DO NOTHING");
+  db.exec(
+      "INSERT INTO raw_readings VALUES ('h','binary_sensor.x','2026-11-28T07:00:00Z','on','office','room','motion') ON "
+      "CONFLICT DO NOTHING");
   CHECK(db.exec("SELECT count(*) FROM raw_readings").text(0, 0) == "1");
-  CHECK_THROWS_AS(db.exec("INSERT INTO raw_readings VALUES ('h','e','2026-11-28T07:00:00Z','maybe','r','z','k')"), store::DatabaseError);
+  CHECK_THROWS_AS(db.exec("INSERT INTO raw_readings VALUES ('h','e','2026-11-28T07:00:00Z','maybe','r','z','k')"),
+                  store::DatabaseError);
 
   std::tie(rc, out) = run(kCli, {"db", "status"}, {{"OCCUPANCY_DB_URL", url}});
   CHECK(rc == 0);

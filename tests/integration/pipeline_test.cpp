@@ -1,14 +1,14 @@
 // The walking skeleton end to end: five real service processes on a real Mosquitto.
-#include "occupancy/contract/validator.hpp"
-#include "test_support.hpp"
-
-#include <catch2/catch.hpp>
 #include <rapidjson/document.h>
 
+#include <catch2/catch.hpp>
 #include <csignal>
 #include <fstream>
 #include <regex>
 #include <sstream>
+
+#include "occupancy/contract/validator.hpp"
+#include "test_support.hpp"
 
 using namespace occupancy;
 using namespace occupancy::testing;
@@ -47,9 +47,10 @@ struct Suite {
   std::string topic(const std::string& rest) const { return "occupancy/" + home + "/" + rest; }
 };
 
-std::string reading(const std::string& entity, const std::string& room, const std::string& zone, const std::string& state) {
-  return R"({"ts":"2026-11-28T07:00:00.000Z","entity_id":")" + entity + R"(","room":")" + room + R"(","zone":")" + zone +
-         R"(","kind":"presence","state":")" + state + R"("})";
+std::string reading(const std::string& entity, const std::string& room, const std::string& zone,
+                    const std::string& state) {
+  return R"({"ts":"2026-11-28T07:00:00.000Z","entity_id":")" + entity + R"(","room":")" + room + R"(","zone":")" +
+         zone + R"(","kind":"presence","state":")" + state + R"("})";
 }
 
 rapidjson::Document parse(const std::string& text) {
@@ -60,8 +61,10 @@ rapidjson::Document parse(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("a reading travels raw -> clean -> state -> features -> prediction -> HA state; garbage is dead-lettered; SIGTERM goes offline",
-          "[integration]") {
+TEST_CASE(
+    "a reading travels raw -> clean -> state -> features -> prediction -> HA state; garbage is dead-lettered; SIGTERM "
+    "goes offline",
+    "[integration]") {
   const auto broker = broker_from_env();
   Suite suite;
   Recorder rec(broker, {"occupancy/" + suite.home + "/#"});
@@ -72,11 +75,13 @@ TEST_CASE("a reading travels raw -> clean -> state -> features -> prediction -> 
     REQUIRE(rec.wait_for(suite.topic("status/" + s), [](const Message& m) { return m.payload == "online"; }));
   }
 
-  rec.publish(suite.topic("raw/office/desk_anca"), reading("binary_sensor.office_desk_anca_presence", "office", "desk_anca", "on"));
+  rec.publish(suite.topic("raw/office/desk_anca"),
+              reading("binary_sensor.office_desk_anca_presence", "office", "desk_anca", "on"));
   auto state = rec.wait_for(suite.topic("state/office"), [](const Message&) { return true; });
   REQUIRE(state);
   CHECK(parse(state->payload)["occupied"].GetBool());
-  auto ha = rec.wait_for(suite.topic("ha/office"), [](const Message& m) { return parse(m.payload)["occupied_now"].GetBool(); });
+  auto ha = rec.wait_for(suite.topic("ha/office"),
+                         [](const Message& m) { return parse(m.payload)["occupied_now"].GetBool(); });
   REQUIRE(ha);
   const auto doc = parse(ha->payload);
   CHECK_FALSE(contract::validator().check(proto::channel::ha_state.schema_file, doc));
@@ -86,18 +91,22 @@ TEST_CASE("a reading travels raw -> clean -> state -> features -> prediction -> 
   // The HA state is retained: a late subscriber (HA after a restart) still gets it.
   {
     Recorder late(broker, {suite.topic("ha/office")});
-    auto retained = late.wait_for(suite.topic("ha/office"), [](const Message& m) { return m.retained; }, std::chrono::seconds(5));
+    auto retained = late.wait_for(
+        suite.topic("ha/office"), [](const Message& m) { return m.retained; }, std::chrono::seconds(5));
     REQUIRE(retained);
     CHECK(parse(retained->payload)["occupied_now"].GetBool());
   }
 
   // The room goes vacant again: the retained HA state follows.
-  rec.publish(suite.topic("raw/office/desk_anca"), reading("binary_sensor.office_desk_anca_presence", "office", "desk_anca", "off"));
-  REQUIRE(rec.wait_for(suite.topic("ha/office"), [](const Message& m) { return !parse(m.payload)["occupied_now"].GetBool(); }));
+  rec.publish(suite.topic("raw/office/desk_anca"),
+              reading("binary_sensor.office_desk_anca_presence", "office", "desk_anca", "off"));
+  REQUIRE(rec.wait_for(suite.topic("ha/office"),
+                       [](const Message& m) { return !parse(m.payload)["occupied_now"].GetBool(); }));
 
   // Malformed JSON, a wrong type and an unknown entity each reach the DLQ with their reason.
   rec.publish(suite.topic("raw/office/desk_anca"), "{oops");
-  auto dead = rec.wait_for(suite.topic("dlq/cleaner"), [](const Message& m) { return m.payload.find("\"parse\"") != std::string::npos; });
+  auto dead = rec.wait_for(suite.topic("dlq/cleaner"),
+                           [](const Message& m) { return m.payload.find("\"parse\"") != std::string::npos; });
   REQUIRE(dead);
   const auto dl = parse(dead->payload);
   CHECK_FALSE(contract::validator().check(proto::channel::dlq.schema_file, dl));
@@ -107,17 +116,14 @@ TEST_CASE("a reading travels raw -> clean -> state -> features -> prediction -> 
   std::string wrong_type = reading("binary_sensor.office_desk_anca_presence", "office", "desk_anca", "on");
   wrong_type.replace(wrong_type.find("\"on\""), 4, "1");
   rec.publish(suite.topic("raw/office/desk_anca"), wrong_type);
-  REQUIRE(rec.wait_for(suite.topic("dlq/cleaner"), [](const Message& m) {
-    return parse(m.payload)["error"]["pointer"] == "/state";
-  }));
+  REQUIRE(rec.wait_for(suite.topic("dlq/cleaner"),
+                       [](const Message& m) { return parse(m.payload)["error"]["pointer"] == "/state"; }));
   rec.publish(suite.topic("raw/attic/bed"), reading("binary_sensor.attic_bed", "attic", "bed", "on"));
-  REQUIRE(rec.wait_for(suite.topic("dlq/cleaner"), [](const Message& m) {
-    return parse(m.payload)["error"]["keyword"] == "unknown_entity";
-  }));
+  REQUIRE(rec.wait_for(suite.topic("dlq/cleaner"),
+                       [](const Message& m) { return parse(m.payload)["error"]["keyword"] == "unknown_entity"; }));
   rec.publish(suite.topic("prediction/office"), R"({"room":"office"})");
-  REQUIRE(rec.wait_for(suite.topic("dlq/publisher"), [](const Message& m) {
-    return parse(m.payload)["error"]["keyword"] == "required";
-  }));
+  REQUIRE(rec.wait_for(suite.topic("dlq/publisher"),
+                       [](const Message& m) { return parse(m.payload)["error"]["keyword"] == "required"; }));
 
   // Every service answers /healthz and serves metrics that promtool accepts.
   for (const auto& s : kServices) {
@@ -132,7 +138,8 @@ TEST_CASE("a reading travels raw -> clean -> state -> features -> prediction -> 
     INFO(out);
     CHECK(rc == 0);
   }
-  CHECK_THAT(http_get(suite.ports["cleaner"], "/metrics").second, Catch::Contains("occupancy_dead_letters_total{reason=\"parse\"} 1"));
+  CHECK_THAT(http_get(suite.ports["cleaner"], "/metrics").second,
+             Catch::Contains("occupancy_dead_letters_total{reason=\"parse\"} 1"));
 
   // Graceful shutdown: offline (retained), exit 0.
   for (size_t i = 0; i < kServices.size(); ++i) {
@@ -152,8 +159,9 @@ TEST_CASE("a service killed without warning is reported offline by its last will
   REQUIRE(rec.wait_for(suite.topic("status/cleaner"), [](const Message& m) { return m.payload == "online"; }));
   cleaner.signal(SIGKILL);
   // Keep-alive is 20 s; the broker notices the dropped socket at once.
-  CHECK(rec.wait_for(suite.topic("status/cleaner"), [](const Message& m) { return m.payload == "offline"; },
-                     std::chrono::seconds(40)));
+  CHECK(rec.wait_for(
+      suite.topic("status/cleaner"), [](const Message& m) { return m.payload == "offline"; },
+      std::chrono::seconds(40)));
 }
 
 TEST_CASE("a service with a broken config exits 3 and names the key", "[integration]") {
@@ -161,9 +169,11 @@ TEST_CASE("a service with a broken config exits 3 and names the key", "[integrat
   std::ifstream in(std::string(OCCUPANCY_SOURCE_DIR) + "/config/home.yaml");
   std::stringstream s;
   s << in.rdbuf();
-  const auto bad = std::regex_replace(s.str(), std::regex("room: office, zone: desk_anca"), "room: attic, zone: desk_anca");
+  const auto bad =
+      std::regex_replace(s.str(), std::regex("room: office, zone: desk_anca"), "room: attic, zone: desk_anca");
   std::ofstream(dir / "home.yaml") << bad;
-  const auto [rc, out] = run(std::string(OCCUPANCY_BIN_DIR) + "/occupancy-cleaner", {"--config", (dir / "home.yaml").string()});
+  const auto [rc, out] =
+      run(std::string(OCCUPANCY_BIN_DIR) + "/occupancy-cleaner", {"--config", (dir / "home.yaml").string()});
   CHECK(rc == 3);
   CHECK_THAT(out, Catch::Contains("entities[") && Catch::Contains("unknown room 'attic'"));
 

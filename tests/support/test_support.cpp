@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <mqtt/async_client.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
@@ -10,8 +11,6 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-#include <mqtt/async_client.h>
-
 #include <condition_variable>
 #include <cstdlib>
 #include <cstring>
@@ -62,7 +61,8 @@ struct Recorder::Impl {
   std::vector<Message> messages;
 };
 
-Recorder::Recorder(const config::MqttEndpoint& broker, std::vector<std::string> filters) : impl_(std::make_unique<Impl>()) {
+Recorder::Recorder(const config::MqttEndpoint& broker, std::vector<std::string> filters)
+    : impl_(std::make_unique<Impl>()) {
   impl_->client = std::make_unique<mqtt::async_client>(broker.server_uri, unique_home("recorder"),
                                                        mqtt::create_options(MQTTVERSION_5));
   impl_->client->set_message_callback([this](mqtt::const_message_ptr m) {
@@ -165,7 +165,8 @@ std::string Process::output() const {
 
 std::pair<int, std::string> run(const std::string& exe, const std::vector<std::string>& args,
                                 const std::map<std::string, std::string>& env) {
-  const auto log = temp_dir("run") / (std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()) + ".log");
+  const auto log =
+      temp_dir("run") / (std::to_string(::getpid()) + "-" + std::to_string(std::random_device{}()) + ".log");
   Process p(exe, args, env, log);
   const auto code = p.wait(std::chrono::seconds(120));
   REQUIRE(code.has_value());

@@ -1,8 +1,6 @@
 #pragma once
 // Helpers for integration tests: the real broker from the environment, a recording MQTT
 // client, service processes, free ports and a plain HTTP GET.
-#include "occupancy/config/connection.hpp"
-
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -12,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "occupancy/config/connection.hpp"
 
 namespace occupancy::testing {
 

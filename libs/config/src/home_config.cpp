@@ -1,8 +1,5 @@
 #include "occupancy/config/home_config.hpp"
 
-#include "config_schema.hpp"
-#include "occupancy/config/yaml_json.hpp"
-
 #include <fmt/format.h>
 #include <rapidjson/pointer.h>
 #include <rapidjson/schema.h>
@@ -10,10 +7,13 @@
 
 #include <algorithm>
 #include <cstdlib>
-#include <memory>
 #include <fstream>
+#include <memory>
 #include <set>
 #include <sstream>
+
+#include "config_schema.hpp"
+#include "occupancy/config/yaml_json.hpp"
 
 namespace occupancy::config {
 namespace {
@@ -75,7 +75,8 @@ std::string expectation(const std::string& keyword, const rapidjson::Value& rule
     const auto props = r.FindMember("properties");
     std::string known;
     if (props != r.MemberEnd())
-      for (const auto& p : props->value.GetObject()) known += (known.empty() ? "" : ", ") + std::string(p.name.GetString());
+      for (const auto& p : props->value.GetObject())
+        known += (known.empty() ? "" : ", ") + std::string(p.name.GetString());
     // RapidJSON 1.1 points at the unknown member itself; newer versions at its object.
     if (found && found->IsObject() && props != r.MemberEnd())
       for (const auto& m : found->GetObject())
@@ -85,10 +86,14 @@ std::string expectation(const std::string& keyword, const rapidjson::Value& rule
         }
     return "unknown key (expected one of: " + known + ")";
   }
-  if (keyword == "enum") return "expected one of " + join_json(r["enum"]) + ", got " + (found ? type_name(*found) : "nothing");
-  if (keyword == "pattern") return "expected text matching " + std::string(r["pattern"].GetString()) + ", got " + (found ? type_name(*found) : "nothing");
+  if (keyword == "enum")
+    return "expected one of " + join_json(r["enum"]) + ", got " + (found ? type_name(*found) : "nothing");
+  if (keyword == "pattern")
+    return "expected text matching " + std::string(r["pattern"].GetString()) + ", got " +
+           (found ? type_name(*found) : "nothing");
   if (keyword == "minimum" || keyword == "maximum" || keyword == "minItems" || keyword == "minLength")
-    return fmt::format("expected {} {}, got {}", keyword, r[keyword.c_str()].GetDouble(), found ? type_name(*found) : "nothing");
+    return fmt::format("expected {} {}, got {}", keyword, r[keyword.c_str()].GetDouble(),
+                       found ? type_name(*found) : "nothing");
   if (keyword == "uniqueItems") return "expected no repeated items";
   return "violates '" + keyword + "'";
 }
@@ -199,13 +204,15 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
     Room r;
     r.id = str(rooms[i], "id");
     r.name = str(rooms[i], "name", r.id);
-    if (!seen.insert(r.id).second) throw ConfigError(source, fmt::format("rooms[{}].id", i), "room '" + r.id + "' is defined twice");
+    if (!seen.insert(r.id).second)
+      throw ConfigError(source, fmt::format("rooms[{}].id", i), "room '" + r.id + "' is defined twice");
     std::set<std::string> zones;
     const auto& zs = rooms[i]["zones"];
     for (rapidjson::SizeType j = 0; j < zs.Size(); ++j) {
       Zone z{str(zs[j], "id"), str(zs[j], "person")};
       const auto key = fmt::format("rooms[{}].zones[{}]", i, j);
-      if (!zones.insert(z.id).second) throw ConfigError(source, key + ".id", "zone '" + z.id + "' is defined twice in room " + r.id);
+      if (!zones.insert(z.id).second)
+        throw ConfigError(source, key + ".id", "zone '" + z.id + "' is defined twice in room " + r.id);
       if (!z.person.empty() && std::find(c.people.begin(), c.people.end(), z.person) == c.people.end())
         throw ConfigError(source, key + ".person", "expected one of the configured people, got '" + z.person + "'");
       r.zones.push_back(std::move(z));
@@ -216,12 +223,18 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
   seen.clear();
   const auto& entities = doc["entities"];
   for (rapidjson::SizeType i = 0; i < entities.Size(); ++i) {
-    Entity e{str(entities[i], "entity_id"), str(entities[i], "room"), str(entities[i], "zone"), str(entities[i], "kind")};
+    Entity e{str(entities[i], "entity_id"), str(entities[i], "room"), str(entities[i], "zone"),
+             str(entities[i], "kind")};
     const auto key = fmt::format("entities[{}]", i);
-    if (!seen.insert(e.entity_id).second) throw ConfigError(source, key + ".entity_id", "entity '" + e.entity_id + "' is mapped twice");
+    if (!seen.insert(e.entity_id).second)
+      throw ConfigError(source, key + ".entity_id", "entity '" + e.entity_id + "' is mapped twice");
     const Room* room = c.find_room(e.room);
-    if (room == nullptr) throw ConfigError(source, key + ".room", "expected one of the configured rooms, got unknown room '" + e.room + "'");
-    if (!room->has_zone(e.zone)) throw ConfigError(source, key + ".zone", "expected a zone of room " + e.room + ", got unknown zone '" + e.zone + "'");
+    if (room == nullptr)
+      throw ConfigError(source, key + ".room",
+                        "expected one of the configured rooms, got unknown room '" + e.room + "'");
+    if (!room->has_zone(e.zone))
+      throw ConfigError(source, key + ".zone",
+                        "expected a zone of room " + e.room + ", got unknown zone '" + e.zone + "'");
     c.entities.push_back(std::move(e));
   }
 
@@ -296,7 +309,8 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
   if (doc.HasMember("publisher")) c.discovery_prefix = str(doc["publisher"], "discovery_prefix", c.discovery_prefix);
 
   if (std::filesystem::exists("/usr/share/zoneinfo") && !std::filesystem::exists("/usr/share/zoneinfo/" + c.timezone))
-    throw ConfigError(source, "timezone", "expected an IANA time zone such as Europe/Bucharest, got '" + c.timezone + "'");
+    throw ConfigError(source, "timezone",
+                      "expected an IANA time zone such as Europe/Bucharest, got '" + c.timezone + "'");
   return c;
 }
 

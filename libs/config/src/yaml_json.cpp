@@ -23,7 +23,8 @@ rapidjson::Value scalar(const YAML::Node& n, Alloc& a) {
     if (std::regex_match(s, integer)) {
       long long v = 0;
       const char* b = s.data() + (s[0] == '+' ? 1 : 0);
-      if (std::from_chars(b, s.data() + s.size(), v).ec == std::errc{}) return rapidjson::Value(static_cast<int64_t>(v));
+      if (std::from_chars(b, s.data() + s.size(), v).ec == std::errc{})
+        return rapidjson::Value(static_cast<int64_t>(v));
     }
     if (std::regex_match(s, real)) return rapidjson::Value(std::stod(s));
   }

@@ -1,7 +1,6 @@
 #include "occupancy/config/home_config.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <sstream>
 
@@ -85,7 +84,8 @@ TEST_CASE("an unknown key (a typo) is named with the keys allowed", "[config]") 
 TEST_CASE("bad values inside lists point at the item", "[config]") {
   CHECK_THAT(error_of(with(kMinimal, "kind: presence", "kind: radar")),
              Catch::Contains("key 'entities[0].kind': expected one of presence, motion, door, light"));
-  CHECK_THAT(error_of(with(kMinimal, "id: office", "id: Office")), Catch::Contains("key 'rooms[0].id': expected text matching"));
+  CHECK_THAT(error_of(with(kMinimal, "id: office", "id: Office")),
+             Catch::Contains("key 'rooms[0].id': expected text matching"));
   CHECK_THAT(error_of(with(kMinimal, "zone: desk_anca, kind", "zone: desk_vlad, kind")),
              Catch::Contains("unknown zone 'desk_vlad'"));
   CHECK_THAT(error_of(with(kMinimal, "person: anca", "person: bob")), Catch::Contains("rooms[0].zones[0].person"));

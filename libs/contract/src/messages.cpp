@@ -1,10 +1,10 @@
 #include "occupancy/contract/messages.hpp"
 
+#include <string>
+
 #include "occupancy/contract/json.hpp"
 #include "occupancy/contract/refusal.hpp"
 #include "occupancy/proto/contract.hpp"
-
-#include <string>
 
 namespace occupancy::contract {
 namespace {
@@ -67,7 +67,8 @@ rapidjson::Document to_json(const Reading& r) {
 
 Reading reading_from_json(const Value& v) {
   namespace f = proto::fields::reading;
-  return Reading{time_of(v, f::ts),     text_of(v, f::entity_id), text_of(v, f::room), text_of(v, f::zone),
+  return Reading{time_of(v, f::ts),   text_of(v, f::entity_id),
+                 text_of(v, f::room), text_of(v, f::zone),
                  text_of(v, f::kind), sensor_state_from(get_string(v, f::state)).value_or(SensorState::unavailable)};
 }
 
@@ -96,8 +97,8 @@ rapidjson::Document to_json(const RoomState& s) {
 
 RoomState room_state_from_json(const Value& v) {
   namespace f = proto::fields::room_state;
-  RoomState s{time_of(v, f::ts), text_of(v, f::room), v[f::occupied].GetBool(), {}, time_of(v, f::since),
-              v[f::reliable].GetBool()};
+  RoomState s{time_of(v, f::ts),    text_of(v, f::room),     v[f::occupied].GetBool(), {},
+              time_of(v, f::since), v[f::reliable].GetBool()};
   for (const auto& z : v[f::active_zones].GetArray()) s.active_zones.emplace_back(z.GetString());
   return s;
 }

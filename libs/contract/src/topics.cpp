@@ -17,9 +17,7 @@ std::vector<std::string_view> split(std::string_view s) {
   }
 }
 
-bool is_placeholder(std::string_view level) {
-  return level.size() > 2 && level.front() == '{' && level.back() == '}';
-}
+bool is_placeholder(std::string_view level) { return level.size() > 2 && level.front() == '{' && level.back() == '}'; }
 
 std::string_view name_of(std::string_view level) { return level.substr(1, level.size() - 2); }
 

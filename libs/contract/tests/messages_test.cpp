@@ -1,15 +1,19 @@
 #include "occupancy/contract/messages.hpp"
 
+#include <catch2/catch.hpp>
+
 #include "occupancy/contract/refusal.hpp"
 #include "occupancy/contract/validator.hpp"
-
-#include <catch2/catch.hpp>
 
 using namespace occupancy;
 
 TEST_CASE("values serialise to payloads their schemas accept, and back", "[contract]") {
   const auto& v = contract::validator();
-  Reading r{*parse_iso8601("2026-11-28T07:00:00.250Z"), "binary_sensor.office_motion", "office", "room", "motion",
+  Reading r{*parse_iso8601("2026-11-28T07:00:00.250Z"),
+            "binary_sensor.office_motion",
+            "office",
+            "room",
+            "motion",
             SensorState::unavailable};
   auto rj = contract::to_json(r);
   CHECK_FALSE(v.check(proto::channel::raw.schema_file, rj));
@@ -47,7 +51,8 @@ TEST_CASE("values serialise to payloads their schemas accept, and back", "[contr
 
 TEST_CASE("horizon keys and feature names the schema cannot check are refused by the reader", "[contract]") {
   rapidjson::Document d;
-  d.Parse(R"({"ts":"2026-11-28T07:00:00Z","room":"office","occupied_now":false,"occupancy":{"2h":0.5},"model_version":"v"})");
+  d.Parse(
+      R"({"ts":"2026-11-28T07:00:00Z","room":"office","occupied_now":false,"occupancy":{"2h":0.5},"model_version":"v"})");
   CHECK_FALSE(contract::validator().check(proto::channel::prediction.schema_file, d));
   CHECK_THROWS_AS(contract::prediction_from_json(d), contract::Refusal);
   d.Parse(R"({"ts":"2026-11-28T07:00:00Z","room":"office","feature_set":"s","values":{"Bad Name":1}})");

@@ -6,14 +6,16 @@ using namespace occupancy;
 using occupancy::contract::Params;
 
 TEST_CASE("topics are filled from the contract's addresses", "[contract]") {
-  const auto t = contract::format_topic(proto::channel::raw, {{"home", "home"}, {"room", "office"}, {"zone", "desk_anca"}});
+  const auto t =
+      contract::format_topic(proto::channel::raw, {{"home", "home"}, {"room", "office"}, {"zone", "desk_anca"}});
   CHECK(t == "occupancy/home/raw/office/desk_anca");
-  CHECK(contract::format_topic(proto::channel::ha_discovery, {{"discovery_prefix", "homeassistant"}, {"device_id", "x"}}) ==
-        "homeassistant/device/x/config");
+  CHECK(contract::format_topic(proto::channel::ha_discovery, {{"discovery_prefix", "homeassistant"},
+                                                              {"device_id", "x"}}) == "homeassistant/device/x/config");
 }
 
 TEST_CASE("a missing or unsafe parameter is refused by name", "[contract]") {
-  CHECK_THROWS_WITH(contract::format_topic(proto::channel::state, {{"home", "home"}}), Catch::Contains("'room' missing"));
+  CHECK_THROWS_WITH(contract::format_topic(proto::channel::state, {{"home", "home"}}),
+                    Catch::Contains("'room' missing"));
   CHECK_THROWS_WITH(contract::format_topic(proto::channel::state, {{"home", "home"}, {"room", "a/b"}}),
                     Catch::Contains("invalid value 'a/b'"));
   CHECK_THROWS(contract::format_topic(proto::channel::state, {{"home", "home"}, {"room", "#"}}));

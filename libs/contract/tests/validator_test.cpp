@@ -5,9 +5,8 @@
 using namespace occupancy;
 
 namespace {
-const char* kGood =
-    R"({"ts":"2026-11-28T07:00:00.000Z","entity_id":"binary_sensor.office_desk_anca","room":"office",)"
-    R"("zone":"desk_anca","kind":"presence","state":"on"})";
+const char* kGood = R"({"ts":"2026-11-28T07:00:00.000Z","entity_id":"binary_sensor.office_desk_anca","room":"office",)"
+                    R"("zone":"desk_anca","kind":"presence","state":"on"})";
 
 contract::ValidationError refused(const proto::ChannelSpec& ch, std::string_view payload) {
   auto r = contract::validator().parse(ch, payload);

@@ -26,8 +26,8 @@ Date orthodox_easter(int y) {
 }
 
 bool is_romanian_public_holiday(int y, int m, int d) {
-  static constexpr int kFixed[][2] = {{1, 1},  {1, 2},  {1, 6},  {1, 7},   {1, 24},  {5, 1},  {6, 1},
-                                      {8, 15}, {11, 30}, {12, 1}, {12, 25}, {12, 26}};
+  static constexpr int kFixed[][2] = {{1, 1}, {1, 2},  {1, 6},   {1, 7},  {1, 24},  {5, 1},
+                                      {6, 1}, {8, 15}, {11, 30}, {12, 1}, {12, 25}, {12, 26}};
   for (const auto& f : kFixed) {
     if (f[0] == 1 && (f[1] == 6 || f[1] == 7) && y < 2024) continue;  // Epiphany days since 2024
     if (f[0] == m && f[1] == d) return true;

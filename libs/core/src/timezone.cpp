@@ -43,8 +43,10 @@ int parse_hms(std::string_view s, size_t& i) {
     while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) v = v * 10 + (s[i++] - '0'), ++n;
     if (n == 0) throw std::runtime_error("bad POSIX TZ offset");
     parts[p] = v;
-    if (i < s.size() && s[i] == ':' && p < 2) ++i;
-    else break;
+    if (i < s.size() && s[i] == ':' && p < 2)
+      ++i;
+    else
+      break;
   }
   return sign * (parts[0] * 3600 + parts[1] * 60 + parts[2]);
 }
@@ -146,7 +148,8 @@ TimeZone TimeZone::load(std::string_view name) {
     throw std::runtime_error("invalid time zone name '" + std::string(name) + "'");
   const std::string path = "/usr/share/zoneinfo/" + std::string(name);
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("unknown time zone '" + std::string(name) + "' (no " + path + "; is tzdata installed?)");
+  if (!in)
+    throw std::runtime_error("unknown time zone '" + std::string(name) + "' (no " + path + "; is tzdata installed?)");
   std::stringstream ss;
   ss << in.rdbuf();
   const std::string d = ss.str();

@@ -4,9 +4,12 @@ namespace occupancy {
 
 const char* to_string(SensorState s) {
   switch (s) {
-    case SensorState::on: return "on";
-    case SensorState::off: return "off";
-    case SensorState::unavailable: return "unavailable";
+    case SensorState::on:
+      return "on";
+    case SensorState::off:
+      return "off";
+    case SensorState::unavailable:
+      return "unavailable";
   }
   return "unavailable";
 }

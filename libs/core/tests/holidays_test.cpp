@@ -16,10 +16,10 @@ TEST_CASE("Orthodox Easter dates", "[holidays]") {
 TEST_CASE("Romanian public holidays", "[holidays]") {
   CHECK(is_romanian_public_holiday(2026, 12, 1));
   CHECK(is_romanian_public_holiday(2026, 1, 24));
-  CHECK(is_romanian_public_holiday(2026, 4, 10));   // Good Friday
-  CHECK(is_romanian_public_holiday(2026, 4, 13));   // Easter Monday
-  CHECK(is_romanian_public_holiday(2026, 5, 31));   // Pentecost
-  CHECK(is_romanian_public_holiday(2026, 6, 1));    // Pentecost Monday and Children's Day
+  CHECK(is_romanian_public_holiday(2026, 4, 10));  // Good Friday
+  CHECK(is_romanian_public_holiday(2026, 4, 13));  // Easter Monday
+  CHECK(is_romanian_public_holiday(2026, 5, 31));  // Pentecost
+  CHECK(is_romanian_public_holiday(2026, 6, 1));   // Pentecost Monday and Children's Day
   CHECK(is_romanian_public_holiday(2026, 1, 6));
   CHECK_FALSE(is_romanian_public_holiday(2023, 1, 6));
   CHECK_FALSE(is_romanian_public_holiday(2026, 4, 14));

@@ -5,9 +5,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
-
 #include <deque>
-
 #include <thread>
 
 namespace occupancy::http {
@@ -43,7 +41,8 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
     asio::post(ws_.get_executor(), [self = shared_from_this()] {
       if (!self->ws_.is_open()) return;
       self->closing_ = true;
-      if (self->queue_.empty()) self->ws_.async_close(beast::websocket::close_code::normal, [self](beast::error_code) {});
+      if (self->queue_.empty())
+        self->ws_.async_close(beast::websocket::close_code::normal, [self](beast::error_code) {});
     });
   }
 

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 namespace {
@@ -34,10 +33,12 @@ std::string raw_get(std::uint16_t port, const std::string& request) {
 TEST_CASE("the server answers with the handler's response", "[http]") {
   occupancy::http::Server server("127.0.0.1", 0, [](const occupancy::http::Request& r) {
     if (r.target == "/boom") throw std::runtime_error("kaput");
-    return occupancy::http::Response{r.target == "/ok" ? 200 : 404, "text/plain", r.method + " " + r.target + " " + r.authorization, {}};
+    return occupancy::http::Response{
+        r.target == "/ok" ? 200 : 404, "text/plain", r.method + " " + r.target + " " + r.authorization, {}};
   });
   REQUIRE(server.port() != 0);
-  auto res = raw_get(server.port(), "GET /ok HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nConnection: close\r\n\r\n");
+  auto res =
+      raw_get(server.port(), "GET /ok HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nConnection: close\r\n\r\n");
   CHECK_THAT(res, Catch::StartsWith("HTTP/1.1 200"));
   CHECK_THAT(res, Catch::EndsWith("GET /ok Bearer t"));
   res = raw_get(server.port(), "GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
@@ -49,6 +50,7 @@ TEST_CASE("the server answers with the handler's response", "[http]") {
 
 TEST_CASE("a busy port is reported with the address", "[http]") {
   occupancy::http::Server first("127.0.0.1", 0, [](const auto&) { return occupancy::http::Response{}; });
-  CHECK_THROWS_WITH(occupancy::http::Server("127.0.0.1", first.port(), [](const auto&) { return occupancy::http::Response{}; }),
-                    Catch::Contains("cannot listen on 127.0.0.1:"));
+  CHECK_THROWS_WITH(
+      occupancy::http::Server("127.0.0.1", first.port(), [](const auto&) { return occupancy::http::Response{}; }),
+      Catch::Contains("cannot listen on 127.0.0.1:"));
 }

@@ -85,7 +85,8 @@ std::string Metrics::render() const {
   std::string out;
   for (const auto& [name, f] : families_) {
     out += "# HELP " + name + " " + f.help + "\n# TYPE " + name + " " + f.type + "\n";
-    for (const auto& [labels, v] : f.series) out += name + (labels.empty() ? "" : "{" + labels + "}") + " " + number(v) + "\n";
+    for (const auto& [labels, v] : f.series)
+      out += name + (labels.empty() ? "" : "{" + labels + "}") + " " + number(v) + "\n";
   }
   const std::string h = "occupancy_processing_seconds";
   out += "# HELP " + h + " Time to handle one received message.\n# TYPE " + h + " histogram\n";

@@ -25,13 +25,12 @@ struct MqttClient::Impl {
     client.reset();
     build_connect_options();
     // The consumer queue and handlers must exist before connect (Paho's rule).
-    client = std::make_unique<mqtt::async_client>(
-        options.endpoint.server_uri, options.client_id,
-        mqtt::create_options_builder()
-            .mqtt_version(version)
-            .max_buffered_messages(100000)
-            .send_while_disconnected(true, false)
-            .finalize());
+    client = std::make_unique<mqtt::async_client>(options.endpoint.server_uri, options.client_id,
+                                                  mqtt::create_options_builder()
+                                                      .mqtt_version(version)
+                                                      .max_buffered_messages(100000)
+                                                      .send_while_disconnected(true, false)
+                                                      .finalize());
     client->set_connected_handler([this, &connected](const std::string&) {
       connected = true;
       metrics.set("occupancy_mqtt_connected", {}, 1);
@@ -70,7 +69,8 @@ struct MqttClient::Impl {
   }
 };
 
-MqttClient::MqttClient(MqttOptions options, Metrics& metrics) : impl_(std::make_unique<Impl>(std::move(options), metrics)) {
+MqttClient::MqttClient(MqttOptions options, Metrics& metrics)
+    : impl_(std::make_unique<Impl>(std::move(options), metrics)) {
   impl_->create(connected_);
 }
 
@@ -101,8 +101,10 @@ bool MqttClient::connect(const std::atomic<bool>& stop) {
         continue;
       }
       // Jitter spreads the reconnects of five services restarted together.
-      const auto wait = std::chrono::milliseconds(std::uniform_int_distribution<long>(backoff.count() / 2, backoff.count())(rng));
-      spdlog::warn("cannot connect to {}: {}; retrying in {} ms", impl_->options.endpoint.display, e.what(), wait.count());
+      const auto wait =
+          std::chrono::milliseconds(std::uniform_int_distribution<long>(backoff.count() / 2, backoff.count())(rng));
+      spdlog::warn("cannot connect to {}: {}; retrying in {} ms", impl_->options.endpoint.display, e.what(),
+                   wait.count());
       for (auto slept = std::chrono::milliseconds(0); slept < wait && !stop; slept += std::chrono::milliseconds(100))
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       backoff = std::min(cap, backoff * 2);
@@ -151,7 +153,8 @@ void MqttClient::shutdown() {
       impl_->inflight.clear();
     }
     if (impl_->client->is_connected()) {
-      impl_->client->publish(mqtt::make_message(impl_->options.status_topic, "offline", 1, true))->wait_for(std::chrono::seconds(5));
+      impl_->client->publish(mqtt::make_message(impl_->options.status_topic, "offline", 1, true))
+          ->wait_for(std::chrono::seconds(5));
       impl_->client->stop_consuming();
       impl_->client->disconnect()->wait_for(std::chrono::seconds(5));
     }

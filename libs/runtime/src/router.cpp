@@ -1,9 +1,9 @@
 #include "occupancy/runtime/router.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "occupancy/contract/json.hpp"
 #include "occupancy/core/time.hpp"
-
-#include <spdlog/spdlog.h>
 
 namespace occupancy::runtime {
 
@@ -12,7 +12,9 @@ namespace dl = proto::fields::dead_letter;
 Router::Router(std::string service, contract::Params base, Transport& transport, Metrics& metrics)
     : service_(std::move(service)), base_(std::move(base)), transport_(transport), metrics_(metrics) {}
 
-void Router::on(const proto::ChannelSpec& channel, Handler handler) { routes_.push_back({&channel, std::move(handler)}); }
+void Router::on(const proto::ChannelSpec& channel, Handler handler) {
+  routes_.push_back({&channel, std::move(handler)});
+}
 
 std::vector<Subscription> Router::subscriptions() const {
   std::vector<Subscription> out;
@@ -55,14 +57,15 @@ void Router::dispatch(std::string_view topic, std::string_view payload) {
   dead_letter(topic, payload, {"unknown_topic", "", "no channel of this service matches the topic"});
 }
 
-bool Router::publish(const proto::ChannelSpec& channel, const contract::Params& params, const rapidjson::Value& payload) {
+bool Router::publish(const proto::ChannelSpec& channel, const contract::Params& params,
+                     const rapidjson::Value& payload) {
   if (auto error = contract::validator().check(channel.schema_file, payload)) {
     metrics_.add("occupancy_errors_total", {{"kind", "invalid_outgoing"}});
     spdlog::error("not publishing an invalid {} message: {}", channel.id, error->message);
     return false;
   }
-  const auto text = payload.IsString() ? std::string(payload.GetString(), payload.GetStringLength())
-                                       : contract::to_json(payload);
+  const auto text =
+      payload.IsString() ? std::string(payload.GetString(), payload.GetStringLength()) : contract::to_json(payload);
   transport_.publish(topic(channel, params), text, channel.qos, channel.retain);
   metrics_.add("occupancy_messages_out_total", {{"channel", std::string(channel.id)}});
   return true;
@@ -85,7 +88,8 @@ void Router::dead_letter(std::string_view topic, std::string_view payload, const
   auto& a = d.GetAllocator();
   const bool truncated = payload.size() > kDeadLetterPayloadLimit;
   auto shown = payload.substr(0, kDeadLetterPayloadLimit);
-  while (truncated && !shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) shown.remove_suffix(1);
+  while (truncated && !shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80)
+    shown.remove_suffix(1);
   rapidjson::Value err(rapidjson::kObjectType);
   err.AddMember(rapidjson::StringRef(dl::keyword), contract::json_string(error.keyword, a), a);
   err.AddMember(rapidjson::StringRef(dl::pointer), contract::json_string(error.pointer, a), a);

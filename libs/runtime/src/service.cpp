@@ -1,17 +1,17 @@
 #include "occupancy/runtime/service.hpp"
 
-#include "occupancy/contract/topics.hpp"
-#include "occupancy/runtime/exit_codes.hpp"
-#include "occupancy/runtime/logging.hpp"
-#include "occupancy/runtime/mqtt_client.hpp"
-
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
 #include <iostream>
 #include <thread>
+
+#include "occupancy/contract/topics.hpp"
+#include "occupancy/runtime/exit_codes.hpp"
+#include "occupancy/runtime/logging.hpp"
+#include "occupancy/runtime/mqtt_client.hpp"
 
 namespace occupancy::runtime {
 
@@ -92,7 +92,8 @@ int run_service(std::string_view name, std::string_view description, int argc, c
   MqttOptions mqtt_options;
   mqtt_options.endpoint = cfg.mqtt;
   mqtt_options.client_id = "occupancy-" + cfg.home + "-" + std::string(name);
-  mqtt_options.status_topic = contract::format_topic(proto::channel::status, {{"home", cfg.home}, {"service", std::string(name)}});
+  mqtt_options.status_topic =
+      contract::format_topic(proto::channel::status, {{"home", cfg.home}, {"service", std::string(name)}});
 
   // The router publishes through the client, which needs the router's subscriptions: the
   // client is created after wiring, behind this forwarding transport.
@@ -116,18 +117,19 @@ int run_service(std::string_view name, std::string_view description, int argc, c
   const auto http_settings = cfg.http_for(name);
   if (http_settings.port != 0) {
     try {
-      server = std::make_unique<http::Server>(http_settings.bind, static_cast<std::uint16_t>(http_settings.port),
-                                              [&](const http::Request& req) -> http::Response {
-        const auto path = req.target.substr(0, req.target.find('?'));
-        if (path == "/healthz") {
-          const bool up = client.connected();
-          return {up ? 200 : 503, "text/plain; charset=utf-8", up ? "ok\n" : "broker disconnected\n", {}};
-        }
-        if (path == "/metrics") return {200, "text/plain; version=0.0.4; charset=utf-8", metrics.render(), {}};
-        for (const auto& [prefix, handler] : ctx.routes)
-          if (path.rfind(prefix, 0) == 0) return handler(req);
-        return {404, "text/plain; charset=utf-8", "not found\n", {}};
-      });
+      server = std::make_unique<http::Server>(
+          http_settings.bind, static_cast<std::uint16_t>(http_settings.port),
+          [&](const http::Request& req) -> http::Response {
+            const auto path = req.target.substr(0, req.target.find('?'));
+            if (path == "/healthz") {
+              const bool up = client.connected();
+              return {up ? 200 : 503, "text/plain; charset=utf-8", up ? "ok\n" : "broker disconnected\n", {}};
+            }
+            if (path == "/metrics") return {200, "text/plain; version=0.0.4; charset=utf-8", metrics.render(), {}};
+            for (const auto& [prefix, handler] : ctx.routes)
+              if (path.rfind(prefix, 0) == 0) return handler(req);
+            return {404, "text/plain; charset=utf-8", "not found\n", {}};
+          });
       spdlog::info("HTTP on {}:{} (/healthz, /metrics)", http_settings.bind, server->port());
     } catch (const std::exception& e) {
       spdlog::critical("{}", e.what());
@@ -158,7 +160,8 @@ int run_service(std::string_view name, std::string_view description, int argc, c
     if (!msg) continue;
     const auto started = std::chrono::steady_clock::now();
     router.dispatch(msg->topic, msg->payload);
-    metrics.observe_processing_seconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    metrics.observe_processing_seconds(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   }
 
   // Messages already received (and acknowledged) are finished before going offline.

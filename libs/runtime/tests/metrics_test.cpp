@@ -14,7 +14,7 @@ TEST_CASE("metrics render in Prometheus text format", "[metrics]") {
   const auto text = m.render();
   CHECK_THAT(text, Catch::Contains("# TYPE occupancy_messages_in_total counter\n"));
   CHECK_THAT(text, Catch::Contains("occupancy_messages_in_total{channel=\"raw\"} 3\n"));
-  CHECK_THAT(text, Catch::Contains("reason=\"say \\\"hi\\\"\\n\"")); // escaped label value
+  CHECK_THAT(text, Catch::Contains("reason=\"say \\\"hi\\\"\\n\""));  // escaped label value
   CHECK_THAT(text, Catch::Contains("occupancy_processing_seconds_bucket{le=\"0.0005\"} 1\n"));
   CHECK_THAT(text, Catch::Contains("occupancy_processing_seconds_bucket{le=\"+Inf\"} 2\n"));
   CHECK_THAT(text, Catch::Contains("occupancy_processing_seconds_count 2\n"));

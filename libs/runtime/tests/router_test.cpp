@@ -1,10 +1,9 @@
 #include "occupancy/runtime/router.hpp"
 
-#include "occupancy/contract/json.hpp"
-
 #include <catch2/catch.hpp>
-
 #include <vector>
+
+#include "occupancy/contract/json.hpp"
 
 using namespace occupancy;
 using runtime::Router;
@@ -23,9 +22,8 @@ struct RecordingTransport : runtime::Transport {
   void publish(const std::string& t, const std::string& p, int q, bool r) override { sent.push_back({t, p, q, r}); }
 };
 
-const char* kReading =
-    R"({"ts":"2026-11-28T07:00:00.000Z","entity_id":"binary_sensor.office_motion","room":"office",)"
-    R"("zone":"room","kind":"motion","state":"on"})";
+const char* kReading = R"({"ts":"2026-11-28T07:00:00.000Z","entity_id":"binary_sensor.office_motion","room":"office",)"
+                       R"("zone":"room","kind":"motion","state":"on"})";
 
 struct Fixture {
   RecordingTransport transport;
@@ -34,9 +32,11 @@ struct Fixture {
   std::vector<std::string> handled;
   Fixture() {
     router.on(proto::channel::raw, [this](const runtime::Inbound& in) {
-      if (in.params.at("room") == "attic") throw runtime::Refusal("unknown_room", "/room", "room 'attic' is not configured");
+      if (in.params.at("room") == "attic")
+        throw runtime::Refusal("unknown_room", "/room", "room 'attic' is not configured");
       if (in.params.at("room") == "boom") throw std::runtime_error("bug");
-      handled.push_back(in.params.at("room") + ":" + contract::get_string(in.doc, proto::fields::reading::state).data());
+      handled.push_back(in.params.at("room") + ":" +
+                        contract::get_string(in.doc, proto::fields::reading::state).data());
     });
   }
   rapidjson::Document last_dead_letter() {
@@ -83,7 +83,8 @@ TEST_CASE_METHOD(Fixture, "wrong types name the keyword and pointer", "[router]"
   CHECK(std::string(d["error"]["keyword"].GetString()) == "enum");
 }
 
-TEST_CASE_METHOD(Fixture, "handler refusals and failures are dead letters, and the next message still flows", "[router]") {
+TEST_CASE_METHOD(Fixture, "handler refusals and failures are dead letters, and the next message still flows",
+                 "[router]") {
   router.dispatch("occupancy/h1/raw/attic/room", kReading);
   CHECK(std::string(last_dead_letter()["error"]["keyword"].GetString()) == "unknown_room");
   router.dispatch("occupancy/h1/raw/boom/room", kReading);

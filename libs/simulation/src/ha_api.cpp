@@ -60,7 +60,8 @@ void context(Writer& w, const std::string& id) {
 
 std::string result(long long id, bool success, const char* code = nullptr, const std::string& message = {},
                    const std::string& result_json = "null") {
-  std::string out = "{\"id\":" + std::to_string(id) + ",\"type\":\"result\",\"success\":" + (success ? "true" : "false");
+  std::string out =
+      "{\"id\":" + std::to_string(id) + ",\"type\":\"result\",\"success\":" + (success ? "true" : "false");
   if (success) return out + ",\"result\":" + result_json + "}";
   rapidjson::StringBuffer b;
   Writer w(b);
@@ -112,7 +113,8 @@ std::map<std::string, std::string> query_of(const std::string& target) {
     const auto amp = rest.find('&', pos);
     const auto part = rest.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
     const auto eq = part.find('=');
-    if (!part.empty()) q[url_decode(part.substr(0, eq))] = eq == std::string::npos ? "" : url_decode(part.substr(eq + 1));
+    if (!part.empty())
+      q[url_decode(part.substr(0, eq))] = eq == std::string::npos ? "" : url_decode(part.substr(eq + 1));
     if (amp == std::string::npos) break;
     pos = amp + 1;
   }
@@ -131,6 +133,22 @@ std::optional<Millis> parse_ha_time(const std::string& s) {
     return *base - sign * minutes * kMinute;
   }
   return std::nullopt;
+}
+
+// {"id": id, "type": "event", "event": <what body writes>}
+template <class Body>
+std::string event_message(long long id, Body body) {
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartObject();
+  w.Key("id");
+  w.Int64(id);
+  w.Key("type");
+  w.String("event");
+  w.Key("event");
+  body(w);
+  w.EndObject();
+  return b.GetString();
 }
 
 http::Response json_response(int status, std::string body) { return {status, "application/json", std::move(body), {}}; }
@@ -153,7 +171,8 @@ const config::Entity* HaHome::entity(const std::string& id) const { return home_
 std::string HaHome::context_id(const SimEvent* ev) const {
   // A ULID-shaped id (26 Crockford base32 characters), derived from the event: stable.
   static const char* alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  std::uint64_t a = ev ? static_cast<std::uint64_t>(ev->ts) : 0, b = ev ? static_cast<std::uint64_t>(ev - events_.data()) : 0;
+  std::uint64_t a = ev ? static_cast<std::uint64_t>(ev->ts) : 0,
+                b = ev ? static_cast<std::uint64_t>(ev - events_.data()) : 0;
   std::string id(26, '0');
   for (int i = 9; i >= 0; --i, a >>= 5) id[static_cast<size_t>(i)] = alphabet[a & 31];
   b = b * 0x9E3779B97F4A7C15ULL + 1;
@@ -182,8 +201,10 @@ std::vector<const SimEvent*> HaHome::history(const std::string& entity_id, Milli
   const SimEvent* before = nullptr;
   for (size_t i : it->second) {
     const auto& ev = events_[i];
-    if (ev.ts < from) before = &ev;
-    else if (ev.ts <= to) out.push_back(&ev);
+    if (ev.ts < from)
+      before = &ev;
+    else if (ev.ts <= to)
+      out.push_back(&ev);
   }
   if (before != nullptr) out.insert(out.begin(), before);
   return out;
@@ -239,14 +260,16 @@ HaWebSocketSession::Output HaWebSocketSession::receive(const std::string& text, 
       authenticated_ = true;
       out.messages.push_back(std::string(R"({"type":"auth_ok","ha_version":")") + kSimulatedHaVersion + "\"}");
     } else {
-      out.messages.push_back(type == "auth" ? R"({"type":"auth_invalid","message":"Invalid access token or password"})"
-                                            : R"({"type":"auth_invalid","message":"Auth message incorrectly formatted"})");
+      out.messages.push_back(type == "auth"
+                                 ? R"({"type":"auth_invalid","message":"Invalid access token or password"})"
+                                 : R"({"type":"auth_invalid","message":"Auth message incorrectly formatted"})");
       out.close = true;
     }
     return out;
   }
   if (!d.HasMember("id") || !d["id"].IsInt64()) {
-    out.messages.push_back(result(0, false, "invalid_format", "Message incorrectly formatted: required key not provided @ data['id']"));
+    out.messages.push_back(
+        result(0, false, "invalid_format", "Message incorrectly formatted: required key not provided @ data['id']"));
     return out;
   }
   const long long id = d["id"].GetInt64();
@@ -260,11 +283,13 @@ HaWebSocketSession::Output HaWebSocketSession::receive(const std::string& text, 
   } else if (type == "supported_features") {
     out.messages.push_back(result(id, true));
   } else if (type == "subscribe_events") {
-    const std::string event_type = d.HasMember("event_type") && d["event_type"].IsString() ? d["event_type"].GetString() : "*";
+    const std::string event_type =
+        d.HasMember("event_type") && d["event_type"].IsString() ? d["event_type"].GetString() : "*";
     if (event_type == "state_changed" || event_type == "*") state_changed_subscriptions_.push_back(id);
     out.messages.push_back(result(id, true));
   } else if (type == "unsubscribe_events") {
-    const long long sub = d.HasMember("subscription") && d["subscription"].IsInt64() ? d["subscription"].GetInt64() : -1;
+    const long long sub =
+        d.HasMember("subscription") && d["subscription"].IsInt64() ? d["subscription"].GetInt64() : -1;
     auto& v = state_changed_subscriptions_;
     auto& u = entity_subscriptions_;
     const bool found = std::find(v.begin(), v.end(), sub) != v.end() || std::find(u.begin(), u.end(), sub) != u.end();
@@ -273,30 +298,23 @@ HaWebSocketSession::Output HaWebSocketSession::receive(const std::string& text, 
     out.messages.push_back(found ? result(id, true) : result(id, false, "not_found", "Subscription not found."));
   } else if (type == "get_states") {
     std::string arr = "[";
-    for (const auto& s : home_.states_at(now)) arr += (arr.size() > 1 ? "," : "") + home_.state_json(*s.entity, s.event);
+    for (const auto& s : home_.states_at(now))
+      arr += (arr.size() > 1 ? "," : "") + home_.state_json(*s.entity, s.event);
     out.messages.push_back(result(id, true, nullptr, {}, arr + "]"));
   } else if (type == "subscribe_entities") {
     entity_subscriptions_.push_back(id);
     out.messages.push_back(result(id, true));
-    rapidjson::StringBuffer b;
-    Writer w(b);
-    w.StartObject();
-    w.Key("id");
-    w.Int64(id);
-    w.Key("type");
-    w.String("event");
-    w.Key("event");
-    w.StartObject();
-    w.Key("a");
-    w.StartObject();
-    for (const auto& s : home_.states_at(now)) {
-      w.Key(s.entity->entity_id.c_str());
-      compressed(w, home_, *s.entity, s.event, true);
-    }
-    w.EndObject();
-    w.EndObject();
-    w.EndObject();
-    out.messages.emplace_back(b.GetString());
+    out.messages.push_back(event_message(id, [&](Writer& w) {
+      w.StartObject();
+      w.Key("a");
+      w.StartObject();
+      for (const auto& s : home_.states_at(now)) {
+        w.Key(s.entity->entity_id.c_str());
+        compressed(w, home_, *s.entity, s.event, true);
+      }
+      w.EndObject();
+      w.EndObject();
+    }));
   } else if (type == "get_config") {
     out.messages.push_back(result(id, true, nullptr, {},
                                   std::string(R"({"location_name":"Simulated home","time_zone":"UTC","version":")") +
@@ -312,60 +330,47 @@ std::vector<std::string> HaWebSocketSession::on_change(const SimEvent& change, c
   if (!authenticated_) return out;
   const auto* e = home_.entity(change.entity_id);
   if (e == nullptr) return out;
+  const auto old_json = old ? home_.state_json(*e, old) : std::string();
+  const auto new_json = home_.state_json(*e, &change);
   for (long long id : state_changed_subscriptions_) {
-    rapidjson::StringBuffer b;
-    Writer w(b);
-    w.StartObject();
-    w.Key("id");
-    w.Int64(id);
-    w.Key("type");
-    w.String("event");
-    w.Key("event");
-    w.StartObject();
-    w.Key("event_type");
-    w.String("state_changed");
-    w.Key("data");
-    w.StartObject();
-    w.Key("entity_id");
-    w.String(e->entity_id.c_str());
-    w.Key("old_state");
-    if (old) w.RawValue(home_.state_json(*e, old).c_str(), home_.state_json(*e, old).size(), rapidjson::kObjectType);
-    else w.Null();
-    w.Key("new_state");
-    const auto ns = home_.state_json(*e, &change);
-    w.RawValue(ns.c_str(), ns.size(), rapidjson::kObjectType);
-    w.EndObject();
-    w.Key("origin");
-    w.String("LOCAL");
-    w.Key("time_fired");
-    w.String(format_ha_time(change.ts).c_str());
-    w.Key("context");
-    context(w, home_.context_id(&change));
-    w.EndObject();
-    w.EndObject();
-    out.emplace_back(b.GetString());
+    out.push_back(event_message(id, [&](Writer& w) {
+      w.StartObject();
+      w.Key("event_type");
+      w.String("state_changed");
+      w.Key("data");
+      w.StartObject();
+      w.Key("entity_id");
+      w.String(e->entity_id.c_str());
+      w.Key("old_state");
+      if (old)
+        w.RawValue(old_json.c_str(), old_json.size(), rapidjson::kObjectType);
+      else
+        w.Null();
+      w.Key("new_state");
+      w.RawValue(new_json.c_str(), new_json.size(), rapidjson::kObjectType);
+      w.EndObject();
+      w.Key("origin");
+      w.String("LOCAL");
+      w.Key("time_fired");
+      w.String(format_ha_time(change.ts).c_str());
+      w.Key("context");
+      context(w, home_.context_id(&change));
+      w.EndObject();
+    }));
   }
   for (long long id : entity_subscriptions_) {
-    rapidjson::StringBuffer b;
-    Writer w(b);
-    w.StartObject();
-    w.Key("id");
-    w.Int64(id);
-    w.Key("type");
-    w.String("event");
-    w.Key("event");
-    w.StartObject();
-    w.Key("c");
-    w.StartObject();
-    w.Key(e->entity_id.c_str());
-    w.StartObject();
-    w.Key("+");
-    compressed(w, home_, *e, &change, false);
-    w.EndObject();
-    w.EndObject();
-    w.EndObject();
-    w.EndObject();
-    out.emplace_back(b.GetString());
+    out.push_back(event_message(id, [&](Writer& w) {  // HA's compressed diff: {"c": {id: {"+": ...}}}
+      w.StartObject();
+      w.Key("c");
+      w.StartObject();
+      w.Key(e->entity_id.c_str());
+      w.StartObject();
+      w.Key("+");
+      compressed(w, home_, *e, &change, false);
+      w.EndObject();
+      w.EndObject();
+      w.EndObject();
+    }));
   }
   return out;
 }
@@ -387,7 +392,8 @@ http::Response handle_rest(const HaHome& home, const std::string& token, const h
   if (path.rfind(prefix, 0) == 0) {
     const auto q = query_of(req.target);
     const auto filter = q.find("filter_entity_id");
-    if (filter == q.end() || filter->second.empty()) return json_response(400, R"({"message":"filter_entity_id is missing"})");
+    if (filter == q.end() || filter->second.empty())
+      return json_response(400, R"({"message":"filter_entity_id is missing"})");
     Millis from = now - 24 * 60 * kMinute;
     if (path.size() > prefix.size() + 1) {
       const auto t = parse_ha_time(url_decode(path.substr(prefix.size() + 1)));

@@ -20,7 +20,8 @@ std::vector<const SimEvent*> rows_in_file_order(const SimResult& result) {
   std::vector<const SimEvent*> rows;
   rows.reserve(result.events.size());
   for (const auto& e : result.events) rows.push_back(&e);
-  std::stable_sort(rows.begin(), rows.end(), [](const SimEvent* a, const SimEvent* b) { return a->entity_id < b->entity_id; });
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const SimEvent* a, const SimEvent* b) { return a->entity_id < b->entity_id; });
   return rows;
 }
 
@@ -43,19 +44,22 @@ void write_truth(const std::filesystem::path& dir, const SimResult& result) {
     auto out = open(dir / "occupancy.csv");
     out << "room,start,end\n";
     for (const auto& [room, intervals] : result.occupancy)
-      for (const auto& i : intervals) out << room << ',' << format_iso8601(i.start) << ',' << format_iso8601(i.end) << '\n';
+      for (const auto& i : intervals)
+        out << room << ',' << format_iso8601(i.start) << ',' << format_iso8601(i.end) << '\n';
   }
   {
     auto out = open(dir / "stays.csv");
     out << "who,room,zone,start,end\n";
     for (const auto& s : result.stays)
-      out << s.who << ',' << s.room << ',' << s.zone << ',' << format_iso8601(s.start) << ',' << format_iso8601(s.end) << '\n';
+      out << s.who << ',' << s.room << ',' << s.zone << ',' << format_iso8601(s.start) << ',' << format_iso8601(s.end)
+          << '\n';
   }
   {
     auto out = open(dir / "events.csv");
     std::string buf = "entity_id,state,last_changed,cause,detail\n";
     for (const auto* e : rows_in_file_order(result))
-      buf += e->entity_id + ',' + to_string(e->state) + ',' + format_iso8601(e->ts) + ',' + to_string(e->cause) + ',' + e->detail + '\n';
+      buf += e->entity_id + ',' + to_string(e->state) + ',' + format_iso8601(e->ts) + ',' + to_string(e->cause) + ',' +
+             e->detail + '\n';
     out << buf;
   }
   {

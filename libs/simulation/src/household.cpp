@@ -32,7 +32,8 @@ struct Reader {
     try {
       out = n.as<T>();
     } catch (const YAML::Exception&) {
-      fail(key.empty() ? name : key + "." + name, "expected a " + std::string(std::is_same_v<T, std::string> ? "string" : "number"));
+      fail(key.empty() ? name : key + "." + name,
+           "expected a " + std::string(std::is_same_v<T, std::string> ? "string" : "number"));
     }
   }
 
@@ -41,7 +42,8 @@ struct Reader {
     if (out < 0 || out > 1) fail(key.empty() ? name : key + "." + name, "expected a probability in [0, 1]");
   }
 
-  void range(const YAML::Node& parent, const std::string& name, const std::string& key, std::array<double, 2>& out) const {
+  void range(const YAML::Node& parent, const std::string& name, const std::string& key,
+             std::array<double, 2>& out) const {
     const auto n = parent[name];
     if (!n) return;
     const auto full = key.empty() ? name : key + "." + name;
@@ -62,7 +64,8 @@ struct Reader {
     char colon = 0;
     std::istringstream in(s);
     in >> h >> colon >> m;
-    if (!in || colon != ':' || h < 0 || h > 23 || m < 0 || m > 59) fail(key + "." + name, "expected HH:MM, got '" + s + "'");
+    if (!in || colon != ':' || h < 0 || h > 23 || m < 0 || m > 59)
+      fail(key + "." + name, "expected HH:MM, got '" + s + "'");
     return h * 60 + m;
   }
 };
@@ -76,7 +79,8 @@ int weekday_of(const std::string& s) {
 
 void apply_override(YAML::Node root, const std::string& assignment, const std::string& source) {
   const auto eq = assignment.find('=');
-  if (eq == std::string::npos || eq == 0) throw std::runtime_error(source + ": override '" + assignment + "' is not key=value");
+  if (eq == std::string::npos || eq == 0)
+    throw std::runtime_error(source + ": override '" + assignment + "' is not key=value");
   const auto path = assignment.substr(0, eq);
   std::vector<std::string> keys;
   std::stringstream ss(path);
@@ -88,7 +92,8 @@ void apply_override(YAML::Node root, const std::string& assignment, const std::s
 
 }  // namespace
 
-Household parse_household(const std::string& yaml_text, const std::string& source, const std::vector<std::string>& overrides) {
+Household parse_household(const std::string& yaml_text, const std::string& source,
+                          const std::vector<std::string>& overrides) {
   YAML::Node root;
   try {
     root = YAML::Load(yaml_text);
@@ -98,9 +103,10 @@ Household parse_household(const std::string& yaml_text, const std::string& sourc
   }
   const Reader r{source};
   Household h;
-  r.only(root, "", {"seed", "start_date", "jitter_min", "people", "night_bathroom_probability", "late_night_probability",
-                    "sick_day_probability", "weekend_outing_probability", "evening_out_probability", "vacations",
-                    "vacation_days", "guest_visit_probability", "cat", "sensors", "faults"});
+  r.only(root, "",
+         {"seed", "start_date", "jitter_min", "people", "night_bathroom_probability", "late_night_probability",
+          "sick_day_probability", "weekend_outing_probability", "evening_out_probability", "vacations", "vacation_days",
+          "guest_visit_probability", "cat", "sensors", "faults"});
   r.get(root, "seed", "", h.seed);
   r.get(root, "start_date", "", h.start_date);
   r.get(root, "jitter_min", "", h.jitter_min);
@@ -119,7 +125,9 @@ Household parse_household(const std::string& yaml_text, const std::string& sourc
       const auto id = kv.first.as<std::string>();
       const auto key = "people." + id;
       const auto n = kv.second;
-      r.only(n, key, {"wake", "weekend_wake", "bedtime", "weekend_bedtime", "wfh_weekdays", "leave", "return", "shower_probability"});
+      r.only(n, key,
+             {"wake", "weekend_wake", "bedtime", "weekend_bedtime", "wfh_weekdays", "leave", "return",
+              "shower_probability"});
       PersonParams p;
       p.wake = r.clock(n, "wake", key, p.wake);
       p.weekend_wake = r.clock(n, "weekend_wake", key, p.weekend_wake);
@@ -135,7 +143,8 @@ Household parse_household(const std::string& yaml_text, const std::string& sourc
         if (!days.IsSequence()) r.fail(key + ".wfh_weekdays", "expected a list such as [mon, tue]");
         for (const auto& d : days) {
           const int wd = weekday_of(d.as<std::string>());
-          if (wd < 0 || wd > 4) r.fail(key + ".wfh_weekdays", "expected weekdays mon..fri, got '" + d.as<std::string>() + "'");
+          if (wd < 0 || wd > 4)
+            r.fail(key + ".wfh_weekdays", "expected weekdays mon..fri, got '" + d.as<std::string>() + "'");
           p.wfh_weekdays.push_back(wd);
         }
       }
@@ -152,8 +161,9 @@ Household parse_household(const std::string& yaml_text, const std::string& sourc
     if (h.cat.hop_share + h.cat.nap_share > 1) r.fail("cat", "hop_share + nap_share must be <= 1");
   }
   if (const auto s = root["sensors"]) {
-    r.only(s, "sensors", {"presence_on_latency_s", "presence_off_latency_s", "flicker_per_hour", "motion_pulse_s",
-                          "motion_cooldown_s", "doors_closed_when_empty"});
+    r.only(s, "sensors",
+           {"presence_on_latency_s", "presence_off_latency_s", "flicker_per_hour", "motion_pulse_s",
+            "motion_cooldown_s", "doors_closed_when_empty"});
     r.range(s, "presence_on_latency_s", "sensors", h.sensors.presence_on_latency_s);
     r.range(s, "presence_off_latency_s", "sensors", h.sensors.presence_off_latency_s);
     r.get(s, "flicker_per_hour", "sensors", h.sensors.flicker_per_hour);
@@ -163,8 +173,9 @@ Household parse_household(const std::string& yaml_text, const std::string& sourc
       for (const auto& room : d) h.sensors.doors_closed_when_empty.push_back(room.as<std::string>());
   }
   if (const auto f = root["faults"]) {
-    r.only(f, "faults", {"unavailable_per_entity_per_30_days", "unavailable_minutes", "stuck_on_per_entity_per_60_days",
-                         "stuck_on_minutes", "drop_probability", "duplicate_probability"});
+    r.only(f, "faults",
+           {"unavailable_per_entity_per_30_days", "unavailable_minutes", "stuck_on_per_entity_per_60_days",
+            "stuck_on_minutes", "drop_probability", "duplicate_probability"});
     r.get(f, "unavailable_per_entity_per_30_days", "faults", h.faults.unavailable_per_entity_per_30_days);
     r.range(f, "unavailable_minutes", "faults", h.faults.unavailable_minutes);
     r.get(f, "stuck_on_per_entity_per_60_days", "faults", h.faults.stuck_on_per_entity_per_60_days);

@@ -1,21 +1,24 @@
 #include "occupancy/simulation/simulator.hpp"
 
-#include "occupancy/core/holidays.hpp"
-#include "occupancy/core/timezone.hpp"
-#include "rng.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <set>
 #include <stdexcept>
 
+#include "occupancy/core/holidays.hpp"
+#include "occupancy/core/timezone.hpp"
+#include "rng.hpp"
+
 namespace occupancy::simulation {
 
 const char* to_string(Cause c) {
   switch (c) {
-    case Cause::person: return "person";
-    case Cause::cat: return "cat";
-    case Cause::fault: return "fault";
+    case Cause::person:
+      return "person";
+    case Cause::cat:
+      return "cat";
+    case Cause::fault:
+      return "fault";
   }
   return "fault";
 }
@@ -72,8 +75,12 @@ struct Places {
 };
 
 Places places_for(const std::string& person) {
-  return {{"bedroom", "bed_" + person}, {"bathroom", "room"},      {"small_bathroom", "shower"},
-          {"living_kitchen", "kitchen"}, {"living_kitchen", "couch"}, {"office", "desk_" + person},
+  return {{"bedroom", "bed_" + person},
+          {"bathroom", "room"},
+          {"small_bathroom", "shower"},
+          {"living_kitchen", "kitchen"},
+          {"living_kitchen", "couch"},
+          {"office", "desk_" + person},
           {"", ""}};
 }
 
@@ -203,8 +210,10 @@ std::vector<Raw> presence_events(const std::vector<Source>& sources, const Senso
   };
   std::vector<Span> spans;
   for (const auto& src : sources) {
-    const Millis on = src.start + static_cast<Millis>(rng.uniform(s.presence_on_latency_s[0], s.presence_on_latency_s[1]) * kSecond);
-    const Millis off = src.end + static_cast<Millis>(rng.uniform(s.presence_off_latency_s[0], s.presence_off_latency_s[1]) * kSecond);
+    const Millis on =
+        src.start + static_cast<Millis>(rng.uniform(s.presence_on_latency_s[0], s.presence_on_latency_s[1]) * kSecond);
+    const Millis off =
+        src.end + static_cast<Millis>(rng.uniform(s.presence_off_latency_s[0], s.presence_off_latency_s[1]) * kSecond);
     spans.push_back({on, std::max(off, on + kSecond), src.who, src.who});
   }
   std::sort(spans.begin(), spans.end(), [](const auto& a, const auto& b) { return a.on < b.on; });
@@ -225,7 +234,8 @@ std::vector<Raw> presence_events(const std::vector<Source>& sources, const Senso
     const double hours = static_cast<double>(m.off - m.on) / 3.6e6;
     if (hours > 1.0 / 6) {
       for (int k = rng.poisson(hours * s.flicker_per_hour); k > 0; --k) {
-        const Millis t = m.on + 60 * kSecond + static_cast<Millis>(rng.u01() * static_cast<double>(m.off - m.on - 120 * kSecond));
+        const Millis t =
+            m.on + 60 * kSecond + static_cast<Millis>(rng.u01() * static_cast<double>(m.off - m.on - 120 * kSecond));
         const Millis back = t + static_cast<Millis>(rng.uniform(1, 3) * kSecond);
         out.push_back({t, SensorState::off, Cause::fault, "flicker"});
         out.push_back({back, SensorState::on, Cause::fault, "flicker"});
@@ -252,7 +262,8 @@ std::vector<Raw> motion_events(const std::vector<Source>& sources, const SensorP
     for (Millis t = src.start + static_cast<Millis>(rng.exponential(mean)); t < src.end - 5 * kSecond;
          t += static_cast<Millis>(rng.exponential(mean)))
       pulses.emplace_back(t, src.who);
-    if (src.end - src.start > 10 * kSecond) pulses.emplace_back(src.end - static_cast<Millis>(rng.uniform(0, 2) * kSecond), src.who);
+    if (src.end - src.start > 10 * kSecond)
+      pulses.emplace_back(src.end - static_cast<Millis>(rng.uniform(0, 2) * kSecond), src.who);
   }
   std::sort(pulses.begin(), pulses.end());
   std::vector<Raw> out;
@@ -270,7 +281,8 @@ std::vector<Raw> motion_events(const std::vector<Source>& sources, const SensorP
 
 // Door contacts: on = open. Rooms whose door stays closed when empty open briefly at each
 // entry and exit; the others stand open while empty and close behind whoever is inside.
-std::vector<Raw> door_events(const std::vector<Source>& humans, bool closed_when_empty, Millis start, std::vector<Raw>& out) {
+std::vector<Raw> door_events(const std::vector<Source>& humans, bool closed_when_empty, Millis start,
+                             std::vector<Raw>& out) {
   std::vector<std::pair<Millis, int>> edges;
   for (const auto& h : humans) {
     edges.emplace_back(h.start, +1);
@@ -279,7 +291,8 @@ std::vector<Raw> door_events(const std::vector<Source>& humans, bool closed_when
   std::sort(edges.begin(), edges.end());
   int inside = 0;
   for (const auto& h : humans) inside += (h.start <= start && h.end > start);
-  out.push_back({start, (closed_when_empty || inside > 0) ? SensorState::off : SensorState::on, Cause::person, "initial"});
+  out.push_back(
+      {start, (closed_when_empty || inside > 0) ? SensorState::off : SensorState::on, Cause::person, "initial"});
   inside = 0;
   for (const auto& [t, d] : edges) {
     const int before = inside;
@@ -460,8 +473,8 @@ SimResult simulate(const config::HomeConfig& home, const Household& h, int days)
     }
     for (size_t i = 0; i + 1 < moves.size(); ++i)
       if (!moves[i].place.room.empty() && moves[i].t < result.end)
-        result.stays.push_back({"guest", moves[i].place.room, moves[i].place.zone, moves[i].t,
-                                std::min(moves[i + 1].t, result.end)});
+        result.stays.push_back(
+            {"guest", moves[i].place.room, moves[i].place.zone, moves[i].t, std::min(moves[i + 1].t, result.end)});
     d += nights;
   }
 
@@ -483,7 +496,9 @@ SimResult simulate(const config::HomeConfig& home, const Household& h, int days)
   auto free_room = [&](const config::Room* r, Millis a, Millis b) {
     return !overlaps(result.occupancy[r->id], a - 2 * kMinute, b + 2 * kMinute);
   };
-  auto zone_or_room = [](const config::Room* r) { return r->has_zone("room") ? std::string("room") : r->zones.front().id; };
+  auto zone_or_room = [](const config::Room* r) {
+    return r->has_zone("room") ? std::string("room") : r->zones.front().id;
+  };
   std::vector<std::pair<std::string, std::string>> nap_pairs;  // exclusive zone pairs, room/zone strings
   for (const auto& g : home.cat_filter.exclusive_zones)
     if (g.size() >= 2) nap_pairs.emplace_back(g[0], g[1]);
@@ -510,7 +525,8 @@ SimResult simulate(const config::HomeConfig& home, const Household& h, int days)
             hop.push_back({"cat", r->id, zone_or_room(r), at, at + dur});
             if (dr.chance(0.3)) {
               const auto& z = dr.pick(r->zones);
-              hop.push_back({"cat", r->id, z.id, at + kSecond, at + kSecond + static_cast<Millis>(dr.uniform(2, 5) * kSecond)});
+              hop.push_back(
+                  {"cat", r->id, z.id, at + kSecond, at + kSecond + static_cast<Millis>(dr.uniform(2, 5) * kSecond)});
             }
             at += dur + static_cast<Millis>(dr.uniform(1, 4) * kSecond);
           }
@@ -524,14 +540,16 @@ SimResult simulate(const config::HomeConfig& home, const Household& h, int days)
           const auto& [a, b] = dr.pick(options);
           const auto room_id = a.substr(0, a.find('/'));
           const auto* r = home.find_room(room_id);
-          if (!r || std::find(cat_rooms.begin(), cat_rooms.end(), r) == cat_rooms.end() || !free_room(r, t, t + nap)) continue;
+          if (!r || std::find(cat_rooms.begin(), cat_rooms.end(), r) == cat_rooms.end() || !free_room(r, t, t + nap))
+            continue;
           cat.push_back({"cat", room_id, zone_or_room(r), t, t + 3 * kSecond});
           if (b.empty()) {
             cat.push_back({"cat", room_id, a.substr(a.find('/') + 1), t + 2 * kSecond, t + nap});
           } else {  // walks across both sides, settles on the second
             const Millis cross = t + static_cast<Millis>(dr.uniform(2, 6) * kSecond);
             cat.push_back({"cat", room_id, a.substr(a.find('/') + 1), t + kSecond, cross});
-            cat.push_back({"cat", room_id, b.substr(b.find('/') + 1), cross - static_cast<Millis>(dr.uniform(0, 2) * kSecond), t + nap});
+            cat.push_back({"cat", room_id, b.substr(b.find('/') + 1),
+                           cross - static_cast<Millis>(dr.uniform(0, 2) * kSecond), t + nap});
           }
         } else {  // a short visit
           const auto* r = dr.pick(cat_rooms);
@@ -572,19 +590,23 @@ SimResult simulate(const config::HomeConfig& home, const Household& h, int days)
              for (const auto& hs : humans) v.push_back({hs.start, hs.end});
              return v;
            }()))
-        raw.push_back({s.start, SensorState::on, Cause::person, "light"}), raw.push_back({s.end, SensorState::off, Cause::person, "light"});
+        raw.push_back({s.start, SensorState::on, Cause::person, "light"}),
+            raw.push_back({s.end, SensorState::off, Cause::person, "light"});
     }
     // HA's history starts with each entity's state at the start of the period.
-    std::vector<Raw> initial{{result.start, state_at(changes_only(raw, 0, result.end), result.start), Cause::person, "initial"}};
+    std::vector<Raw> initial{
+        {result.start, state_at(changes_only(raw, 0, result.end), result.start), Cause::person, "initial"}};
     raw.insert(raw.begin(), initial.begin(), initial.end());
     auto events = changes_only(std::move(raw), result.start, result.end);
     apply_faults(events, e, h.faults, er.fork("faults"), result.start, result.end, result.faults);
     for (auto& ev : events) result.events.push_back({ev.ts, e.entity_id, ev.state, ev.cause, std::move(ev.detail)});
   }
-  std::stable_sort(result.events.begin(), result.events.end(),
-                   [](const SimEvent& a, const SimEvent& b) { return std::tie(a.ts, a.entity_id) < std::tie(b.ts, b.entity_id); });
-  std::sort(result.faults.begin(), result.faults.end(),
-            [](const Fault& a, const Fault& b) { return std::tie(a.start, a.entity_id) < std::tie(b.start, b.entity_id); });
+  std::stable_sort(result.events.begin(), result.events.end(), [](const SimEvent& a, const SimEvent& b) {
+    return std::tie(a.ts, a.entity_id) < std::tie(b.ts, b.entity_id);
+  });
+  std::sort(result.faults.begin(), result.faults.end(), [](const Fault& a, const Fault& b) {
+    return std::tie(a.start, a.entity_id) < std::tie(b.start, b.entity_id);
+  });
   return result;
 }
 

@@ -1,8 +1,9 @@
 // The simulated HA's protocol, driven by scripted messages (no sockets).
 #include "occupancy/simulation/ha_api.hpp"
 
-#include <catch2/catch.hpp>
 #include <rapidjson/document.h>
+
+#include <catch2/catch.hpp>
 
 using namespace occupancy;
 using namespace occupancy::simulation;
@@ -16,7 +17,8 @@ timezone: UTC
 rooms: [{ id: office, zones: [{ id: desk }] }]
 entities: [{ entity_id: binary_sensor.office_desk, room: office, zone: desk, kind: presence }]
 horizons_min: [15]
-)", "t.yaml", [](std::string_view) { return std::optional<std::string>{}; });
+)",
+                              "t.yaml", [](std::string_view) { return std::optional<std::string>{}; });
 }
 
 const Millis T0 = *parse_iso8601("2026-01-05T10:00:00Z");
@@ -129,12 +131,13 @@ TEST_CASE("REST: bearer token, /api/, history with HA's parameters", "[ha]") {
   CHECK(str(json(r.body)["message"]) == "API running.");
   r = handle_rest(home, "secret", {"GET", "/api/history/period/2026-01-05T09:00:00Z", "Bearer secret"}, now);
   CHECK(r.status == 400);
-  r = handle_rest(home, "secret",
-                  {"GET",
-                   "/api/history/period/2026-01-05T10%3A00%3A30%2B00%3A00?filter_entity_id=binary_sensor.office_desk"
-                   "&end_time=2026-01-05T11%3A00%3A00%2B00%3A00&minimal_response&no_attributes&significant_changes_only=0",
-                   "Bearer secret"},
-                  now);
+  r = handle_rest(
+      home, "secret",
+      {"GET",
+       "/api/history/period/2026-01-05T10%3A00%3A30%2B00%3A00?filter_entity_id=binary_sensor.office_desk"
+       "&end_time=2026-01-05T11%3A00%3A00%2B00%3A00&minimal_response&no_attributes&significant_changes_only=0",
+       "Bearer secret"},
+      now);
   REQUIRE(r.status == 200);
   const auto h = json(r.body);
   REQUIRE(h.Size() == 1);

@@ -1,15 +1,14 @@
 // Statistical sanity of 180 simulated days of the default household.
-#include "occupancy/simulation/history_writer.hpp"
 #include "occupancy/simulation/simulator.hpp"
 
-#include "occupancy/core/holidays.hpp"
-#include "occupancy/core/timezone.hpp"
-
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include "occupancy/core/holidays.hpp"
+#include "occupancy/core/timezone.hpp"
+#include "occupancy/simulation/history_writer.hpp"
 
 using namespace occupancy;
 using namespace occupancy::simulation;
@@ -133,7 +132,8 @@ TEST_CASE("the cat causes a measurable share of events, nearly none inside susta
   bool both_beds = false;
   for (size_t i = 0; i + 1 < r.events.size() && !both_beds; ++i) {
     const auto& a = r.events[i];
-    if (a.cause != Cause::cat || a.state != SensorState::on || a.entity_id.find("bed_anca") == std::string::npos) continue;
+    if (a.cause != Cause::cat || a.state != SensorState::on || a.entity_id.find("bed_anca") == std::string::npos)
+      continue;
     for (size_t k = i + 1; k < r.events.size() && r.events[k].ts < a.ts + 10000; ++k)
       both_beds |= r.events[k].entity_id.find("bed_vladimir") != std::string::npos && r.events[k].cause == Cause::cat;
   }

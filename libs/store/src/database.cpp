@@ -18,7 +18,8 @@ Database::Database(const config::Secret& url) : conn_(PQconnectdb(url.reveal().c
     std::string err = PQerrorMessage(conn_.get());
     while (!err.empty() && err.back() == '\n') err.pop_back();
     throw DatabaseUnavailable("cannot connect to PostgreSQL (" +
-                        (url.empty() ? std::string("PG* environment") : config::redact_uri(url.reveal())) + "): " + err);
+                              (url.empty() ? std::string("PG* environment") : config::redact_uri(url.reveal())) +
+                              "): " + err);
   }
   PQsetNoticeProcessor(conn_.get(), &route_notice, nullptr);
 }

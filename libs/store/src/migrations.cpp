@@ -1,11 +1,11 @@
 #include "occupancy/store/migrations.hpp"
 
-#include "migrations.hpp"
-
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cstdio>
+
+#include "migrations.hpp"
 
 namespace occupancy::store {
 
@@ -46,7 +46,8 @@ std::vector<std::string> migrate(Database& db, const std::vector<Migration>& mig
       auto r = db.exec("SELECT checksum FROM schema_migrations WHERE version = $1", {m.version});
       if (r.rows() == 1) {
         if (r.text(0, 0) != checksum(m.sql))
-          throw DatabaseError("migration " + m.version + " was changed after it was applied; add a new migration instead");
+          throw DatabaseError("migration " + m.version +
+                              " was changed after it was applied; add a new migration instead");
         continue;
       }
       db.exec("BEGIN");

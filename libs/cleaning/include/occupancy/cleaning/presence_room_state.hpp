@@ -3,13 +3,13 @@
 // Motion hold times, doors and the cat filter arrive with the cleaner issue; until then
 // motion, door and light readings do not change occupancy. An unavailable sensor makes the
 // room unreliable (never vacant).
-#include "occupancy/config/home_config.hpp"
-#include "occupancy/core/types.hpp"
-
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+
+#include "occupancy/config/home_config.hpp"
+#include "occupancy/core/types.hpp"
 
 namespace occupancy::cleaning {
 

@@ -1,8 +1,8 @@
 #pragma once
 // Broker URLs as the ecosystem writes them: mqtt://user@host:port (mqtts:// for TLS).
-#include "occupancy/config/secret.hpp"
-
 #include <string>
+
+#include "occupancy/config/secret.hpp"
 
 namespace occupancy::config {
 

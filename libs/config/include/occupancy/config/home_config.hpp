@@ -2,9 +2,6 @@
 // The home config (config/home.yaml): rooms, zones, entities, horizons, cat rules, and one
 // section per service. Loaded once at start, validated against config/home.schema.json and
 // cross-checked (an entity's room must exist, ...). Rooms are data, never a C++ enum.
-#include "occupancy/config/connection.hpp"
-#include "occupancy/config/secret.hpp"
-
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -14,14 +11,16 @@
 #include <string_view>
 #include <vector>
 
+#include "occupancy/config/connection.hpp"
+#include "occupancy/config/secret.hpp"
+
 namespace occupancy::config {
 
 /// A config error names the file, the key and what was expected.
 class ConfigError : public std::runtime_error {
  public:
   ConfigError(const std::string& file, const std::string& key, const std::string& what)
-      : std::runtime_error(file + ": " + (key.empty() ? std::string() : "key '" + key + "': ") + what),
-        key_(key) {}
+      : std::runtime_error(file + ": " + (key.empty() ? std::string() : "key '" + key + "': ") + what), key_(key) {}
   const std::string& key() const { return key_; }
 
  private:

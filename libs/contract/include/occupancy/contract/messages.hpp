@@ -1,9 +1,9 @@
 #pragma once
 // JSON form of the pipeline's values, with field names from the contract. Readers expect a
 // document that already passed schema validation.
-#include "occupancy/core/types.hpp"
-
 #include <rapidjson/document.h>
+
+#include "occupancy/core/types.hpp"
 
 namespace occupancy::contract {
 

@@ -1,12 +1,12 @@
 #pragma once
 // Topic names come from the contract's channel addresses ("occupancy/{home}/raw/{room}/{zone}");
 // these functions fill, match and wildcard them, so no topic string is typed in code.
-#include "occupancy/proto/contract.hpp"
-
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "occupancy/proto/contract.hpp"
 
 namespace occupancy::contract {
 

@@ -1,7 +1,5 @@
 #pragma once
 // Validates payloads against the contract's JSON Schemas (draft-04, compiled once at start).
-#include "occupancy/proto/contract.hpp"
-
 #include <rapidjson/document.h>
 
 #include <memory>
@@ -9,6 +7,8 @@
 #include <string>
 #include <string_view>
 #include <variant>
+
+#include "occupancy/proto/contract.hpp"
 
 namespace occupancy::contract {
 

@@ -2,13 +2,13 @@
 // IANA time zones from the system's TZif files (/usr/share/zoneinfo, Debian's tzdata):
 // g++ 12's <chrono> has no time-zone database yet. Handles the 64-bit transition table and,
 // beyond it, the POSIX TZ rule in the file's footer.
-#include "occupancy/core/time.hpp"
-
 #include <array>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "occupancy/core/time.hpp"
 
 namespace occupancy {
 

@@ -1,13 +1,13 @@
 #pragma once
 // The values that flow between the services, as plain C++ (their JSON form is in
 // libs/contract/messages.hpp, taken from the contract's schemas).
-#include "occupancy/core/time.hpp"
-
 #include <map>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "occupancy/core/time.hpp"
 
 namespace occupancy {
 

@@ -1,10 +1,10 @@
 #pragma once
 // The persistence baseline: every horizon looks like now. It has no notion of durations, so
 // time to vacancy / next occupancy stay unknown (null), never 0.
-#include "occupancy/core/types.hpp"
-
 #include <optional>
 #include <vector>
+
+#include "occupancy/core/types.hpp"
 
 namespace occupancy::models {
 

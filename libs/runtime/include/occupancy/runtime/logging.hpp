@@ -1,8 +1,8 @@
 #pragma once
 // spdlog set-up: human-readable lines or JSON lines (one object per line), level from config.
-#include "occupancy/config/home_config.hpp"
-
 #include <string_view>
+
+#include "occupancy/config/home_config.hpp"
 
 namespace occupancy::runtime {
 

@@ -3,11 +3,6 @@
 // session (3.1.1 if the broker refuses 5), automatic reconnect with backoff, resubscribe on
 // every connect, last will `offline` and `online` on connect, QoS 1, and publish flow control
 // that waits instead of throwing when too many messages are in flight.
-#include "occupancy/config/connection.hpp"
-#include "occupancy/runtime/metrics.hpp"
-#include "occupancy/runtime/router.hpp"
-#include "occupancy/runtime/transport.hpp"
-
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -15,6 +10,11 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "occupancy/config/connection.hpp"
+#include "occupancy/runtime/metrics.hpp"
+#include "occupancy/runtime/router.hpp"
+#include "occupancy/runtime/transport.hpp"
 
 namespace occupancy::runtime {
 

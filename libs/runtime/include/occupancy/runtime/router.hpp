@@ -2,18 +2,18 @@
 // The protocol core of every service: validates what arrives against the contract, hands
 // it to the service's handler, sends refusals to the dead-letter topic, and validates and
 // counts what the service publishes. No I/O of its own (the Transport is injected).
-#include "occupancy/contract/refusal.hpp"
-#include "occupancy/contract/topics.hpp"
-#include "occupancy/contract/validator.hpp"
-#include "occupancy/runtime/metrics.hpp"
-#include "occupancy/runtime/transport.hpp"
-
 #include <rapidjson/document.h>
 
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "occupancy/contract/refusal.hpp"
+#include "occupancy/contract/topics.hpp"
+#include "occupancy/contract/validator.hpp"
+#include "occupancy/runtime/metrics.hpp"
+#include "occupancy/runtime/transport.hpp"
 
 namespace occupancy::runtime {
 

@@ -2,16 +2,16 @@
 // What every service shares: command line, config, logging, broker, HTTP endpoint
 // (/healthz, /metrics), signals and graceful shutdown. A service's main() is one call to
 // run_service() with a function that wires its handlers.
-#include "occupancy/config/home_config.hpp"
-#include "occupancy/http/server.hpp"
-#include "occupancy/runtime/metrics.hpp"
-#include "occupancy/runtime/router.hpp"
-
 #include <chrono>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "occupancy/config/home_config.hpp"
+#include "occupancy/http/server.hpp"
+#include "occupancy/runtime/metrics.hpp"
+#include "occupancy/runtime/router.hpp"
 
 namespace occupancy::runtime {
 

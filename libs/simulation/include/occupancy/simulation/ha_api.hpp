@@ -3,14 +3,14 @@
 // subscribe_entities, get_states, ping) and REST API (/api/, /api/states,
 // /api/history/period) over simulated events, following HA's documented message shapes.
 // Pure: the transport (Beast) is wired in `occupancy sim serve`.
-#include "occupancy/config/home_config.hpp"
-#include "occupancy/http/server.hpp"
-#include "occupancy/simulation/simulator.hpp"
-
 #include <map>
 #include <mutex>
 #include <string>
 #include <vector>
+
+#include "occupancy/config/home_config.hpp"
+#include "occupancy/http/server.hpp"
+#include "occupancy/simulation/simulator.hpp"
 
 namespace occupancy::simulation {
 

@@ -1,10 +1,10 @@
 #pragma once
 // Writes a simulation as Home Assistant's history "Download data" CSV
 // (entity_id,state,last_changed; UTC; rows grouped by entity) plus its ground truth.
+#include <filesystem>
+
 #include "occupancy/config/home_config.hpp"
 #include "occupancy/simulation/simulator.hpp"
-
-#include <filesystem>
 
 namespace occupancy::simulation {
 

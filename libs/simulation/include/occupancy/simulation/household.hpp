@@ -12,7 +12,7 @@ namespace occupancy::simulation {
 
 struct PersonParams {
   int wake = 400, weekend_wake = 510, bedtime = 1360, weekend_bedtime = 1430;  // local minutes
-  std::vector<int> wfh_weekdays;                                             // 0 = Monday
+  std::vector<int> wfh_weekdays;                                               // 0 = Monday
   int leave = 490, back = 1060;
   double shower_probability = 0.8;
 };

@@ -2,13 +2,13 @@
 // A deterministic, seeded household simulator with ground truth: two adults' routines, guests,
 // vacations, a cat, mmWave presence / PIR motion / door sensors, and sensor faults. The same
 // home config, household and seed always give the same events, byte for byte.
-#include "occupancy/config/home_config.hpp"
-#include "occupancy/core/types.hpp"
-#include "occupancy/simulation/household.hpp"
-
 #include <map>
 #include <string>
 #include <vector>
+
+#include "occupancy/config/home_config.hpp"
+#include "occupancy/core/types.hpp"
+#include "occupancy/simulation/household.hpp"
 
 namespace occupancy::simulation {
 
@@ -42,11 +42,11 @@ struct Fault {
 
 struct SimResult {
   Millis start = 0, end = 0;
-  std::vector<SimEvent> events;                         // ordered by time, then entity
+  std::vector<SimEvent> events;                            // ordered by time, then entity
   std::map<std::string, std::vector<Interval>> occupancy;  // room -> true human occupancy
-  std::vector<Stay> stays;                              // humans and the cat
+  std::vector<Stay> stays;                                 // humans and the cat
   std::vector<Fault> faults;
-  std::vector<std::string> vacation_days;               // local dates, for the record
+  std::vector<std::string> vacation_days;  // local dates, for the record
 };
 
 /// Simulates `days` days from the household's start date (local midnight in the home's zone).

@@ -1,7 +1,5 @@
 #pragma once
 // A PostgreSQL connection (libpq). The URI is a secret: errors and logs show it redacted.
-#include "occupancy/config/secret.hpp"
-
 #include <libpq-fe.h>
 
 #include <memory>
@@ -9,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "occupancy/config/secret.hpp"
 
 namespace occupancy::store {
 

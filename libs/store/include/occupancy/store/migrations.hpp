@@ -1,10 +1,10 @@
 #pragma once
 // Plain SQL migrations (libs/store/migrations/NNNN_name.sql, compiled in), applied in order
 // and recorded with a checksum in schema_migrations. An applied file that changed is an error.
-#include "occupancy/store/database.hpp"
-
 #include <string>
 #include <vector>
+
+#include "occupancy/store/database.hpp"
 
 namespace occupancy::store {
 

@@ -1,0 +1,27 @@
+#pragma once
+// Runs a subcommand's job and maps its failures to exit codes, with one clear line on stderr.
+#include <iostream>
+
+#include "occupancy/config/home_config.hpp"
+#include "occupancy/runtime/exit_codes.hpp"
+#include "occupancy/store/database.hpp"
+
+namespace occupancy::cli {
+
+template <class Job>
+int run_job(const char* what, Job job) {
+  try {
+    return job();
+  } catch (const config::ConfigError& e) {
+    std::cerr << "occupancy: " << e.what() << '\n';
+    return kExitConfig;
+  } catch (const store::DatabaseUnavailable& e) {
+    std::cerr << "occupancy: " << e.what() << '\n';
+    return kExitUnavailable;
+  } catch (const std::exception& e) {
+    std::cerr << "occupancy " << what << ": " << e.what() << '\n';
+    return kExitFailure;
+  }
+}
+
+}  // namespace occupancy::cli
