@@ -1,11 +1,13 @@
 // The walking skeleton end to end: five real service processes on a real Mosquitto.
 #include <rapidjson/document.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "occupancy/contract/validator.hpp"
 #include "test_support.hpp"
@@ -181,4 +183,77 @@ TEST_CASE("a service with a broken config exits 3 and names the key", "[integrat
   CHECK(help_rc == 0);
   CHECK_THAT(help, Catch::Contains("--config"));
   CHECK(run(std::string(OCCUPANCY_BIN_DIR) + "/occupancy-cleaner", {"--bogus"}).first == 2);
+}
+
+namespace {
+
+// A private Mosquitto on a fixed port, so a test can stop and restart "the broker".
+class PrivateBroker {
+ public:
+  explicit PrivateBroker(std::uint16_t port) : port_(port), dir_(temp_dir("broker-" + std::to_string(port))) {
+    std::ofstream(dir_ / "mosquitto.conf") << "listener " << port << " 127.0.0.1\nallow_anonymous true\n"
+                                           << (::geteuid() == 0 ? "user root\n" : "");
+    start();
+  }
+  void start() {
+    process_ = std::make_unique<Process>("/usr/sbin/mosquitto",
+                                         std::vector<std::string>{"-c", (dir_ / "mosquitto.conf").string()},
+                                         std::map<std::string, std::string>{}, dir_ / "mosquitto.log");
+    for (int i = 0; i < 100 && http_get(port_, "/").first == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  void stop() {
+    process_->signal(SIGTERM);
+    process_->wait(std::chrono::seconds(5));
+  }
+  config::MqttEndpoint endpoint() const { return config::parse_mqtt_url("mqtt://127.0.0.1:" + std::to_string(port_)); }
+  std::string url() const { return "mqtt://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  std::uint16_t port_;
+  std::filesystem::path dir_;
+  std::unique_ptr<Process> process_;
+};
+
+}  // namespace
+
+TEST_CASE("without a broker a service is unhealthy, retries, and still stops cleanly", "[integration]") {
+  Suite suite;
+  const auto port = suite.ports["cleaner"];
+  Process cleaner(std::string(OCCUPANCY_BIN_DIR) + "/occupancy-cleaner", {"--config", suite.config.string()},
+                  {{"OCCUPANCY_MQTT_URL", "mqtt://127.0.0.1:" + std::to_string(free_port())}},
+                  suite.dir / "nobroker.log");
+  int status = 0;
+  for (int i = 0; i < 100 && (status = http_get(port, "/healthz").first) == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(status == 503);
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  CHECK_THAT(cleaner.output(), Catch::Contains("retrying in"));
+  cleaner.signal(SIGTERM);
+  CHECK(cleaner.wait(std::chrono::seconds(10)) == 0);
+}
+
+TEST_CASE("after a broker restart a service reconnects, resubscribes and goes online again", "[integration]") {
+  PrivateBroker broker(free_port());
+  Suite suite;
+  Process cleaner(std::string(OCCUPANCY_BIN_DIR) + "/occupancy-cleaner", {"--config", suite.config.string()},
+                  {{"OCCUPANCY_MQTT_URL", broker.url()}}, suite.dir / "restart.log");
+  {
+    Recorder rec(broker.endpoint(), {suite.topic("status/+")});
+    REQUIRE(rec.wait_for(suite.topic("status/cleaner"), [](const Message& m) { return m.payload == "online"; }));
+  }
+  broker.stop();  // not persistent: the broker forgets sessions and retained messages
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  CHECK(http_get(suite.ports["cleaner"], "/healthz").first == 503);
+  broker.start();
+  Recorder rec(broker.endpoint(), {suite.topic("#")});
+  INFO(cleaner.output());
+  REQUIRE(rec.wait_for(
+      suite.topic("status/cleaner"), [](const Message& m) { return m.payload == "online"; }, std::chrono::seconds(45)));
+  rec.publish(suite.topic("raw/office/desk_anca"),
+              reading("binary_sensor.office_desk_anca_presence", "office", "desk_anca", "on"));
+  CHECK(rec.wait_for(suite.topic("clean/office/desk_anca"), [](const Message&) { return true; }));
+  CHECK(http_get(suite.ports["cleaner"], "/healthz").first == 200);
+  cleaner.signal(SIGTERM);
+  CHECK(cleaner.wait(std::chrono::seconds(10)) == 0);
 }
