@@ -1,54 +1,43 @@
-// occupancy-publisher: predictions in; Home Assistant states (retained) and the suite's info
-// out. Walking skeleton: MQTT discovery and the HTTP API arrive with the publisher issue.
-#include <map>
-
-#include "occupancy/contract/json.hpp"
+// occupancy-publisher: predictions in; Home Assistant discovery, retained HA states and the
+// suite's info out; the read-only prediction API on its HTTP port. Logic: libs/publishing.
 #include "occupancy/contract/messages.hpp"
-#include "occupancy/publishing/ha_state.hpp"
+#include "occupancy/publishing/prediction_api.hpp"
+#include "occupancy/publishing/publisher_core.hpp"
 #include "occupancy/runtime/service.hpp"
 
 using namespace occupancy;
 
-namespace {
-
-rapidjson::Document info_json(const config::HomeConfig& cfg, Millis started) {
-  namespace f = proto::fields::info;
-  rapidjson::Document d(rapidjson::kObjectType);
-  auto& a = d.GetAllocator();
-  rapidjson::Value rooms(rapidjson::kArrayType);
-  for (const auto& r : cfg.rooms) rooms.PushBack(contract::json_string(r.id, a), a);
-  d.AddMember(rapidjson::StringRef(f::version), rapidjson::StringRef(OCCUPANCY_VERSION), a);
-  d.AddMember(rapidjson::StringRef(f::home), contract::json_string(cfg.home, a), a);
-  d.AddMember(rapidjson::StringRef(f::rooms), rooms, a);
-  d.AddMember(rapidjson::StringRef(f::model_version), rapidjson::Value(), a);
-  d.AddMember(rapidjson::StringRef(f::started_at), contract::json_string(format_iso8601(started), a), a);
-  return d;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   return runtime::run_service(
       "publisher", "Publishes predictions to Home Assistant", argc, argv, [](runtime::ServiceContext& ctx) {
-        const Millis started = wall_clock_now();
-        auto latest = std::make_shared<std::map<std::string, HaState>>();
-        auto publish_state = [&ctx](const std::string& room, const HaState& s) {
-          ctx.router.publish(proto::channel::ha_state, {{"room", room}}, contract::to_json(s));
+        auto core = std::make_shared<publishing::PublisherCore>(ctx.config, OCCUPANCY_VERSION, wall_clock_now());
+        auto latest = std::make_shared<publishing::LatestPredictions>();
+        auto send = [&ctx](std::vector<publishing::Publication> out) {
+          for (auto& p : out) {
+            if (p.payload.IsNull())
+              ctx.router.clear_retained(*p.channel, p.params);
+            else
+              ctx.router.publish(*p.channel, p.params, p.payload);
+          }
         };
-        ctx.on_connected(
-            [&ctx, started] { ctx.router.publish(proto::channel::info, {}, info_json(ctx.config, started)); });
-        ctx.router.on(proto::channel::prediction, [&ctx, latest, publish_state](const runtime::Inbound& in) {
+        ctx.on_connected([core, send] { send(core->on_connected()); });
+        ctx.router.on(proto::channel::prediction, [&ctx, core, latest, send](const runtime::Inbound& in) {
           const auto p = contract::prediction_from_json(in.doc);
-          if (ctx.config.find_room(p.room) == nullptr)
+          if (ctx.config.find_room(p.room) == nullptr || in.params.at("room") != p.room)
             throw runtime::Refusal("unknown_room", "/room", "room '" + p.room + "' is not in the home config");
-          const auto s = publishing::to_ha_state(p);
-          (*latest)[p.room] = s;
-          publish_state(p.room, s);
+          latest->put(p);
+          send(core->on_prediction(p));
         });
-        // HA restarted: it lost non-retained state; send everything again.
-        ctx.router.on(proto::channel::ha_status, [latest, publish_state](const runtime::Inbound& in) {
-          if (std::string_view(in.doc.GetString()) != "online") return;
-          for (const auto& [room, s] : *latest) publish_state(room, s);
+        ctx.router.on(proto::channel::ha_status,
+                      [core, send](const runtime::Inbound& in) { send(core->on_ha_status(in.doc.GetString())); });
+        // Our own retained info comes back on subscribe: rooms that left the config are removed.
+        ctx.router.on(proto::channel::info, [core, send](const runtime::Inbound& in) {
+          std::vector<std::string> rooms;
+          for (const auto& r : in.doc[proto::fields::info::rooms].GetArray()) rooms.emplace_back(r.GetString());
+          send(core->on_info_seen(rooms));
+        });
+        ctx.route("/api/v1/", [&ctx, latest](const http::Request& req) {
+          return publishing::handle_prediction_api(ctx.config, *latest, req);
         });
       });
 }

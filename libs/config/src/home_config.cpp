@@ -306,7 +306,33 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
       c.http.emplace(service, h);
     }
   }
-  if (doc.HasMember("publisher")) c.discovery_prefix = str(doc["publisher"], "discovery_prefix", c.discovery_prefix);
+  std::string api_token_file;
+  if (doc.HasMember("publisher")) {
+    const auto& p = doc["publisher"];
+    c.discovery_prefix = str(p, "discovery_prefix", c.discovery_prefix);
+    auto& ps = c.publisher;
+    if (p.HasMember("expire_after_s")) ps.expire_after_s = p["expire_after_s"].GetInt();
+    for (auto [name, field] : {std::pair{"heartbeat_min", &ps.heartbeat_min},
+                               {"deadband_pct", &ps.deadband_pct},
+                               {"deadband_min", &ps.deadband_min},
+                               {"threshold_pct", &ps.threshold_pct}})
+      if (p.HasMember(name)) *field = p[name].GetDouble();
+    if (p.HasMember("room_thresholds"))
+      for (const auto& m : p["room_thresholds"].GetObject()) {
+        if (c.find_room(m.name.GetString()) == nullptr)
+          throw ConfigError(source, std::string("publisher.room_thresholds.") + m.name.GetString(),
+                            "expected one of the configured rooms");
+        ps.room_thresholds[m.name.GetString()] = m.value.GetDouble();
+      }
+    api_token_file = str(p, "api_token_file");
+  }
+  c.publisher.discovery_prefix = c.discovery_prefix;
+  if (auto f = env("OCCUPANCY_API_TOKEN_FILE")) api_token_file = *f;
+  if (auto t = env("OCCUPANCY_API_TOKEN")) {
+    c.publisher.api_token = Secret(*t);
+  } else if (!api_token_file.empty()) {
+    c.publisher.api_token = Secret(trim(read_text(api_token_file, "the API token file (publisher.api_token_file)")));
+  }
 
   if (std::filesystem::exists("/usr/share/zoneinfo") && !std::filesystem::exists("/usr/share/zoneinfo/" + c.timezone))
     throw ConfigError(source, "timezone",

@@ -39,6 +39,8 @@ void Router::dispatch(std::string_view topic, std::string_view payload) {
 
     const std::string channel_id(route.channel->id);
     metrics_.add("occupancy_messages_in_total", {{"channel", channel_id}});
+    // An empty retained message is MQTT's way of deleting one, not a payload.
+    if (payload.empty() && route.channel->retain) return;
     auto parsed = contract::validator().parse(*route.channel, payload);
     if (auto* error = std::get_if<contract::ValidationError>(&parsed)) {
       dead_letter(topic, payload, *error);

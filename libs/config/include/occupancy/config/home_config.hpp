@@ -63,6 +63,18 @@ struct LoggingSettings {
   std::string format = "text";
 };
 
+struct PublisherSettings {
+  std::string discovery_prefix = "homeassistant";
+  int expire_after_s = 900;
+  double heartbeat_min = 10, deadband_pct = 2, deadband_min = 1, threshold_pct = 50;
+  std::map<std::string, double, std::less<>> room_thresholds;
+  Secret api_token;  // empty = the HTTP API needs no token
+  double threshold_for(std::string_view room) const {
+    const auto it = room_thresholds.find(room);
+    return it == room_thresholds.end() ? threshold_pct : it->second;
+  }
+};
+
 struct HomeConfig {
   std::string source;  // the file it came from, for messages
   std::string home = "home";
@@ -77,6 +89,7 @@ struct HomeConfig {
   LoggingSettings logging;
   std::map<std::string, HttpSettings, std::less<>> http;  // per service section
   std::string discovery_prefix = "homeassistant";
+  PublisherSettings publisher;
 
   const Room* find_room(std::string_view id) const;
   const Entity* find_entity(std::string_view entity_id) const;

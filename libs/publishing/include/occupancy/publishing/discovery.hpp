@@ -1,0 +1,32 @@
+#pragma once
+// Home Assistant MQTT discovery, device-based: one device per room at
+// <discovery_prefix>/device/<device_id>/config with its entities under `cmps`.
+#include <rapidjson/document.h>
+
+#include <string>
+#include <vector>
+
+#include "occupancy/config/home_config.hpp"
+
+namespace occupancy::publishing {
+
+struct DiscoverySettings {
+  std::string home;
+  std::string version;
+  std::string support_url = "https://gitlab.com/occupancy-predictor/occupancy-predictor";
+  std::vector<std::string> status_topics;  // availability: every pipeline service, mode all
+  int expire_after_s = 900;                // a stalled pipeline turns entities unavailable
+  double threshold_pct = 50;               // binary "expected occupied" sensors
+};
+
+/// "occupancy_<home>_<room>"; also the prefix of every unique_id of the room.
+std::string device_id(const std::string& home, const std::string& room);
+
+/// The room of one of this home's device ids, or empty if the id is not ours.
+std::string room_of_device(const std::string& home, const std::string& device_id);
+
+/// The discovery payload of one room; `state_topic` is its occupancy/<home>/ha/<room>.
+rapidjson::Document discovery_config(const config::Room& room, const std::string& state_topic,
+                                     const DiscoverySettings& settings);
+
+}  // namespace occupancy::publishing

@@ -1,0 +1,120 @@
+#include "occupancy/publishing/discovery.hpp"
+
+#include <fmt/format.h>
+
+#include "occupancy/proto/contract.hpp"
+
+namespace occupancy::publishing {
+namespace {
+
+using rapidjson::StringRef;
+using rapidjson::Value;
+using Alloc = rapidjson::Document::AllocatorType;
+namespace f = proto::fields::ha_state;
+
+Value str(const std::string& s, Alloc& a) { return Value(s.c_str(), static_cast<rapidjson::SizeType>(s.size()), a); }
+
+struct Component {
+  std::string key;       // object id inside cmps
+  const char* platform;  // sensor | binary_sensor
+  std::string name;
+  std::string value_template;
+  const char* device_class = nullptr;
+  const char* unit = nullptr;
+  const char* state_class = nullptr;
+  const char* entity_category = nullptr;
+  const char* icon = nullptr;
+};
+
+// Templates render, under HA's Jinja2 with value_json, to a number, "ON"/"OFF", or "None"
+// (which HA's MQTT sensor turns into unknown) when a duration does not apply.
+std::vector<Component> components(double threshold_pct) {
+  const auto pct = [](const char* field) { return fmt::format("{{{{ value_json.{} }}}}", field); };
+  const auto minutes = [](const char* field) {
+    return fmt::format("{{{{ value_json.{0} if value_json.{0} is not none else 'None' }}}}", field);
+  };
+  const auto expected = [&](const char* field) {
+    return fmt::format("{{{{ 'ON' if value_json.{} >= {} else 'OFF' }}}}", field, threshold_pct);
+  };
+  return {
+      {"occupancy_15", "sensor", "Occupancy in 15 min", pct(f::occupancy_15_pct), nullptr, "%", "measurement", nullptr,
+       "mdi:account-clock"},
+      {"occupancy_120", "sensor", "Occupancy in 2 h", pct(f::occupancy_120_pct), nullptr, "%", "measurement", nullptr,
+       "mdi:account-clock"},
+      {"time_to_vacancy", "sensor", "Time to vacancy", minutes(f::minutes_to_vacancy), "duration", "min", "measurement",
+       nullptr, nullptr},
+      {"time_to_next_occupancy", "sensor", "Time to next occupancy", minutes(f::minutes_to_next_occupancy), "duration",
+       "min", "measurement", nullptr, nullptr},
+      {"expected_occupied_15", "binary_sensor", "Expected occupied in 15 min", expected(f::occupancy_15_pct),
+       "occupancy"},
+      {"expected_occupied_120", "binary_sensor", "Expected occupied in 2 h", expected(f::occupancy_120_pct),
+       "occupancy"},
+      {"model_version", "sensor", "Model version", fmt::format("{{{{ value_json.{} }}}}", f::model_version), nullptr,
+       nullptr, nullptr, "diagnostic", "mdi:brain"},
+  };
+}
+
+}  // namespace
+
+std::string device_id(const std::string& home, const std::string& room) { return "occupancy_" + home + "_" + room; }
+
+std::string room_of_device(const std::string& home, const std::string& id) {
+  const auto prefix = "occupancy_" + home + "_";
+  return id.rfind(prefix, 0) == 0 && id.size() > prefix.size() ? id.substr(prefix.size()) : std::string();
+}
+
+rapidjson::Document discovery_config(const config::Room& room, const std::string& state_topic,
+                                     const DiscoverySettings& s) {
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  const auto id = device_id(s.home, room.id);
+
+  Value device(rapidjson::kObjectType);
+  Value ids(rapidjson::kArrayType);
+  ids.PushBack(str(id, a), a);
+  device.AddMember("identifiers", ids, a);
+  device.AddMember("name", str(room.name + " occupancy", a), a);
+  device.AddMember("manufacturer", "occupancy-predictor", a);
+  device.AddMember("model", "Room occupancy forecast", a);
+  device.AddMember("sw_version", str(s.version, a), a);
+  device.AddMember("suggested_area", str(room.name, a), a);
+
+  Value origin(rapidjson::kObjectType);
+  origin.AddMember("name", "occupancy-predictor", a);
+  origin.AddMember("sw_version", str(s.version, a), a);
+  origin.AddMember("support_url", str(s.support_url, a), a);
+
+  Value cmps(rapidjson::kObjectType);
+  for (const auto& c : components(s.threshold_pct)) {
+    Value e(rapidjson::kObjectType);
+    e.AddMember("platform", StringRef(c.platform), a);
+    e.AddMember("name", str(c.name, a), a);
+    e.AddMember("unique_id", str(id + "_" + c.key, a), a);
+    e.AddMember("state_topic", str(state_topic, a), a);
+    e.AddMember("value_template", str(c.value_template, a), a);
+    e.AddMember("qos", 1, a);
+    Value availability(rapidjson::kArrayType);
+    for (const auto& t : s.status_topics) {
+      Value av(rapidjson::kObjectType);
+      av.AddMember("topic", str(t, a), a);
+      av.AddMember("payload_available", "online", a);
+      av.AddMember("payload_not_available", "offline", a);
+      availability.PushBack(av, a);
+    }
+    e.AddMember("availability", availability, a);
+    e.AddMember("availability_mode", "all", a);
+    e.AddMember("expire_after", s.expire_after_s, a);
+    if (c.device_class) e.AddMember("device_class", StringRef(c.device_class), a);
+    if (c.unit) e.AddMember("unit_of_measurement", StringRef(c.unit), a);
+    if (c.state_class) e.AddMember("state_class", StringRef(c.state_class), a);
+    if (c.entity_category) e.AddMember("entity_category", StringRef(c.entity_category), a);
+    if (c.icon) e.AddMember("icon", StringRef(c.icon), a);
+    cmps.AddMember(str(c.key, a), e, a);
+  }
+  d.AddMember("device", device, a);
+  d.AddMember("origin", origin, a);
+  d.AddMember("cmps", cmps, a);
+  return d;
+}
+
+}  // namespace occupancy::publishing

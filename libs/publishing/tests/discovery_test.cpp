@@ -1,0 +1,83 @@
+#include "occupancy/publishing/discovery.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "ha_discovery_rules.hpp"
+#include "occupancy/contract/validator.hpp"
+
+using namespace occupancy;
+
+namespace {
+
+const config::HomeConfig& home() {
+  static const auto c = config::load_config(std::string(OCCUPANCY_SOURCE_DIR) + "/config/home.yaml",
+                                            [](std::string_view) { return std::optional<std::string>{}; });
+  return c;
+}
+
+publishing::DiscoverySettings settings() {
+  publishing::DiscoverySettings s;
+  s.home = "home";
+  s.version = "0.1.0";
+  for (const char* svc : {"ingestor", "cleaner", "feature", "predictor", "publisher"})
+    s.status_topics.push_back(std::string("occupancy/home/status/") + svc);
+  return s;
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += s + "\n";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("every room's discovery passes HA's discovery rules and our contract", "[publishing]") {
+  std::set<std::string> ids;
+  for (const auto& room : home().rooms) {
+    const auto d = publishing::discovery_config(room, "occupancy/home/ha/" + room.id, settings());
+    INFO(room.id);
+    const auto errors = testing::check_ha_device_discovery(d, ids);
+    INFO(joined(errors));
+    CHECK(errors.empty());
+    CHECK_FALSE(contract::validator().check(proto::channel::ha_discovery.schema_file, d));
+    CHECK(d["cmps"].MemberCount() == 7);
+    CHECK(std::string(d["cmps"]["time_to_vacancy"]["unit_of_measurement"].GetString()) == "min");
+    CHECK(d["cmps"]["occupancy_15"]["availability"].Size() == 5);
+  }
+  CHECK(ids.size() == 7 * home().rooms.size());
+}
+
+TEST_CASE("the discovery rules bite: invalid payloads are refused", "[publishing]") {
+  const auto& room = home().rooms.front();
+  auto broken = [&](auto mutate) {
+    auto d = publishing::discovery_config(room, "occupancy/home/ha/x", settings());
+    mutate(d);
+    std::set<std::string> ids;
+    return joined(testing::check_ha_device_discovery(d, ids));
+  };
+  CHECK_THAT(broken([](auto& d) { d["cmps"]["time_to_vacancy"]["unit_of_measurement"].SetString("minutes"); }),
+             Catch::Contains("not valid for device_class duration"));
+  CHECK_THAT(broken([](auto& d) {
+               rapidjson::Value ops(rapidjson::kArrayType);
+               ops.PushBack("a", d.GetAllocator());
+               d["cmps"]["occupancy_15"].AddMember("options", ops, d.GetAllocator());
+             }),
+             Catch::Contains("options are only allowed with device_class enum"));
+  CHECK_THAT(broken([](auto& d) { d["cmps"]["occupancy_15"].AddMember("colour", "red", d.GetAllocator()); }),
+             Catch::Contains("option 'colour' is not valid"));
+  CHECK_THAT(broken([](auto& d) { d["cmps"]["occupancy_15"].RemoveMember("platform"); }),
+             Catch::Contains("platform missing"));
+  CHECK_THAT(broken([](auto& d) { d["cmps"]["expected_occupied_15"]["device_class"].SetString("people"); }),
+             Catch::Contains("binary_sensor device_class people"));
+  CHECK_THAT(
+      broken([](auto& d) { d["cmps"]["occupancy_15"]["unique_id"].SetString("occupancy_home_bedroom_occupancy_120"); }),
+      Catch::Contains("not unique"));
+}
+
+TEST_CASE("device ids map back to rooms of this home only", "[publishing]") {
+  CHECK(publishing::device_id("home", "guest_bedroom") == "occupancy_home_guest_bedroom");
+  CHECK(publishing::room_of_device("home", "occupancy_home_guest_bedroom") == "guest_bedroom");
+  CHECK(publishing::room_of_device("home", "occupancy_cabin_office").empty());
+  CHECK(publishing::room_of_device("home", "zigbee2mqtt_bridge").empty());
+}

@@ -1,0 +1,71 @@
+#include "occupancy/publishing/publisher_core.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "occupancy/contract/validator.hpp"
+
+using namespace occupancy;
+
+namespace {
+
+const config::HomeConfig& home() {
+  static const auto c = config::load_config(std::string(OCCUPANCY_SOURCE_DIR) + "/config/home.yaml",
+                                            [](std::string_view) { return std::optional<std::string>{}; });
+  return c;
+}
+
+Prediction prediction(Millis ts, const std::string& room, double p15) {
+  Prediction p;
+  p.ts = ts;
+  p.room = room;
+  p.occupancy = {{15, p15}, {120, 0.5}};
+  p.minutes_to_next_occupancy = 40;
+  p.model_version = "baseline-persistence";
+  return p;
+}
+
+std::vector<std::string> channels(const std::vector<publishing::Publication>& v) {
+  std::vector<std::string> out;
+  for (const auto& p : v) out.emplace_back(p.channel->id);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("on connect: info, then one discovery per room, all valid", "[publishing]") {
+  publishing::PublisherCore core(home(), "0.1.0", 0);
+  const auto out = core.on_connected();
+  REQUIRE(out.size() == 1 + home().rooms.size());
+  CHECK(out[0].channel == &proto::channel::info);
+  for (const auto& p : out) {
+    INFO(p.channel->id);
+    CHECK_FALSE(contract::validator().check(p.channel->schema_file, p.payload));
+  }
+  CHECK(out[1].params.at("device_id") == "occupancy_home_bedroom");
+}
+
+TEST_CASE("states follow the deadband; HA's birth re-sends discovery then states", "[publishing]") {
+  publishing::PublisherCore core(home(), "0.1.0", 0);
+  auto out = core.on_prediction(prediction(kMinute, "office", 0.30));
+  CHECK(channels(out) == std::vector<std::string>{"info", "ha_state"});        // first model seen -> info
+  CHECK(core.on_prediction(prediction(2 * kMinute, "office", 0.31)).empty());  // within 2 points
+  CHECK(channels(core.on_prediction(prediction(3 * kMinute, "office", 0.40))) == std::vector<std::string>{"ha_state"});
+  out = core.on_ha_status("online");
+  REQUIRE(out.size() == home().rooms.size() + 1);
+  CHECK(out.back().channel == &proto::channel::ha_state);
+  CHECK(out.back().payload["occupancy_15_pct"].GetDouble() == 40.0);
+  CHECK(out.front().channel == &proto::channel::ha_discovery);
+  CHECK(core.on_ha_status("offline").empty());
+}
+
+TEST_CASE("rooms the previous run announced but the config no longer has are removed from HA", "[publishing]") {
+  publishing::PublisherCore core(home(), "0.1.0", 0);
+  auto out = core.on_info_seen({"office", "attic", "bedroom"});
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].channel == &proto::channel::ha_discovery);
+  CHECK(out[0].params.at("device_id") == "occupancy_home_attic");
+  CHECK(out[0].payload.IsNull());
+  CHECK(out[1].channel == &proto::channel::ha_state);
+  CHECK(out[1].params.at("room") == "attic");
+  CHECK(core.on_info_seen({"office", "bedroom"}).empty());
+}

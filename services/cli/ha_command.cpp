@@ -1,0 +1,70 @@
+// `occupancy ha preview`: what Home Assistant will be sent — every room's discovery config and
+// example states — as JSON, for operators and for the template test (tests/ha_templates).
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "job.hpp"
+#include "occupancy/contract/json.hpp"
+#include "occupancy/contract/messages.hpp"
+#include "occupancy/publishing/ha_state.hpp"
+#include "occupancy/publishing/publisher_core.hpp"
+
+namespace occupancy::cli {
+namespace {
+
+// States that exercise every template branch: occupied, vacant, durations absent, extremes.
+std::vector<HaState> example_states() {
+  std::vector<HaState> out;
+  Prediction p;
+  p.ts = wall_clock_now();
+  p.model_version = "example";
+  p.occupied_now = true;
+  p.occupancy = {{15, 0.97}, {120, 0.31}};
+  p.minutes_to_vacancy = 42.4;
+  out.push_back(publishing::to_ha_state(p));
+  p.occupied_now = false;
+  p.occupancy = {{15, 0.0}, {120, 1.0}};
+  p.minutes_to_vacancy.reset();
+  p.minutes_to_next_occupancy = 95;
+  p.fallback = "time-of-week";
+  out.push_back(publishing::to_ha_state(p));
+  p.minutes_to_next_occupancy.reset();
+  p.occupancy = {{15, 0.5}, {120, 0.499}};
+  out.push_back(publishing::to_ha_state(p));
+  return out;
+}
+
+}  // namespace
+
+void add_ha_command(CLI::App& app, const GlobalOptions& global, int& result) {
+  auto* ha = app.add_subcommand("ha", "Home Assistant integration");
+  ha->require_subcommand(1);
+  ha->add_subcommand("preview", "Print the discovery configs and example states HA will receive, as JSON")
+      ->callback([&] {
+        result = run_job("ha preview", [&] {
+          const auto cfg = config::load_config(
+              global.config_path.empty() ? std::nullopt : std::optional<std::filesystem::path>(global.config_path));
+          publishing::PublisherCore core(cfg, OCCUPANCY_VERSION, wall_clock_now());
+          std::string out = "{\"discovery\":[";
+          bool first = true;
+          for (const auto& p : core.on_connected()) {
+            if (p.channel != &proto::channel::ha_discovery) continue;
+            contract::Params params{{"discovery_prefix", cfg.discovery_prefix}};
+            for (const auto& [k, v] : p.params) params[k] = v;
+            out += fmt::format("{}{{\"topic\":\"{}\",\"payload\":{}}}", first ? "" : ",",
+                               contract::format_topic(*p.channel, params), contract::to_json(p.payload));
+            first = false;
+          }
+          out += "],\"example_states\":[";
+          first = true;
+          for (const auto& s : example_states()) {
+            out += (first ? "" : ",") + contract::to_json(contract::to_json(s));
+            first = false;
+          }
+          fmt::print("{}]}}\n", out);
+          return kExitOk;
+        });
+      });
+}
+
+}  // namespace occupancy::cli
