@@ -73,7 +73,7 @@ rapidjson::Document discovery_config(const config::Room& room, const std::string
   Value ids(rapidjson::kArrayType);
   ids.PushBack(str(id, a), a);
   device.AddMember("identifiers", ids, a);
-  device.AddMember("name", str(room.name + " occupancy", a), a);
+  device.AddMember("name", str(room.name, a), a);  // entity ids: sensor.<room>_occupancy_in_2_h, ...
   device.AddMember("manufacturer", "occupancy-predictor", a);
   device.AddMember("model", "Room occupancy forecast", a);
   device.AddMember("sw_version", str(s.version, a), a);

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Validates proto/openapi.yaml with @apidevtools/swagger-parser (npm), installed once into
+# $OCCUPANCY_NODE_DIR. Exit 77 (= skipped, shown by ctest) when npm cannot install it.
+set -uo pipefail
+doc=$1
+node_dir=${OCCUPANCY_NODE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/occupancy-predictor/node}
+if [ ! -d "$node_dir/node_modules/@apidevtools/swagger-parser" ] || [ ! -d "$node_dir/node_modules/yaml" ]; then
+  mkdir -p "$node_dir"
+  if ! (cd "$node_dir" && npm install --no-audit --no-fund --loglevel=error @apidevtools/swagger-parser yaml >npm-openapi.log 2>&1); then
+    tail -5 "$node_dir/npm-openapi.log"
+    echo "SKIPPED: npm could not install @apidevtools/swagger-parser"
+    exit 77
+  fi
+fi
+cat >"$node_dir/validate-openapi.mjs" <<'JS'
+import SwaggerParser from '@apidevtools/swagger-parser';
+const api = await SwaggerParser.validate(process.argv[2]);
+console.log(`${process.argv[2]} is a valid OpenAPI ${api.openapi} document: ${Object.keys(api.paths).length} paths`);
+JS
+node "$node_dir/validate-openapi.mjs" "$doc"
