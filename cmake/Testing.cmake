@@ -10,3 +10,17 @@ function(occupancy_unit_test name)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
   catch_discover_tests(${name} TEST_PREFIX "${name}: " PROPERTIES LABELS unit)
 endfunction()
+
+# occupancy_data_test(<name> SOURCES ... LIBS ...): tests on the real recorded data in
+# ../shared/data (OCCUPANCY_SHARED_DATA overrides). Where it is absent (a user's fresh clone)
+# the binary prints why and exits 77, which ctest reports as skipped.
+function(occupancy_data_test name)
+  cmake_parse_arguments(T "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${T_SOURCES} ${PROJECT_SOURCE_DIR}/tests/support/data_test_main.cpp)
+  target_link_libraries(${name} PRIVATE ${T_LIBS} Catch2::Catch2)
+  target_compile_definitions(${name} PRIVATE OCCUPANCY_SHARED_DATA_DEFAULT="${PROJECT_SOURCE_DIR}/../shared/data"
+                                             OCCUPANCY_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+  add_test(NAME "${name}: on ../shared/data" COMMAND ${name})
+  set_tests_properties("${name}: on ../shared/data" PROPERTIES LABELS unit SKIP_RETURN_CODE 77)
+endfunction()

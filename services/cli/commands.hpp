@@ -12,6 +12,7 @@ struct GlobalOptions {
 void add_config_command(CLI::App& app, const GlobalOptions& global, int& result);
 void add_db_command(CLI::App& app, const GlobalOptions& global, int& result);
 void add_sim_command(CLI::App& app, const GlobalOptions& global, int& result);
+void add_import_command(CLI::App& app, const GlobalOptions& global, int& result);
 void add_ha_command(CLI::App& app, const GlobalOptions& global, int& result);
 void add_sim_serve_command(CLI::App& sim, const GlobalOptions& global, int& result);
 

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   occupancy::cli::add_db_command(app, global, result);
   occupancy::cli::add_sim_command(app, global, result);
   occupancy::cli::add_ha_command(app, global, result);
+  occupancy::cli::add_import_command(app, global, result);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
