@@ -8,7 +8,7 @@ function(occupancy_unit_test name)
   add_executable(${name} ${T_SOURCES})
   target_link_libraries(${name} PRIVATE ${T_LIBS} Catch2::Catch2WithMain)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
-  catch_discover_tests(${name} TEST_PREFIX "${name}: " PROPERTIES LABELS unit)
+  catch_discover_tests(${name} TEST_PREFIX "${name}: " EXTRA_ARGS -w NoTests PROPERTIES LABELS unit)
 endfunction()
 
 # occupancy_data_test(<name> SOURCES ... LIBS ...): tests on the real recorded data in

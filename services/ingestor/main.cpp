@@ -1,20 +1,41 @@
-// occupancy-ingestor: the only process that talks to Home Assistant. Walking skeleton: the
-// HA WebSocket/REST source arrives with the ingestor issue; today it publishes the live
-// event-time clock (one tick per wall-clock minute), which the cleaner and features follow.
+// occupancy-ingestor: the only process that talks to Home Assistant. State changes of the
+// configured entities become raw readings; the clock ticks every minute of event time.
+#include <spdlog/spdlog.h>
+
+#include "ha_link.hpp"
 #include "occupancy/contract/messages.hpp"
+#include "occupancy/ingest/ingest_core.hpp"
 #include "occupancy/runtime/service.hpp"
 
 using namespace occupancy;
 
 int main(int argc, char** argv) {
-  return runtime::run_service("ingestor", "Reads Home Assistant and publishes raw readings and the clock", argc, argv,
-                              [](runtime::ServiceContext& ctx) {
-                                auto last_tick = std::make_shared<Millis>(0);
-                                ctx.every(std::chrono::seconds(1), [&ctx, last_tick] {
-                                  const Millis minute = wall_clock_now() / kMinute * kMinute;
-                                  if (minute == *last_tick) return;
-                                  *last_tick = minute;
-                                  ctx.router.publish(proto::channel::clock, {}, contract::clock_json(minute));
-                                });
-                              });
+  return runtime::run_service(
+      "ingestor", "Reads Home Assistant and publishes raw readings and the clock", argc, argv,
+      [](runtime::ServiceContext& ctx) {
+        auto core = std::make_shared<ingest::IngestCore>(ctx.config.entities);
+        auto publish = [&ctx](const std::vector<ingest::Output>& out) {
+          for (const auto& o : out) {
+            if (const auto* r = std::get_if<Reading>(&o))
+              ctx.router.publish(proto::channel::raw, {{"room", r->room}, {"zone", r->zone}}, contract::to_json(*r));
+            else
+              ctx.router.publish(proto::channel::clock, {}, contract::clock_json(std::get<ingest::ClockTick>(o).ts));
+          }
+        };
+        if (ctx.config.ingestor.ha_url.empty()) {
+          spdlog::warn("no Home Assistant configured (ingestor.ha_url / OCCUPANCY_HA_URL): publishing the clock only");
+          ctx.every(std::chrono::seconds(1), [core, publish] { publish(core->advance_to(wall_clock_now())); });
+          return;
+        }
+        auto link = std::make_shared<ingestor::HaLink>(ctx.config);
+        link->start();
+        ctx.every(std::chrono::milliseconds(100), [link, core, publish] {
+          for (const auto& item : link->take()) {
+            if (const auto* c = std::get_if<ingest::StateChange>(&item))
+              publish(core->on_change(*c));
+            else
+              publish(core->advance_to(std::get<ingestor::WallMark>(item).now));
+          }
+        });
+      });
 }

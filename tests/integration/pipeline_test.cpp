@@ -64,7 +64,7 @@ rapidjson::Document parse(const std::string& text) {
 }  // namespace
 
 TEST_CASE(
-    "a reading travels raw -> clean -> state -> features -> prediction -> HA state; garbage is dead-lettered; SIGTERM "
+    "a reading travels raw -> clean -> state -> features -> prediction -> HA state, garbage is dead-lettered, SIGTERM "
     "goes offline",
     "[integration]") {
   const auto broker = broker_from_env();

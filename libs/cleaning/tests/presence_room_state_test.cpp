@@ -34,7 +34,7 @@ TEST_CASE("presence zones make a room occupied until the last one ends", "[clean
   CHECK(s->since == 4000);
 }
 
-TEST_CASE("a repeated state changes nothing; motion does not count yet", "[cleaning]") {
+TEST_CASE("a repeated state changes nothing, motion does not count yet", "[cleaning]") {
   cleaning::PresenceRoomState tracker(office());
   REQUIRE(tracker.apply(reading(1000, "desk_anca", "presence", SensorState::on)));
   CHECK_FALSE(tracker.apply(reading(1500, "desk_anca", "presence", SensorState::on)));

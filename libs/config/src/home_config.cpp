@@ -296,7 +296,7 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
   if (auto v = env("OCCUPANCY_LOG_LEVEL")) c.logging.level = *v;
   if (auto v = env("OCCUPANCY_LOG_FORMAT")) c.logging.format = *v;
 
-  for (const char* service : {"ingestor", "cleaner", "feature", "predictor", "publisher"}) {
+  for (const char* service : {"ingestor", "cleaner", "feature", "predictor", "publisher"}) {  // http sections
     if (!doc.HasMember(service)) continue;
     const auto& section = doc[service];
     if (section.HasMember("http")) {
@@ -306,6 +306,23 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
       c.http.emplace(service, h);
     }
   }
+  std::string ha_token_file;
+  if (doc.HasMember("ingestor")) {
+    const auto& i = doc["ingestor"];
+    c.ingestor.ha_url = str(i, "ha_url");
+    ha_token_file = str(i, "token_file");
+    c.ingestor.wall_clock = str(i, "clock", "wall") == "wall";
+    if (i.HasMember("ping_interval_s")) c.ingestor.ping_interval_s = i["ping_interval_s"].GetDouble();
+    if (i.HasMember("backoff_max_s")) c.ingestor.backoff_max_s = i["backoff_max_s"].GetDouble();
+  }
+  if (auto v = env("OCCUPANCY_HA_URL")) c.ingestor.ha_url = *v;
+  if (auto f = env("OCCUPANCY_HA_TOKEN_FILE")) ha_token_file = *f;
+  if (auto t = env("OCCUPANCY_HA_TOKEN")) {
+    c.ingestor.ha_token = Secret(*t);
+  } else if (!ha_token_file.empty()) {
+    c.ingestor.ha_token = Secret(trim(read_text(ha_token_file, "the Home Assistant token file (ingestor.token_file)")));
+  }
+
   std::string api_token_file;
   if (doc.HasMember("publisher")) {
     const auto& p = doc["publisher"];

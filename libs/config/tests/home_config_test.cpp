@@ -96,7 +96,7 @@ TEST_CASE("YAML syntax errors give line and column", "[config]") {
   CHECK_THAT(error_of("home: [unclosed\n"), Catch::Contains("line"));
 }
 
-TEST_CASE("environment overrides connections; secrets stay secret", "[config]") {
+TEST_CASE("environment overrides connections, secrets stay secret", "[config]") {
   const auto c = parse_config(kMinimal, "home.yaml",
                               env_of({{"OCCUPANCY_MQTT_URL", "mqtt://bridge@broker.lan:1884"},
                                       {"OCCUPANCY_MQTT_PASSWORD", "hunter2"},

@@ -46,7 +46,7 @@ TEST_CASE("semicolon locales, CRLF, a BOM and quoted fields", "[history]") {
   CHECK(r.readings[1].ts == *parse_iso8601("2026-01-05T10:00:04.500Z"));
 }
 
-TEST_CASE("bad rows are reported by line and skipped; good rows are kept", "[history]") {
+TEST_CASE("bad rows are reported by line and skipped, good rows are kept", "[history]") {
   const auto r = parse_history_csv(
       "entity_id,state,last_changed\n"
       "binary_sensor.office_motion,on,2026-01-05T10:00:02.000Z\n"     // 2 ok

@@ -49,7 +49,7 @@ TEST_CASE("the API lists rooms and serves the latest prediction", "[publishing]"
   CHECK(publishing::handle_prediction_api(cfg, latest, {"GET", "/api/v1/predict/bedroom", ""}).status == 503);
 }
 
-TEST_CASE("unknown rooms are 404 with a JSON error; a configured token is enforced", "[publishing]") {
+TEST_CASE("unknown rooms are 404 with a JSON error, a configured token is enforced", "[publishing]") {
   publishing::LatestPredictions latest;
   auto r = publishing::handle_prediction_api(home(std::nullopt), latest, {"GET", "/api/v1/predict/attic", ""});
   CHECK(r.status == 404);

@@ -44,7 +44,7 @@ TEST_CASE("on connect: info, then one discovery per room, all valid", "[publishi
   CHECK(out[1].params.at("device_id") == "occupancy_home_bedroom");
 }
 
-TEST_CASE("states follow the deadband; HA's birth re-sends discovery then states", "[publishing]") {
+TEST_CASE("states follow the deadband, HA's birth re-sends discovery then states", "[publishing]") {
   publishing::PublisherCore core(home(), "0.1.0", 0);
   auto out = core.on_prediction(prediction(kMinute, "office", 0.30));
   CHECK(channels(out) == std::vector<std::string>{"info", "ha_state"});        // first model seen -> info

@@ -63,6 +63,13 @@ struct LoggingSettings {
   std::string format = "text";
 };
 
+struct IngestorSettings {
+  std::string ha_url;  // empty = no Home Assistant: only the wall clock is published
+  Secret ha_token;
+  bool wall_clock = true;  // false: event time follows the events (a simulated HA)
+  double ping_interval_s = 30, backoff_max_s = 60;
+};
+
 struct PublisherSettings {
   std::string discovery_prefix = "homeassistant";
   int expire_after_s = 900;
@@ -90,6 +97,7 @@ struct HomeConfig {
   std::map<std::string, HttpSettings, std::less<>> http;  // per service section
   std::string discovery_prefix = "homeassistant";
   PublisherSettings publisher;
+  IngestorSettings ingestor;
 
   const Room* find_room(std::string_view id) const;
   const Entity* find_entity(std::string_view entity_id) const;

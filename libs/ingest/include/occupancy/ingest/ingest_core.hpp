@@ -1,0 +1,64 @@
+#pragma once
+// The ingestor's one path from HA state changes to published readings and clock ticks, used
+// by the live socket, backfill, replay and history import alike — so their MQTT output is
+// identical for the same events. Pure.
+#include <chrono>
+#include <deque>
+#include <set>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "occupancy/config/home_config.hpp"
+#include "occupancy/core/types.hpp"
+#include "occupancy/ingest/ha_protocol.hpp"
+
+namespace occupancy::ingest {
+
+/// An event-time tick: every reading up to `ts` has been published.
+struct ClockTick {
+  Millis ts;
+  bool operator==(const ClockTick&) const = default;
+};
+using Output = std::variant<Reading, ClockTick>;
+
+class IngestCore {
+ public:
+  explicit IngestCore(const std::vector<config::Entity>& entities);
+
+  /// A state change (in time order per source). Unconfigured entities are ignored; a change
+  /// already seen (entity, last_changed, state) is dropped. Emits ticks for the minutes that
+  /// end before it, then the reading.
+  std::vector<Output> on_change(const StateChange& change);
+  /// Event time has reached `now` (live: wall clock): ticks for the whole minutes up to it.
+  std::vector<Output> advance_to(Millis now);
+
+  Millis last_event_time() const { return last_event_; }
+  size_t ignored() const { return ignored_; }
+  size_t duplicates() const { return duplicates_; }
+
+ private:
+  std::vector<Output> ticks_before(Millis t, bool inclusive);
+  std::unordered_map<std::string, const config::Entity*> entities_;
+  std::set<std::tuple<Millis, std::string, std::string>> seen_;  // bounded: pruned by age
+  std::deque<std::tuple<Millis, std::string, std::string>> seen_order_;
+  Millis last_tick_ = -1, last_event_ = 0;
+  size_t ignored_ = 0, duplicates_ = 0;
+};
+
+/// Exponential backoff, capped, with full jitter: wait in [base/2, base] where base doubles.
+class Backoff {
+ public:
+  Backoff(std::chrono::milliseconds initial, std::chrono::milliseconds cap)
+      : initial_(initial), cap_(cap), next_(initial) {}
+  /// `unit` in [0, 1) chooses the jitter (a random number in production).
+  std::chrono::milliseconds next(double unit);
+  void reset() { next_ = initial_; }
+
+ private:
+  std::chrono::milliseconds initial_, cap_, next_;
+};
+
+}  // namespace occupancy::ingest

@@ -1,0 +1,61 @@
+#include "occupancy/ingest/ingest_core.hpp"
+
+#include <algorithm>
+
+namespace occupancy::ingest {
+namespace {
+constexpr Millis kDedupeWindow = 24 * 60 * kMinute;  // backfill overlaps are far shorter
+}
+
+IngestCore::IngestCore(const std::vector<config::Entity>& entities) {
+  for (const auto& e : entities) entities_[e.entity_id] = &e;
+}
+
+std::vector<Output> IngestCore::ticks_before(Millis t, bool inclusive) {
+  std::vector<Output> out;
+  Millis minute = t / kMinute * kMinute;
+  if (!inclusive && minute == t) minute -= kMinute;  // a tick at t comes after readings at t
+  if (last_tick_ < 0) {
+    last_tick_ = minute;  // the first event sets the clock; earlier minutes never existed here
+    return out;
+  }
+  for (Millis m = last_tick_ + kMinute; m <= minute; m += kMinute) out.push_back(ClockTick{m});
+  last_tick_ = std::max(last_tick_, minute);
+  return out;
+}
+
+std::vector<Output> IngestCore::on_change(const StateChange& c) {
+  const auto it = entities_.find(c.entity_id);
+  if (it == entities_.end()) {
+    ++ignored_;
+    return {};
+  }
+  auto key = std::make_tuple(c.last_changed, c.entity_id, c.state);
+  if (!seen_.insert(key).second) {
+    ++duplicates_;
+    return {};
+  }
+  seen_order_.push_back(std::move(key));
+  while (!seen_order_.empty() && std::get<0>(seen_order_.front()) < c.last_changed - kDedupeWindow) {
+    seen_.erase(seen_order_.front());
+    seen_order_.pop_front();
+  }
+  const auto state = sensor_state_from(c.state == "unknown" ? "unavailable" : c.state);
+  const auto& e = *it->second;
+  auto out = ticks_before(c.last_changed, false);
+  // States other than on/off (e.g. a renamed entity now "home") are unknown to us: unavailable.
+  out.push_back(Reading{c.last_changed, e.entity_id, e.room, e.zone, e.kind, state.value_or(SensorState::unavailable)});
+  last_event_ = std::max(last_event_, c.last_changed);
+  return out;
+}
+
+std::vector<Output> IngestCore::advance_to(Millis now) { return ticks_before(now, true); }
+
+std::chrono::milliseconds Backoff::next(double unit) {
+  const auto base = next_;
+  next_ = std::min(cap_, next_ * 2);
+  return std::chrono::milliseconds(base.count() / 2 +
+                                   static_cast<long long>(unit * static_cast<double>(base.count() / 2)));
+}
+
+}  // namespace occupancy::ingest

@@ -1,0 +1,157 @@
+// The ingestor against the simulated Home Assistant (occupancy sim serve) on a real broker.
+#include <rapidjson/document.h>
+
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "occupancy/core/time.hpp"
+#include "test_support.hpp"
+
+using namespace occupancy;
+using namespace occupancy::testing;
+
+namespace {
+
+const std::string kBin = OCCUPANCY_BIN_DIR;
+
+std::string config_for(const std::string& home, std::uint16_t ha_port, std::uint16_t http_port) {
+  std::ifstream in(std::string(OCCUPANCY_SOURCE_DIR) + "/config/home.yaml");
+  std::stringstream s;
+  s << in.rdbuf();
+  std::string t = std::regex_replace(s.str(), std::regex("\nhome: home"), "\nhome: " + home);
+  t = std::regex_replace(t, std::regex("ha_url: http://127.0.0.1:8123"),
+                         "ha_url: http://127.0.0.1:" + std::to_string(ha_port));
+  t = std::regex_replace(t, std::regex("clock: wall "), "clock: events ");
+  return std::regex_replace(t, std::regex("port: 9481"), "port: " + std::to_string(http_port));
+}
+
+std::unique_ptr<Process> sim_serve(const std::filesystem::path& dir, std::uint16_t port, long long origin,
+                                   const std::string& log) {
+  auto p = std::make_unique<Process>(
+      kBin + "/occupancy",
+      std::vector<std::string>{"sim", "serve", "--port", std::to_string(port), "--token", "T0k3n", "--speed", "3600",
+                               "--history-days", "1", "--future-days", "3", "--clock-origin", std::to_string(origin)},
+      std::map<std::string, std::string>{}, dir / log);
+  for (int i = 0; i < 100 && http_get(port, "/api/").first == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  return p;
+}
+
+using Key = std::tuple<std::string, std::string, std::string>;  // entity, last_changed, state
+
+}  // namespace
+
+TEST_CASE("live state changes become raw readings, an HA outage is backfilled with nothing lost or duplicated",
+          "[integration]") {
+  const auto broker = broker_from_env();
+  const auto home = unique_home("ing");
+  const auto dir = temp_dir(home);
+  const auto ha_port = free_port();
+  std::ofstream(dir / "home.yaml") << config_for(home, ha_port, free_port());
+  const long long origin =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  auto ha = sim_serve(dir, ha_port, origin, "ha1.log");
+  Recorder rec(broker, {"occupancy/" + home + "/raw/#"});
+  Process ingestor(kBin + "/occupancy-ingestor", {"--config", (dir / "home.yaml").string()},
+                   {{"OCCUPANCY_HA_TOKEN", "T0k3n"}}, dir / "ingestor.log");
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  INFO(ingestor.output());
+  REQUIRE(rec.messages().size() > 5);  // live events arrive as raw readings
+
+  ha->signal(SIGTERM);  // Home Assistant goes away for a while (two simulated hours)...
+  REQUIRE(ha->wait(std::chrono::seconds(5)));
+  const auto during_outage = rec.messages().size();
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  CHECK(rec.messages().size() == during_outage);
+  ha = sim_serve(dir, ha_port, origin, "ha2.log");  // ...and comes back on the same timeline
+  std::this_thread::sleep_for(std::chrono::seconds(6));
+  CHECK_THAT(ingestor.output(), Catch::Contains("backfilled"));
+  ingestor.signal(SIGTERM);
+  REQUIRE(ingestor.wait(std::chrono::seconds(10)) == 0);
+  ha->signal(SIGTERM);
+
+  std::multiset<Key> got;
+  std::string first, last;
+  for (const auto& m : rec.messages()) {
+    rapidjson::Document d;
+    d.Parse(m.payload.c_str());
+    const std::string ts = d["ts"].GetString();
+    got.insert({d["entity_id"].GetString(), ts, d["state"].GetString()});
+    if (first.empty() || ts < first) first = ts;
+    if (ts > last) last = ts;
+  }
+  // The truth: the same simulation written as an HA export (same seed, same days).
+  const auto [rc, out] = run(kBin + "/occupancy", {"--config", (dir / "home.yaml").string(), "sim", "history", "--days",
+                                                   "4", "--out", (dir / "truth.csv").string()});
+  REQUIRE(rc == 0);
+  // The live part starts one simulated day after the simulation (--history-days 1).
+  std::vector<std::pair<std::string, Key>> rows;
+  std::ifstream truth(dir / "truth.csv");
+  std::string line, start;
+  std::getline(truth, line);
+  while (std::getline(truth, line)) {
+    const auto c1 = line.find(','), c2 = line.rfind(',');
+    const auto ts = line.substr(c2 + 1);
+    if (start.empty() || ts < start) start = ts;
+    rows.push_back({ts, {line.substr(0, c1), ts, line.substr(c1 + 1, c2 - c1 - 1)}});
+  }
+  // Changes played before the ingestor first connected were never its to see: compare from
+  // its first live reading on.
+  const auto anchor = format_iso8601(*parse_iso8601(start) + 24 * 60 * kMinute);
+  std::string live_from = last;
+  for (const auto& k : got)
+    if (std::get<1>(k) > anchor) live_from = std::min(live_from, std::get<1>(k));
+  std::set<Key> expected, got_live;
+  for (const auto& [ts, key] : rows)
+    if (ts >= live_from && ts <= last) expected.insert(key);
+  for (const auto& k : got)
+    if (std::get<1>(k) >= live_from) got_live.insert(k);
+  CHECK(got_live.size() > 50);
+  INFO("readings " << got.size() << ", live " << got_live.size() << ", expected " << expected.size() << " in ("
+                   << live_from << ", " << last << "]");
+  CHECK(got.size() == std::set<Key>(got.begin(), got.end()).size());  // no duplicates
+  std::vector<Key> extra_or_missing;
+  std::set_symmetric_difference(expected.begin(), expected.end(), got_live.begin(), got_live.end(),
+                                std::back_inserter(extra_or_missing));
+  std::string diff;
+  for (size_t i = 0; i < extra_or_missing.size() && i < 12; ++i)
+    diff += std::get<0>(extra_or_missing[i]) + " " + std::get<1>(extra_or_missing[i]) + " " +
+            std::get<2>(extra_or_missing[i]) + (expected.count(extra_or_missing[i]) ? " (missing)\n" : " (extra)\n");
+  INFO(diff);
+  CHECK(got_live == expected);  // nothing lost, nothing extra
+  std::set<Key> got_distinct = got_live;
+  std::vector<Key> missing;
+  std::set_difference(expected.begin(), expected.end(), got_distinct.begin(), got_distinct.end(),
+                      std::back_inserter(missing));
+  CHECK(missing.empty());
+}
+
+TEST_CASE("a wrong token is a clear error and a retry with backoff, not a crash loop", "[integration]") {
+  const auto home = unique_home("ingbad");
+  const auto dir = temp_dir(home);
+  const auto ha_port = free_port(), http_port = free_port();
+  std::ofstream(dir / "home.yaml") << config_for(home, ha_port, http_port);
+  auto ha = sim_serve(dir, ha_port, 0, "ha.log");
+  Process ingestor(kBin + "/occupancy-ingestor", {"--config", (dir / "home.yaml").string()},
+                   {{"OCCUPANCY_HA_TOKEN", "wrong"}}, dir / "ingestor.log");
+  std::this_thread::sleep_for(std::chrono::seconds(5));
+  const auto log = ingestor.output();
+  INFO(log);
+  CHECK_THAT(log, Catch::Contains("Home Assistant refused the access token"));
+  CHECK_FALSE(ingestor.wait(std::chrono::milliseconds(10)).has_value());  // still running
+  CHECK(log.find("wrong") == std::string::npos);                          // the token is never logged
+  size_t attempts = 0;
+  for (size_t pos = 0; (pos = log.find("refused the access token", pos)) != std::string::npos; ++pos) ++attempts;
+  CHECK(attempts >= 2);
+  CHECK(attempts <= 4);  // 0.5-1 s, 1-2 s, 2-4 s: backoff, not a busy loop
+  CHECK(http_get(http_port, "/healthz").first == 200);
+  ingestor.signal(SIGTERM);
+  CHECK(ingestor.wait(std::chrono::seconds(10)) == 0);
+  ha->signal(SIGTERM);
+}
