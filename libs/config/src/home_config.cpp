@@ -272,6 +272,7 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
   if (doc.HasMember("mqtt")) {
     mqtt_url = str(doc["mqtt"], "url", mqtt_url);
     password_file = str(doc["mqtt"], "password_file");
+    c.mqtt_protocol = str(doc["mqtt"], "protocol", c.mqtt_protocol);
   }
   if (auto v = env("OCCUPANCY_MQTT_URL")) mqtt_url = *v;
   try {

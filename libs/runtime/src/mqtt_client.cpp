@@ -15,11 +15,14 @@ struct MqttClient::Impl {
   Metrics& metrics;
   std::optional<mqtt::connect_options> conn_opts;  // must outlive `client`
   std::unique_ptr<mqtt::async_client> client;
-  int version = MQTTVERSION_5;
+  int version;
+  std::atomic<unsigned> connections{0};
+  unsigned handled_connections = 0;
   std::mutex inflight_mutex;
   std::deque<mqtt::delivery_token_ptr> inflight;
 
-  Impl(MqttOptions o, Metrics& m) : options(std::move(o)), metrics(m) {}
+  Impl(MqttOptions o, Metrics& m)
+      : options(std::move(o)), metrics(m), version(options.protocol == "5" ? MQTTVERSION_5 : MQTTVERSION_3_1_1) {}
 
   void create(std::atomic<bool>& connected) {
     client.reset();
@@ -31,12 +34,12 @@ struct MqttClient::Impl {
                                                       .max_buffered_messages(100000)
                                                       .send_while_disconnected(true, false)
                                                       .finalize());
+    // Only flags the connection: subscribing and publishing happen on the service thread
+    // (Paho C++ 1.2 can lose delivery completions when two threads publish, paho.mqtt.cpp#499).
     client->set_connected_handler([this, &connected](const std::string&) {
       connected = true;
+      ++connections;
       metrics.set("occupancy_mqtt_connected", {}, 1);
-      for (const auto& s : options.subscriptions) client->subscribe(s.filter, s.qos);  // resubscribe
-      client->publish(mqtt::make_message(options.status_topic, "online", 1, true));
-      spdlog::info("connected to {} (MQTT {})", options.endpoint.display, version == MQTTVERSION_5 ? "5" : "3.1.1");
     });
     client->set_connection_lost_handler([this, &connected](const std::string& cause) {
       connected = false;
@@ -113,6 +116,17 @@ bool MqttClient::connect(const std::atomic<bool>& stop) {
   return false;
 }
 
+bool MqttClient::take_new_connection() {
+  const unsigned now = impl_->connections.load();
+  if (now == impl_->handled_connections) return false;
+  impl_->handled_connections = now;
+  for (const auto& s : impl_->options.subscriptions) impl_->client->subscribe(s.filter, s.qos);  // resubscribe
+  publish(impl_->options.status_topic, "online", 1, true);
+  spdlog::info("connected to {} (MQTT {})", impl_->options.endpoint.display,
+               impl_->version == MQTTVERSION_5 ? "5" : "3.1.1");
+  return true;
+}
+
 std::optional<ReceivedMessage> MqttClient::next(std::chrono::milliseconds timeout) {
   mqtt::const_message_ptr msg;
   if (!impl_->client->try_consume_message_for(&msg, timeout) || !msg) return std::nullopt;  // null = connection event
@@ -124,7 +138,8 @@ void MqttClient::publish(const std::string& topic, const std::string& payload, i
   auto& q = impl_->inflight;
   while (!q.empty() && q.front()->is_complete()) q.pop_front();
   while (q.size() >= impl_->options.max_in_flight) {  // flow control: wait, never drop
-    q.front()->wait();
+    if (!q.front()->wait_for(std::chrono::seconds(30)))
+      spdlog::warn("a publish has waited 30 s for its acknowledgement; continuing");  // still queued in Paho
     q.pop_front();
   }
   while (true) {
@@ -138,7 +153,7 @@ void MqttClient::publish(const std::string& topic, const std::string& payload, i
         spdlog::error("publish to {} failed: {}; retrying", topic, e.what());
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
       } else {
-        q.front()->wait();
+        q.front()->wait_for(std::chrono::seconds(30));
         q.pop_front();
       }
     }
@@ -147,9 +162,15 @@ void MqttClient::publish(const std::string& topic, const std::string& payload, i
 
 void MqttClient::shutdown() {
   try {
-    {
+    {  // deliveries in flight get five seconds in all
       std::lock_guard lock(impl_->inflight_mutex);
-      for (auto& t : impl_->inflight) t->wait_for(std::chrono::seconds(5));
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      size_t unfinished = 0;
+      for (auto& t : impl_->inflight)
+        if (!t->wait_for(std::max(std::chrono::milliseconds(0), std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                                    deadline - std::chrono::steady_clock::now()))))
+          ++unfinished;
+      if (unfinished > 0) spdlog::warn("{} publishes not acknowledged at shutdown", unfinished);
       impl_->inflight.clear();
     }
     if (impl_->client->is_connected()) {

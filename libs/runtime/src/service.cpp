@@ -91,6 +91,7 @@ int run_service(std::string_view name, std::string_view description, int argc, c
 
   MqttOptions mqtt_options;
   mqtt_options.endpoint = cfg.mqtt;
+  mqtt_options.protocol = cfg.mqtt_protocol;
   mqtt_options.client_id = "occupancy-" + cfg.home + "-" + std::string(name);
   mqtt_options.status_topic =
       contract::format_topic(proto::channel::status, {{"home", cfg.home}, {"service", std::string(name)}});
@@ -141,11 +142,9 @@ int run_service(std::string_view name, std::string_view description, int argc, c
                cfg.rooms.size(), cfg.mqtt.display);
   if (!client.connect(stop)) return kExitOk;  // stopped before the broker ever answered
 
-  bool was_connected = false;
   while (!stop) {
-    if (client.connected() && !was_connected)
+    if (client.take_new_connection())
       for (auto& task : ctx.connected_tasks) task();
-    was_connected = client.connected();
 
     auto now = std::chrono::steady_clock::now();
     auto wait = std::chrono::milliseconds(200);

@@ -92,6 +92,7 @@ struct HomeConfig {
   std::vector<int> horizons_min;
   CatFilterRules cat_filter;
   MqttEndpoint mqtt;
+  std::string mqtt_protocol = "3.1.1";
   Secret database_url;  // empty = libpq's PG* environment variables
   LoggingSettings logging;
   std::map<std::string, HttpSettings, std::less<>> http;  // per service section

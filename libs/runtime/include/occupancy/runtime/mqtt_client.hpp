@@ -1,6 +1,6 @@
 #pragma once
-// The broker connection of a service (Paho MQTT C++ async client): MQTT 5 with a persistent
-// session (3.1.1 if the broker refuses 5), automatic reconnect with backoff, resubscribe on
+// The broker connection of a service (Paho MQTT C++ async client): MQTT 3.1.1 or 5 (falling
+// back to 3.1.1 if the broker refuses 5) with a persistent session, automatic reconnect with backoff, resubscribe on
 // every connect, last will `offline` and `online` on connect, QoS 1, and publish flow control
 // that waits instead of throwing when too many messages are in flight.
 #include <atomic>
@@ -24,6 +24,7 @@ struct MqttOptions {
   std::string status_topic;  // retained online/offline, and the last will
   std::vector<Subscription> subscriptions;
   size_t max_in_flight = 1000;
+  std::string protocol = "3.1.1";  // or "5" (see docs/architecture.md: Paho C++ 1.2 and MQTT 5)
   std::chrono::seconds session_expiry{24 * 3600};
 };
 
@@ -41,6 +42,9 @@ class MqttClient : public Transport {
   /// `stop` becomes true. Returns whether it connected.
   bool connect(const std::atomic<bool>& stop);
   bool connected() const { return connected_; }
+  /// Once per (re)connection, on the service thread: resubscribes, publishes `online`, and
+  /// returns true.
+  bool take_new_connection();
 
   /// The next received message, or nullopt after `timeout`.
   std::optional<ReceivedMessage> next(std::chrono::milliseconds timeout);
