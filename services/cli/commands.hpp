@@ -13,6 +13,7 @@ void add_config_command(CLI::App& app, const GlobalOptions& global, int& result)
 void add_db_command(CLI::App& app, const GlobalOptions& global, int& result);
 void add_sim_command(CLI::App& app, const GlobalOptions& global, int& result);
 void add_import_command(CLI::App& app, const GlobalOptions& global, int& result);
+void add_replay_command(CLI::App& app, const GlobalOptions& global, int& result);
 void add_ha_command(CLI::App& app, const GlobalOptions& global, int& result);
 void add_sim_serve_command(CLI::App& sim, const GlobalOptions& global, int& result);
 
