@@ -160,34 +160,40 @@ run_demo() {
   # shellcheck disable=SC1091
   source "$dir/env"
   "$BUILD/bin/occupancy" db migrate
-  # The shipped config, with each service's HTTP port moved to a free one.
-  cp "$ROOT/config/home.yaml" "$dir/home.yaml"
-  local s p publisher_port
+
+  # The shipped config, pointed at a simulated Home Assistant, with free HTTP ports.
+  local ha_port s p publisher_port
+  ha_port=$(free_port)
+  sed -e "s|ha_url: http://127.0.0.1:8123|ha_url: http://127.0.0.1:$ha_port|" -e "s|clock: wall |clock: events|" \
+    "$ROOT/config/home.yaml" >"$dir/home.yaml"
   for s in ingestor cleaner feature predictor publisher; do
     p=$(free_port)
     sed -i "/^$s:/,/^[a-z]/ s/port: [0-9]*/port: $p/" "$dir/home.yaml"
     [ "$s" = publisher ] && publisher_port=$p
   done
-  export OCCUPANCY_CONFIG="$dir/home.yaml"
+  export OCCUPANCY_CONFIG="$dir/home.yaml" OCCUPANCY_HA_TOKEN=demo-token
+
+  log "a simulated household and its Home Assistant, one simulated minute per second"
+  "$BUILD/bin/occupancy" sim serve --port "$ha_port" --token demo-token --speed 60 --history-days 7 --future-days 7 \
+    >"$dir/ha.log" 2>&1 &
+  DEMO_PIDS+=($!)
   for s in ingestor cleaner feature predictor publisher; do
     "$BUILD/bin/occupancy-$s" >"$dir/$s.log" 2>&1 &
     DEMO_PIDS+=($!)
   done
   log "the suite is running; watch it with: mosquitto_sub -h 127.0.0.1 -p $OCCUPANCY_MQTT_PORT -v -t 'occupancy/#'"
-  sleep 2
+  sleep 3
   log "service status (retained on occupancy/home/status/<service>):"
   mosquitto_sub -h 127.0.0.1 -p "$OCCUPANCY_MQTT_PORT" -v -t 'occupancy/home/status/+' -W 2 2>/dev/null || true
-  log "a presence reading in the office travels through the pipeline:"
-  mosquitto_pub -h 127.0.0.1 -p "$OCCUPANCY_MQTT_PORT" -q 1 -t occupancy/home/raw/office/desk_anca -m \
-    "{\"ts\":\"$(date -u +%Y-%m-%dT%H:%M:%S.000Z)\",\"entity_id\":\"binary_sensor.office_desk_anca_presence\",\"room\":\"office\",\"zone\":\"desk_anca\",\"kind\":\"presence\",\"state\":\"on\"}"
-  sleep 1
-  mosquitto_sub -h 127.0.0.1 -p "$OCCUPANCY_MQTT_PORT" -v -t 'occupancy/home/ha/+' -t 'occupancy/home/state/+' -W 2 2>/dev/null || true
-  log "publisher health: $(curl -s "http://127.0.0.1:$publisher_port/healthz" || echo unreachable)"
-  if [ "${1:-}" = "--forever" ]; then
-    log "running until Ctrl-C (logs in $dir/*.log)"
-    wait
-  fi
-  log "demo done; stopping the suite"
+  local rounds=${DEMO_ROUNDS:-3}
+  [ "${1:-}" = "--forever" ] && rounds=1000000
+  for _ in $(seq 1 "$rounds"); do
+    sleep 5
+    log "what Home Assistant sees now (retained occupancy/home/ha/<room>):"
+    mosquitto_sub -h 127.0.0.1 -p "$OCCUPANCY_MQTT_PORT" -v -t 'occupancy/home/ha/+' -W 1 2>/dev/null | sed 's/^/  /' || true
+  done
+  log "publisher: $(curl -s "http://127.0.0.1:$publisher_port/healthz" || echo unreachable); prediction API: http://127.0.0.1:$publisher_port/api/v1/rooms"
+  log "demo done; stopping the suite (logs in $dir/*.log)"
 }
 
 case "${1:-help}" in

@@ -79,6 +79,15 @@ void HaLink::session(const std::string& host, std::uint16_t port) {
     if (!m.success) throw std::runtime_error("subscribe_events refused: " + m.error);
     break;
   }
+  const std::vector<std::string> auth_header{"Authorization: Bearer " + config_.ingestor.ha_token.reveal()};
+  if (!had_session_) {  // first connection: every entity's current state seeds the pipeline
+    const auto res = http::get(host, port, "/api/states", auth_header, std::chrono::seconds(30));
+    if (res.status != 200) throw std::runtime_error("states request failed with HTTP " + std::to_string(res.status));
+    for (auto& c : ingest::parse_states(res.body)) {
+      last_event_ = std::max(last_event_, c.last_changed);
+      push(std::move(c));
+    }
+  }
   if (had_session_ && last_event_ > 0) {  // what happened while we were away, in time order
     const Millis until = std::max(wall_clock_now(), last_event_) + 24 * 60 * kMinute;
     const auto res =

@@ -1,8 +1,10 @@
 // `occupancy import` into the real PostgreSQL: exact counts, idempotency, bad rows.
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "occupancy/store/database.hpp"
 #include "test_support.hpp"
@@ -82,4 +84,56 @@ TEST_CASE("import archives every good reading once, reports bad rows by line and
   CHECK_THAT(out, Catch::Contains("line 30: expected 3 fields, got 1"));
   CHECK(rows_of(home2) >= distinct.size() - 3);
   CHECK(rows_of(home2) <= distinct.size());
+}
+
+TEST_CASE("ingest-history pulls HA's REST history day by day into the archive, idempotently", "[integration]") {
+  const auto home = unique_home("ih");
+  const auto dir = temp_dir(home);
+  const auto ha_port = free_port();
+  std::ifstream in(std::string(OCCUPANCY_SOURCE_DIR) + "/config/home.yaml");
+  std::stringstream s;
+  s << in.rdbuf();
+  std::string text = s.str();
+  text.replace(text.find("\nhome: home"), 11, "\nhome: " + home);
+  text.replace(text.find("http://127.0.0.1:8123"), 21, "http://127.0.0.1:" + std::to_string(ha_port));
+  std::ofstream(dir / "home.yaml") << text;
+  const auto cfg = (dir / "home.yaml").string();
+  Process ha(kCli,
+             {"sim", "serve", "--port", std::to_string(ha_port), "--token", "T", "--speed", "1", "--history-days", "3",
+              "--future-days", "1"},
+             {}, dir / "ha.log");
+  for (int i = 0; i < 100 && http_get(ha_port, "/api/").first == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const std::map<std::string, std::string> env{{"OCCUPANCY_DB_URL", database_url_from_env()},
+                                               {"OCCUPANCY_HA_TOKEN", "T"}};
+
+  // The simulated past ends three days after the start (2026-01-04T22:00Z for the default household).
+  const std::string until = "2026-01-07T22:00:00.000Z";
+  auto [rc, out] = run(kCli, {"--config", cfg, "ingest-history", "--days", "3", "--until", until}, env);
+  INFO(out);
+  REQUIRE(rc == 0);
+  CHECK_THAT(out, Catch::Contains("day 3/3"));  // plain progress lines when not on a terminal
+
+  std::tie(rc, out) =
+      run(kCli, {"--config", cfg, "sim", "history", "--days", "4", "--out", (dir / "truth.csv").string()});
+  REQUIRE(rc == 0);
+  std::ifstream truth(dir / "truth.csv");
+  std::set<std::string> distinct;
+  std::string line;
+  std::getline(truth, line);
+  while (std::getline(truth, line))
+    if (line.substr(line.rfind(',') + 1) <= until) distinct.insert(line);
+  CHECK(rows_of(home) == distinct.size());
+
+  std::tie(rc, out) = run(kCli, {"--config", cfg, "ingest-history", "--days", "3", "--until", until}, env);
+  CHECK(rc == 0);
+  CHECK_THAT(out, Catch::Contains(" 0 new readings"));
+  CHECK(rows_of(home) == distinct.size());
+
+  auto bad_env = env;
+  bad_env["OCCUPANCY_HA_TOKEN"] = "wrong";
+  std::tie(rc, out) = run(kCli, {"--config", cfg, "ingest-history", "--days", "1", "--until", until}, bad_env);
+  CHECK(rc == 1);
+  CHECK_THAT(out, Catch::Contains("refused the access token"));
+  ha.signal(SIGTERM);
 }

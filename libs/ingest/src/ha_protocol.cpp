@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace occupancy::ingest {
@@ -127,6 +128,18 @@ std::vector<StateChange> parse_history(std::string_view body) {
       out.push_back(std::move(*c));
     }
   }
+  return out;
+}
+
+std::vector<StateChange> parse_states(std::string_view body) {
+  rapidjson::Document d;
+  if (d.Parse(body.data(), body.size()).HasParseError() || !d.IsArray())
+    throw std::runtime_error("states response is not a JSON array");
+  std::vector<StateChange> out;
+  for (const auto& s : d.GetArray())
+    if (auto c = change_of(s, ""); c && !c->entity_id.empty()) out.push_back(std::move(*c));
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.last_changed < b.last_changed; });
   return out;
 }
 

@@ -52,3 +52,12 @@ TEST_CASE("history requests and responses follow HA's REST API", "[ingest]") {
   CHECK_THROWS(parse_history("{}"));
   CHECK_THROWS(parse_history(R"([[{"state":"on","last_changed":"2026-01-05T10:05:00Z"}]])"));
 }
+
+TEST_CASE("the current states seed the pipeline at start", "[ingest]") {
+  const auto states =
+      parse_states(R"([{"entity_id":"b.x","state":"on","attributes":{},"last_changed":"2026-01-05T10:00:00+00:00"},)"
+                   R"({"entity_id":"a.y","state":"off","attributes":{},"last_changed":"2026-01-05T09:00:00+00:00"}])");
+  REQUIRE(states.size() == 2);
+  CHECK(states[0].entity_id == "a.y");  // oldest first
+  CHECK_THROWS(parse_states("{}"));
+}

@@ -38,6 +38,9 @@ std::string history_target(Millis start, Millis end, const std::vector<std::stri
 /// Throws std::runtime_error on a malformed body.
 std::vector<StateChange> parse_history(std::string_view body);
 
+/// Parses /api/states (a flat list of full states), sorted by last_changed.
+std::vector<StateChange> parse_states(std::string_view body);
+
 /// HA times: "2026-01-05T10:00:00.123456+00:00" (also with Z or without fraction).
 std::optional<Millis> parse_ha_time(std::string_view text);
 
