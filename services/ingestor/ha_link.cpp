@@ -95,6 +95,9 @@ void HaLink::session(const std::string& host, std::uint16_t port) {
                   {"Authorization: Bearer " + config_.ingestor.ha_token.reveal()}, std::chrono::seconds(60));
     if (res.status != 200) throw std::runtime_error("history request failed with HTTP " + std::to_string(res.status));
     auto missed = ingest::parse_history(res.body);
+    // HA starts each entity's list with its state at the window start: not a missed change.
+    const Millis since = last_event_;
+    std::erase_if(missed, [since](const auto& c) { return c.last_changed < since; });
     std::stable_sort(missed.begin(), missed.end(),
                      [](const auto& a, const auto& b) { return a.last_changed < b.last_changed; });
     spdlog::info("backfilled {} state changes since {}", missed.size(), format_iso8601(last_event_));
