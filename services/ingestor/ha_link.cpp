@@ -126,6 +126,9 @@ void HaLink::session(const std::string& host, std::uint16_t port) {
         push(*m.change);
       } else if (m.kind == ingest::HaMessage::Kind::pong) {
         awaiting_pong = false;
+      } else if (m.kind == ingest::HaMessage::Kind::malformed) {
+        ++malformed_;
+        spdlog::warn("ignoring a malformed message from Home Assistant: {}", m.error);
       }
     }
     if (config_.ingestor.wall_clock) push(WallMark{wall_clock_now() - 2000});  // events may lag a little

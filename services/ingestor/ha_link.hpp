@@ -26,6 +26,7 @@ class HaLink {
   void start();
   std::deque<LinkItem> take();  // what arrived since the last call, in order
   bool connected() const { return connected_; }
+  size_t malformed() const { return malformed_; }  // HA messages that were not JSON we understand
 
  private:
   void run();
@@ -36,6 +37,7 @@ class HaLink {
   const config::HomeConfig& config_;
   std::vector<std::string> entity_ids_;
   std::atomic<bool> stop_{false}, connected_{false};
+  std::atomic<size_t> malformed_{0};
   Millis last_event_ = 0;  // last_changed of the newest change seen (for backfill)
   bool had_session_ = false;
   std::mutex mutex_;

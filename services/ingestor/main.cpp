@@ -29,13 +29,22 @@ int main(int argc, char** argv) {
         }
         auto link = std::make_shared<ingestor::HaLink>(ctx.config);
         link->start();
-        ctx.every(std::chrono::milliseconds(100), [link, core, publish] {
+        ctx.metrics.declare("occupancy_ingest_skipped_total", "counter",
+                            "HA state changes not published, by reason (duplicate, unconfigured entity, malformed).");
+        ctx.metrics.declare("occupancy_ha_connected", "gauge", "1 while the Home Assistant WebSocket is up.");
+        ctx.every(std::chrono::milliseconds(100), [&ctx, link, core, publish] {
           for (const auto& item : link->take()) {
             if (const auto* c = std::get_if<ingest::StateChange>(&item))
               publish(core->on_change(*c));
             else
               publish(core->advance_to(std::get<ingestor::WallMark>(item).now));
           }
+          auto& m = ctx.metrics;
+          m.set("occupancy_ingest_skipped_total", {{"reason", "duplicate"}}, static_cast<double>(core->duplicates()));
+          m.set("occupancy_ingest_skipped_total", {{"reason", "unconfigured_entity"}},
+                static_cast<double>(core->ignored()));
+          m.set("occupancy_ingest_skipped_total", {{"reason", "malformed"}}, static_cast<double>(link->malformed()));
+          m.set("occupancy_ha_connected", {}, link->connected() ? 1 : 0);
         });
       });
 }
