@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "unit_helpers.hpp"
+
 using namespace occupancy;
 
 namespace {
@@ -16,12 +18,7 @@ config::HomeConfig home(std::optional<std::string> token) {
                              });
 }
 
-rapidjson::Document json(const std::string& s) {
-  rapidjson::Document d;
-  d.Parse(s.c_str());
-  REQUIRE_FALSE(d.HasParseError());
-  return d;
-}
+rapidjson::Document json(const std::string& s) { return testing::parse_json(s); }
 
 }  // namespace
 

@@ -3,16 +3,13 @@
 #include <catch2/catch.hpp>
 
 #include "occupancy/contract/validator.hpp"
+#include "unit_helpers.hpp"
 
 using namespace occupancy;
 
 namespace {
 
-const config::HomeConfig& home() {
-  static const auto c = config::load_config(std::string(OCCUPANCY_SOURCE_DIR) + "/config/home.yaml",
-                                            [](std::string_view) { return std::optional<std::string>{}; });
-  return c;
-}
+const config::HomeConfig& home() { return testing::default_home(); }
 
 Prediction prediction(Millis ts, const std::string& room, double p15) {
   Prediction p;

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "unit_helpers.hpp"
+
 using namespace occupancy;
 using namespace occupancy::simulation;
 
@@ -31,12 +33,7 @@ std::vector<SimEvent> events() {
 
 std::string str(const rapidjson::Value& v) { return v.IsString() ? v.GetString() : "<not a string>"; }
 
-rapidjson::Document json(const std::string& s) {
-  rapidjson::Document d;
-  d.Parse(s.c_str());
-  REQUIRE_FALSE(d.HasParseError());
-  return d;
-}
+rapidjson::Document json(const std::string& s) { return testing::parse_json(s); }
 
 }  // namespace
 

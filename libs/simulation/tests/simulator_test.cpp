@@ -9,17 +9,14 @@
 #include "occupancy/core/holidays.hpp"
 #include "occupancy/core/timezone.hpp"
 #include "occupancy/simulation/history_writer.hpp"
+#include "unit_helpers.hpp"
 
 using namespace occupancy;
 using namespace occupancy::simulation;
 
 namespace {
 
-const config::HomeConfig& home() {
-  static const auto c = config::load_config(std::string(OCCUPANCY_SOURCE_DIR) + "/config/home.yaml",
-                                            [](std::string_view) { return std::optional<std::string>{}; });
-  return c;
-}
+const config::HomeConfig& home() { return testing::default_home(); }
 
 const SimResult& sim180() {
   static const auto r = simulate(home(), load_household(default_household_path()), 180);
