@@ -45,12 +45,8 @@ void add_ingest_history_command(CLI::App& app, const GlobalOptions& global, int&
         throw config::ConfigError(cfg.source, "ingestor.ha_url", "expected Home Assistant's URL (or OCCUPANCY_HA_URL)");
       const auto until = o->until.empty() ? std::optional<Millis>(wall_clock_now()) : parse_iso8601(o->until);
       if (!until) throw std::invalid_argument("--until is not UTC ISO 8601: " + o->until);
-      auto rest = cfg.ingestor.ha_url.substr(cfg.ingestor.ha_url.find("://") + 3);
-      rest = rest.substr(0, rest.find('/'));
-      const auto colon = rest.rfind(':');
-      const std::string host = colon == std::string::npos ? rest : rest.substr(0, colon);
-      const auto port =
-          static_cast<std::uint16_t>(colon == std::string::npos ? 8123 : std::stoi(rest.substr(colon + 1)));
+      const auto& host = cfg.ingestor.ha_host;
+      const auto port = cfg.ingestor.ha_port;
       std::vector<std::string> ids;
       for (const auto& e : cfg.entities) ids.push_back(e.entity_id);
 

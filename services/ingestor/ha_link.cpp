@@ -16,14 +16,6 @@ class AuthRefused : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-std::pair<std::string, std::uint16_t> host_port(const std::string& url) {
-  auto rest = url.substr(url.find("://") + 3);
-  rest = rest.substr(0, rest.find('/'));
-  const auto colon = rest.rfind(':');
-  if (colon == std::string::npos) return {rest, 8123};
-  return {rest.substr(0, colon), static_cast<std::uint16_t>(std::stoi(rest.substr(colon + 1)))};
-}
-
 ingest::HaMessage expect(http::WebSocketClient& ws, std::chrono::milliseconds timeout) {
   auto text = ws.receive(timeout);
   if (!text) throw std::runtime_error("Home Assistant did not answer in time");
@@ -142,7 +134,8 @@ void HaLink::session(const std::string& host, std::uint16_t port) {
 }
 
 void HaLink::run() {
-  const auto [host, port] = host_port(config_.ingestor.ha_url);
+  const auto& host = config_.ingestor.ha_host;
+  const auto port = config_.ingestor.ha_port;
   ingest::Backoff backoff(std::chrono::seconds(1),
                           std::chrono::milliseconds(static_cast<long long>(config_.ingestor.backoff_max_s * 1000)));
   std::mt19937 rng(std::random_device{}());

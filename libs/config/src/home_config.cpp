@@ -6,6 +6,7 @@
 #include <rapidjson/stringbuffer.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -317,6 +318,22 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
     if (i.HasMember("backoff_max_s")) c.ingestor.backoff_max_s = i["backoff_max_s"].GetDouble();
   }
   if (auto v = env("OCCUPANCY_HA_URL")) c.ingestor.ha_url = *v;
+  if (!c.ingestor.ha_url.empty()) {  // http://host[:port][/...]
+    const auto& url = c.ingestor.ha_url;
+    const auto scheme = url.find("://");
+    auto rest = scheme == std::string::npos ? std::string() : url.substr(scheme + 3);
+    rest = rest.substr(0, rest.find('/'));
+    const auto colon = rest.rfind(':');
+    c.ingestor.ha_host = rest.substr(0, colon);
+    int port = 8123;
+    if (colon != std::string::npos) {
+      const auto p = rest.substr(colon + 1);
+      if (std::from_chars(p.data(), p.data() + p.size(), port).ec != std::errc{} || port < 1 || port > 65535) port = -1;
+    }
+    if (url.rfind("http://", 0) != 0 || c.ingestor.ha_host.empty() || port < 0)
+      throw ConfigError(source, "ingestor.ha_url", "expected http://host[:port], got '" + url + "'");
+    c.ingestor.ha_port = static_cast<std::uint16_t>(port);
+  }
   if (auto f = env("OCCUPANCY_HA_TOKEN_FILE")) ha_token_file = *f;
   if (auto t = env("OCCUPANCY_HA_TOKEN")) {
     c.ingestor.ha_token = Secret(*t);
@@ -344,7 +361,6 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
       }
     api_token_file = str(p, "api_token_file");
   }
-  c.publisher.discovery_prefix = c.discovery_prefix;
   if (auto f = env("OCCUPANCY_API_TOKEN_FILE")) api_token_file = *f;
   if (auto t = env("OCCUPANCY_API_TOKEN")) {
     c.publisher.api_token = Secret(*t);

@@ -92,6 +92,17 @@ TEST_CASE("bad values inside lists point at the item", "[config]") {
   CHECK_THAT(error_of(with(kMinimal, "Europe/Bucharest", "Mars/Olympus")), Catch::Contains("key 'timezone'"));
 }
 
+TEST_CASE("the Home Assistant URL is checked at load", "[config]") {
+  const auto c = parse_config(kMinimal, "home.yaml", env_of({{"OCCUPANCY_HA_URL", "http://ha.lan:8124/"}}));
+  CHECK(c.ingestor.ha_host == "ha.lan");
+  CHECK(c.ingestor.ha_port == 8124);
+  CHECK(parse_config(kMinimal, "home.yaml", env_of({{"OCCUPANCY_HA_URL", "http://ha.lan"}})).ingestor.ha_port == 8123);
+  CHECK_THAT(error_of(kMinimal, env_of({{"OCCUPANCY_HA_URL", "http://ha.lan:port"}})),
+             Catch::Contains("key 'ingestor.ha_url'"));
+  CHECK_THAT(error_of(kMinimal, env_of({{"OCCUPANCY_HA_URL", "https://ha.lan"}})),
+             Catch::Contains("expected http://host[:port]"));
+}
+
 TEST_CASE("YAML syntax errors give line and column", "[config]") {
   CHECK_THAT(error_of("home: [unclosed\n"), Catch::Contains("line"));
 }

@@ -4,6 +4,7 @@
 // cross-checked (an entity's room must exist, ...). Rooms are data, never a C++ enum.
 #include <filesystem>
 #include <functional>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -65,13 +66,14 @@ struct LoggingSettings {
 
 struct IngestorSettings {
   std::string ha_url;  // empty = no Home Assistant: only the wall clock is published
+  std::string ha_host;  // parsed from ha_url at load
+  std::uint16_t ha_port = 8123;
   Secret ha_token;
   bool wall_clock = true;  // false: event time follows the events (a simulated HA)
   double ping_interval_s = 30, backoff_max_s = 60;
 };
 
 struct PublisherSettings {
-  std::string discovery_prefix = "homeassistant";
   int expire_after_s = 900;
   double heartbeat_min = 10, deadband_pct = 2, deadband_min = 1, threshold_pct = 50;
   std::map<std::string, double, std::less<>> room_thresholds;
