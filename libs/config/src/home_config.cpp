@@ -226,6 +226,7 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
   for (rapidjson::SizeType i = 0; i < entities.Size(); ++i) {
     Entity e{str(entities[i], "entity_id"), str(entities[i], "room"), str(entities[i], "zone"),
              str(entities[i], "kind")};
+    if (entities[i].HasMember("heartbeat")) e.heartbeat = entities[i]["heartbeat"].GetBool();
     const auto key = fmt::format("entities[{}]", i);
     if (!seen.insert(e.entity_id).second)
       throw ConfigError(source, key + ".entity_id", "entity '" + e.entity_id + "' is mapped twice");
@@ -249,6 +250,16 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
     num("hold_window_s", c.cat_filter.hold_window_s);
     num("cross_room_transition_s", c.cat_filter.cross_room_transition_s);
     num("exclusive_zone_window_s", c.cat_filter.exclusive_zone_window_s);
+    num("path_window_s", c.cat_filter.path_window_s);
+    num("episode_quiet_s", c.cat_filter.episode_quiet_s);
+    if (cf.HasMember("enabled")) c.cat_filter.enabled = cf["enabled"].GetBool();
+    c.cat_filter.entrance = str(cf, "entrance");
+    if (!c.cat_filter.entrance.empty()) {
+      const auto& rz = c.cat_filter.entrance;
+      const Room* room = c.find_room(rz.substr(0, rz.find('/')));
+      if (room == nullptr || !room->has_zone(rz.substr(rz.find('/') + 1)))
+        throw ConfigError(source, "cat_filter.entrance", "expected a configured room/zone, got '" + rz + "'");
+    }
     if (cf.HasMember("exclusive_zones")) {
       const auto& groups = cf["exclusive_zones"];
       for (rapidjson::SizeType i = 0; i < groups.Size(); ++i) {
@@ -307,6 +318,20 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
       if (section["http"].HasMember("port")) h.port = section["http"]["port"].GetInt();
       c.http.emplace(service, h);
     }
+  }
+  if (doc.HasMember("cleaner")) {
+    const auto& cl = doc["cleaner"];
+    auto& cs = c.cleaner;
+    for (auto [name, field] : {std::pair{"motion_hold_min", &cs.motion_hold_min},
+                               {"motion_hold_with_presence_s", &cs.motion_hold_with_presence_s},
+                               {"sticky_max_min", &cs.sticky_max_min},
+                               {"door_grace_s", &cs.door_grace_s},
+                               {"max_off_latency_s", &cs.max_off_latency_s}})
+      if (cl.HasMember(name)) *field = cl[name].GetDouble();
+    if (cl.HasMember("silence_limit_min"))
+      for (const auto& m : cl["silence_limit_min"].GetObject()) cs.silence_limit_min[m.name.GetString()] = m.value.GetDouble();
+    if (cl.HasMember("archive_batch")) cs.archive_batch = cl["archive_batch"].GetInt();
+    if (cl.HasMember("archive_buffer_max")) cs.archive_buffer_max = cl["archive_buffer_max"].GetInt();
   }
   std::string ha_token_file;
   if (doc.HasMember("ingestor")) {

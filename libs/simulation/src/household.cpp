@@ -106,7 +106,7 @@ Household parse_household(const std::string& yaml_text, const std::string& sourc
   r.only(root, "",
          {"seed", "start_date", "jitter_min", "people", "night_bathroom_probability", "late_night_probability",
           "sick_day_probability", "weekend_outing_probability", "evening_out_probability", "vacations", "vacation_days",
-          "guest_visit_probability", "cat", "sensors", "faults"});
+          "guest_visit_probability", "walk_s", "cat", "sensors", "faults"});
   r.get(root, "seed", "", h.seed);
   r.get(root, "start_date", "", h.start_date);
   r.get(root, "jitter_min", "", h.jitter_min);
@@ -118,6 +118,7 @@ Household parse_household(const std::string& yaml_text, const std::string& sourc
   r.get(root, "vacations", "", h.vacations);
   r.range(root, "vacation_days", "", h.vacation_days);
   r.probability(root, "guest_visit_probability", "", h.guest_visit_probability);
+  r.range(root, "walk_s", "", h.walk_s);
 
   if (const auto people = root["people"]) {
     if (!people.IsMap()) r.fail("people", "expected a mapping of person id to routine");
@@ -163,12 +164,13 @@ Household parse_household(const std::string& yaml_text, const std::string& sourc
   if (const auto s = root["sensors"]) {
     r.only(s, "sensors",
            {"presence_on_latency_s", "presence_off_latency_s", "flicker_per_hour", "motion_pulse_s",
-            "motion_cooldown_s", "doors_closed_when_empty"});
+            "motion_cooldown_s", "doors_closed_when_empty", "front_door"});
     r.range(s, "presence_on_latency_s", "sensors", h.sensors.presence_on_latency_s);
     r.range(s, "presence_off_latency_s", "sensors", h.sensors.presence_off_latency_s);
     r.get(s, "flicker_per_hour", "sensors", h.sensors.flicker_per_hour);
     r.range(s, "motion_pulse_s", "sensors", h.sensors.motion_pulse_s);
     r.get(s, "motion_cooldown_s", "sensors", h.sensors.motion_cooldown_s);
+    r.get(s, "front_door", "sensors", h.sensors.front_door);
     if (const auto d = s["doors_closed_when_empty"])
       for (const auto& room : d) h.sensors.doors_closed_when_empty.push_back(room.as<std::string>());
   }

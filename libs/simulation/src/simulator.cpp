@@ -188,6 +188,28 @@ bool overlaps(const std::vector<Interval>& sorted, Millis a, Millis b) {
 
 Cause cause_of(const std::string& who) { return who == "cat" ? Cause::cat : Cause::person; }
 
+// Turns a person's moves into stays. Changing rooms takes a few seconds of walking (nobody is
+// seen meanwhile); coming home or leaving passes the front door.
+void add_stays(const std::string& who, const std::vector<Move>& moves, Millis end, Rng rng,
+               const std::array<double, 2>& walk_s, std::vector<Stay>& stays, std::vector<Millis>& front_door_passes) {
+  for (size_t i = 0; i < moves.size(); ++i) {
+    const Millis until = i + 1 < moves.size() ? moves[i + 1].t : end;
+    const bool here = !moves[i].place.room.empty();
+    const bool was_home = i > 0 && !moves[i - 1].place.room.empty();
+    const bool first = i == 0 && who != "guest";  // a resident's history starts at home
+    if (moves[i].t >= end) break;
+    if (!here) {
+      if (was_home) front_door_passes.push_back(moves[i].t + static_cast<Millis>(rng.uniform(2, 5) * kSecond));
+      continue;
+    }
+    Millis start = moves[i].t;
+    if (was_home && moves[i - 1].place.room != moves[i].place.room)
+      start += static_cast<Millis>(rng.uniform(walk_s[0], walk_s[1]) * kSecond);
+    if (!was_home && !first) front_door_passes.push_back(start - static_cast<Millis>(rng.uniform(3, 6) * kSecond));
+    if (until > start) stays.push_back({who, moves[i].place.room, moves[i].place.zone, start, std::min(until, end)});
+  }
+}
+
 // ------------------------------------------------------------------ sensors ------------
 
 struct Raw {
@@ -369,7 +391,9 @@ void apply_faults(std::vector<Raw>& events, const config::Entity& e, const Fault
   }
   std::vector<Raw> out;
   for (size_t i = 0; i < events.size(); ++i) {
-    if (i > 0 && rng.chance(f.drop_probability)) {
+    // HA itself marks an entity unavailable: that marker is never lost on the radio.
+    const bool ha_marker = events[i].cause == Cause::fault && events[i].detail == "unavailable";
+    if (i > 0 && !ha_marker && rng.chance(f.drop_probability)) {
       faults.push_back({e.entity_id, "dropped", events[i].ts, events[i].ts});
       continue;
     }
@@ -434,6 +458,7 @@ SimResult simulate(const config::HomeConfig& home, const Household& h, int days)
   for (int d : vacation) result.vacation_days.push_back(calendar[static_cast<size_t>(d)].date);
 
   // People.
+  std::vector<Millis> front_door_passes;
   int person_index = 0;
   for (const auto& [id, params] : h.people) {
     std::vector<Move> moves{{result.start, places_for(id).bed}};
@@ -445,11 +470,7 @@ SimResult simulate(const config::HomeConfig& home, const Household& h, int days)
       person_day(h, params, at, person_index, day, vacation.count(day.index) > 0, vacation.count(day.index - 1) > 0,
                  pr.fork(static_cast<std::uint64_t>(day.index)), b);
     }
-    for (size_t i = 0; i < moves.size(); ++i) {
-      const Millis until = i + 1 < moves.size() ? moves[i + 1].t : result.end;
-      if (!moves[i].place.room.empty() && until > moves[i].t && moves[i].t < result.end)
-        result.stays.push_back({id, moves[i].place.room, moves[i].place.zone, moves[i].t, std::min(until, result.end)});
-    }
+    add_stays(id, moves, result.end, pr.fork("walk"), h.walk_s, result.stays, front_door_passes);
     ++person_index;
   }
 
@@ -471,10 +492,8 @@ SimResult simulate(const config::HomeConfig& home, const Household& h, int days)
         b.go(23 * 60 + gr.jitter(40), guest_bed);
       }
     }
-    for (size_t i = 0; i + 1 < moves.size(); ++i)
-      if (!moves[i].place.room.empty() && moves[i].t < result.end)
-        result.stays.push_back(
-            {"guest", moves[i].place.room, moves[i].place.zone, moves[i].t, std::min(moves[i + 1].t, result.end)});
+    add_stays("guest", moves, result.end, gr.fork(static_cast<std::uint64_t>(d)), h.walk_s, result.stays,
+              front_door_passes);
     d += nights;
   }
 
@@ -580,6 +599,11 @@ SimResult simulate(const config::HomeConfig& home, const Household& h, int days)
       raw = presence_events(sources, h.sensors, er, e.entity_id, result.faults);
     } else if (e.kind == "motion") {
       raw = motion_events(sources, h.sensors, er);
+    } else if (e.kind == "door" && e.room + "/" + e.zone == h.sensors.front_door) {
+      for (const Millis p : front_door_passes) {
+        raw.push_back({p, SensorState::on, Cause::person, "front door"});
+        raw.push_back({p + static_cast<Millis>(er.uniform(2, 6) * kSecond), SensorState::off, Cause::person, "front door"});
+      }
     } else if (e.kind == "door") {
       const bool closed = std::find(h.sensors.doors_closed_when_empty.begin(), h.sensors.doors_closed_when_empty.end(),
                                     e.room) != h.sensors.doors_closed_when_empty.end();

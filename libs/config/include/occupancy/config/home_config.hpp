@@ -45,13 +45,29 @@ struct Entity {
   std::string room;
   std::string zone;
   std::string kind;  // presence | motion | door | light (the contract's enum)
+  bool heartbeat = false;  // reports periodically even when unchanged: silence is then a gap
 };
 
 struct CatFilterRules {
+  bool enabled = true;
   double hold_window_s = 10;
   double cross_room_transition_s = 5;
   double exclusive_zone_window_s = 10;
   std::vector<std::vector<std::string>> exclusive_zones;  // "room/zone" groups
+  double path_window_s = 45;    // a human entering a room came from a room left this recently...
+  std::string entrance;         // ...or through this "room/zone" door from outside; empty = no path rule
+  double episode_quiet_s = 30;  // a room's sensors all off this long ends an episode (cat or human)
+};
+
+struct CleanerSettings {
+  double motion_hold_min = 5;               // rooms without presence sensors: occupied after a pulse
+  double motion_hold_with_presence_s = 60;  // rooms with presence sensors: presence decides
+  double sticky_max_min = 720;  // a motion-only room stays occupied until activity elsewhere, at most this long
+  double door_grace_s = 30;     // a door change with no motion after it for this long ends the stay
+  double max_off_latency_s = 60;  // a person's zone still on this long after they appear elsewhere is stuck
+  std::map<std::string, double, std::less<>> silence_limit_min{{"presence", 5}, {"motion", 60}};  // heartbeat entities
+  int archive_batch = 500;
+  int archive_buffer_max = 200000;  // readings kept while the database is down; the oldest are dropped beyond
 };
 
 struct HttpSettings {
@@ -93,6 +109,7 @@ struct HomeConfig {
   std::vector<Entity> entities;
   std::vector<int> horizons_min;
   CatFilterRules cat_filter;
+  CleanerSettings cleaner;
   MqttEndpoint mqtt;
   std::string mqtt_protocol = "3.1.1";
   Secret database_url;  // empty = libpq's PG* environment variables

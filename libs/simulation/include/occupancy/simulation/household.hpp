@@ -28,6 +28,7 @@ struct SensorParams {
   std::array<double, 2> motion_pulse_s{1, 3};
   double motion_cooldown_s = 30;
   std::vector<std::string> doors_closed_when_empty;
+  std::string front_door = "living_kitchen/entrance";  // room/zone of the door humans use to come and go
 };
 
 struct FaultParams {
@@ -48,6 +49,7 @@ struct Household {
   int vacations = 2;
   std::array<double, 2> vacation_days{5, 10};
   double guest_visit_probability = 0.03;
+  std::array<double, 2> walk_s{5, 12};  // seconds to walk between rooms (moves are not teleports)
   CatParams cat;
   SensorParams sensors;
   FaultParams faults;
