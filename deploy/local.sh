@@ -136,6 +136,7 @@ run_tests() {
   source "$dir/env"
   # npm tools (the AsyncAPI CLI) are cached per user, so clean clones reuse them.
   export OCCUPANCY_NODE_DIR="${OCCUPANCY_NODE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/occupancy-predictor/node}"
+  "$BUILD/bin/occupancy" db migrate >/dev/null  # the services' archives write here
   log "testing against Mosquitto on $OCCUPANCY_MQTT_PORT and PostgreSQL on $PGPORT"
   cd "$BUILD"
   ctest --output-on-failure -j "$JOBS" --timeout 600 "$@"

@@ -1,17 +1,75 @@
-// occupancy-cleaner: raw readings in; clean readings and room states out. Walking skeleton:
-// readings of configured entities pass through unchanged and presence zones drive the room
-// state; the cat filter and gap detector arrive with the cleaner issue.
-#include "occupancy/cleaning/presence_room_state.hpp"
+// occupancy-cleaner: raw readings in; clean readings, rejections (with the reason), sensor gaps
+// and room states out. The decisions are libs/cleaning's CleanerCore; this file only wires it
+// to MQTT, the clock, /metrics and the PostgreSQL archive.
+#include <spdlog/spdlog.h>
+
+#include "occupancy/cleaning/cleaner_core.hpp"
 #include "occupancy/contract/messages.hpp"
 #include "occupancy/runtime/service.hpp"
+#include "occupancy/store/archive_writer.hpp"
+#include "occupancy/store/clean_archive.hpp"
 
 using namespace occupancy;
+
+namespace {
+
+using Archive = store::ArchiveWriter<store::CleanBatch>;
+
+void declare_metrics(runtime::Metrics& m) {
+  m.declare("occupancy_cleaner_readings_total", "counter",
+            "Readings decided, by verdict (clean or a rejection reason).");
+  m.declare("occupancy_cleaner_gaps_open", "gauge", "Sensors currently in a gap.");
+  m.declare("occupancy_cleaner_held", "gauge", "Readings held for the cat filter's context window.");
+  m.declare("occupancy_archive_buffered", "gauge", "Items waiting for PostgreSQL.");
+  m.declare("occupancy_archive_written_total", "counter", "Items written to PostgreSQL.");
+  m.declare("occupancy_archive_dropped_total", "counter", "Items dropped because the buffer was full.");
+  m.declare("occupancy_db_connected", "gauge", "1 while the archive's last write succeeded.");
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   return runtime::run_service(
       "cleaner", "Filters raw readings and derives room occupancy", argc, argv, [](runtime::ServiceContext& ctx) {
-        auto rooms = std::make_shared<cleaning::PresenceRoomState>(ctx.config);
-        ctx.router.on(proto::channel::raw, [&ctx, rooms](const runtime::Inbound& in) {
+        declare_metrics(ctx.metrics);
+        auto core = std::make_shared<cleaning::CleanerCore>(ctx.config);
+        auto out = std::make_shared<cleaning::CleanerOutput>();
+        std::shared_ptr<Archive> archive;
+        if (ctx.config.cleaner.archive)
+          archive = std::make_shared<Archive>(
+              ctx.config.database_url,
+              [home = ctx.config.home](store::Database& db, const store::CleanBatch& b) {
+                store::archive_clean(db, home, b);
+              },
+              static_cast<std::size_t>(ctx.config.cleaner.archive_batch),
+              static_cast<std::size_t>(ctx.config.cleaner.archive_buffer_max));
+
+        // Publishes what a step produced, archives it, counts it.
+        auto emit = [&ctx, out, archive] {
+          auto& m = ctx.metrics;
+          for (const auto& r : out->clean)
+            ctx.router.publish(proto::channel::clean, {{"room", r.room}, {"zone", r.zone}}, contract::to_json(r));
+          for (const auto& rej : out->rejected) {
+            ctx.router.publish(proto::channel::rejected, {{"room", rej.reading.room}, {"zone", rej.reading.zone}},
+                               contract::to_json(rej));
+            m.add("occupancy_cleaner_readings_total", {{"verdict", rej.reason}});
+            spdlog::debug("rejected {} {} at {}: {} ({})", rej.reading.entity_id, to_string(rej.reading.state),
+                          format_iso8601(rej.reading.ts), rej.reason, rej.detail);
+          }
+          for (const auto& g : out->gaps) {
+            ctx.router.publish(proto::channel::gap, {{"entity_id", g.entity_id}}, contract::to_json(g));
+            spdlog::info("gap {} {} ({}) from {}{}", g.end ? "closed" : "opened", g.entity_id, g.cause,
+                         format_iso8601(g.start), g.end ? " to " + format_iso8601(*g.end) : "");
+          }
+          for (const auto& s : out->states)
+            ctx.router.publish(proto::channel::state, {{"room", s.room}}, contract::to_json(s));
+          if (!out->clean.empty())
+            m.add("occupancy_cleaner_readings_total", {{"verdict", "clean"}}, static_cast<double>(out->clean.size()));
+          if (archive) archive->add(store::CleanBatch{out->clean, out->states, out->gaps});
+          out->clear();
+        };
+
+        ctx.router.on(proto::channel::raw, [&ctx, core, out, emit](const runtime::Inbound& in) {
           const Reading r = contract::reading_from_json(in.doc);
           const auto* entity = ctx.config.find_entity(r.entity_id);
           if (entity == nullptr)
@@ -22,10 +80,29 @@ int main(int argc, char** argv) {
             throw runtime::Refusal("unknown_room", "/room",
                                    "reading says " + r.room + "/" + r.zone + " but the config maps " + r.entity_id +
                                        " to " + entity->room + "/" + entity->zone);
-          ctx.router.publish(proto::channel::clean, {{"room", r.room}, {"zone", r.zone}}, in.doc);
-          if (auto state = rooms->apply(r))
-            ctx.router.publish(proto::channel::state, {{"room", r.room}}, contract::to_json(*state));
+          core->push(r, *out);
+          emit();
         });
-        ctx.router.on(proto::channel::clock, [](const runtime::Inbound&) {});  // gap detection will follow event time
+        ctx.router.on(proto::channel::clock, [core, out, emit](const runtime::Inbound& in) {
+          core->advance(contract::clock_from_json(in.doc), *out);
+          emit();
+        });
+        // Live, held readings are released by the wall clock too, not only at the next minute tick.
+        if (ctx.config.ingestor.wall_clock)
+          ctx.every(std::chrono::seconds(1), [core, out, emit] {
+            core->advance(wall_clock_now(), *out);
+            emit();
+          });
+        ctx.every(std::chrono::seconds(1), [&ctx, core, archive] {
+          auto& m = ctx.metrics;
+          m.set("occupancy_cleaner_gaps_open", {}, static_cast<double>(core->open_gaps().size()));
+          m.set("occupancy_cleaner_held", {}, static_cast<double>(core->held()));
+          if (!archive) return;
+          const auto s = archive->stats();
+          m.set("occupancy_archive_buffered", {}, static_cast<double>(s.buffered));
+          m.set("occupancy_archive_written_total", {}, static_cast<double>(s.written));
+          m.set("occupancy_archive_dropped_total", {}, static_cast<double>(s.dropped));
+          m.set("occupancy_db_connected", {}, s.connected ? 1 : 0);
+        });
       });
 }

@@ -329,7 +329,9 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
                                {"max_off_latency_s", &cs.max_off_latency_s}})
       if (cl.HasMember(name)) *field = cl[name].GetDouble();
     if (cl.HasMember("silence_limit_min"))
-      for (const auto& m : cl["silence_limit_min"].GetObject()) cs.silence_limit_min[m.name.GetString()] = m.value.GetDouble();
+      for (const auto& m : cl["silence_limit_min"].GetObject())
+        cs.silence_limit_min[m.name.GetString()] = m.value.GetDouble();
+    if (cl.HasMember("archive")) cs.archive = cl["archive"].GetBool();
     if (cl.HasMember("archive_batch")) cs.archive_batch = cl["archive_batch"].GetInt();
     if (cl.HasMember("archive_buffer_max")) cs.archive_buffer_max = cl["archive_buffer_max"].GetInt();
   }

@@ -80,6 +80,44 @@ rapidjson::Document clock_json(Millis ts) {
 
 Millis clock_from_json(const Value& v) { return time_of(v, proto::fields::clock::ts); }
 
+rapidjson::Document to_json(const Rejection& r) {
+  namespace f = proto::fields::rejected;
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  Value reading(rapidjson::kObjectType);
+  reading.CopyFrom(to_json(r.reading), a);
+  d.AddMember(StringRef(f::reading), reading, a);
+  d.AddMember(StringRef(f::reason), str(r.reason, a), a);
+  d.AddMember(StringRef(f::detail), str(r.detail, a), a);
+  return d;
+}
+
+Rejection rejection_from_json(const Value& v) {
+  namespace f = proto::fields::rejected;
+  return Rejection{reading_from_json(v[f::reading]), text_of(v, f::reason), text_of(v, f::detail)};
+}
+
+rapidjson::Document to_json(const Gap& g) {
+  namespace f = proto::fields::gap;
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  d.AddMember(StringRef(f::entity_id), str(g.entity_id, a), a);
+  d.AddMember(StringRef(f::room), str(g.room, a), a);
+  d.AddMember(StringRef(f::zone), str(g.zone, a), a);
+  d.AddMember(StringRef(f::start), time(g.start, a), a);
+  if (g.end) d.AddMember(StringRef(f::end), time(*g.end, a), a);
+  d.AddMember(StringRef(f::cause), str(g.cause, a), a);
+  return d;
+}
+
+Gap gap_from_json(const Value& v) {
+  namespace f = proto::fields::gap;
+  Gap g{text_of(v, f::entity_id), text_of(v, f::room), text_of(v, f::zone),
+        time_of(v, f::start),     std::nullopt,        text_of(v, f::cause)};
+  if (v.HasMember(f::end)) g.end = time_of(v, f::end);
+  return g;
+}
+
 rapidjson::Document to_json(const RoomState& s) {
   namespace f = proto::fields::room_state;
   rapidjson::Document d(rapidjson::kObjectType);

@@ -522,6 +522,7 @@ SimResult simulate(const config::HomeConfig& home, const Household& h, int days)
   for (const auto& g : home.cat_filter.exclusive_zones)
     if (g.size() >= 2) nap_pairs.emplace_back(g[0], g[1]);
   std::vector<Stay> cat;
+  std::vector<Interval> cat_busy;
   if (!cat_rooms.empty()) {
     for (int d = 0; d < days; ++d) {
       Rng dr = cr.fork(static_cast<std::uint64_t>(d));
@@ -531,6 +532,7 @@ SimResult simulate(const config::HomeConfig& home, const Household& h, int days)
         const double minute = k < night ? 22 * 60 + dr.u01() * 8 * 60 : 6 * 60 + dr.u01() * 16 * 60;
         const Millis t = tz.from_local(day0 + static_cast<Millis>(minute * kMinute));
         const double kind = dr.u01();
+        std::vector<Stay> visit;       // one cat is in one place: visits never overlap
         if (kind < h.cat.hop_share) {  // 2-3 rooms, seconds apart
           const int n = 2 + static_cast<int>(dr.u01() * 2);
           Millis at = t;
@@ -549,7 +551,7 @@ SimResult simulate(const config::HomeConfig& home, const Household& h, int days)
             }
             at += dur + static_cast<Millis>(dr.uniform(1, 4) * kSecond);
           }
-          if (used.size() >= 2) cat.insert(cat.end(), hop.begin(), hop.end());
+          if (used.size() >= 2) visit = hop;
         } else if (kind < h.cat.hop_share + h.cat.nap_share) {  // a nap on a bed, desk or the couch
           const Millis nap = static_cast<Millis>(dr.uniform(h.cat.nap_minutes[0], h.cat.nap_minutes[1]) * kMinute);
           std::vector<std::pair<std::string, std::string>> options = nap_pairs;
@@ -561,22 +563,28 @@ SimResult simulate(const config::HomeConfig& home, const Household& h, int days)
           const auto* r = home.find_room(room_id);
           if (!r || std::find(cat_rooms.begin(), cat_rooms.end(), r) == cat_rooms.end() || !free_room(r, t, t + nap))
             continue;
-          cat.push_back({"cat", room_id, zone_or_room(r), t, t + 3 * kSecond});
+          visit.push_back({"cat", room_id, zone_or_room(r), t, t + 3 * kSecond});
           if (b.empty()) {
-            cat.push_back({"cat", room_id, a.substr(a.find('/') + 1), t + 2 * kSecond, t + nap});
+            visit.push_back({"cat", room_id, a.substr(a.find('/') + 1), t + 2 * kSecond, t + nap});
           } else {  // walks across both sides, settles on the second
             const Millis cross = t + static_cast<Millis>(dr.uniform(2, 6) * kSecond);
-            cat.push_back({"cat", room_id, a.substr(a.find('/') + 1), t + kSecond, cross});
-            cat.push_back({"cat", room_id, b.substr(b.find('/') + 1),
-                           cross - static_cast<Millis>(dr.uniform(0, 2) * kSecond), t + nap});
+            visit.push_back({"cat", room_id, a.substr(a.find('/') + 1), t + kSecond, cross});
+            visit.push_back({"cat", room_id, b.substr(b.find('/') + 1),
+                             cross - static_cast<Millis>(dr.uniform(0, 2) * kSecond), t + nap});
           }
         } else {  // a short visit
           const auto* r = dr.pick(cat_rooms);
           const Millis dur = static_cast<Millis>(dr.uniform(5, 30) * kSecond);
           if (!free_room(r, t, t + dur)) continue;
-          cat.push_back({"cat", r->id, zone_or_room(r), t, t + dur});
-          if (dr.chance(0.5)) cat.push_back({"cat", r->id, dr.pick(r->zones).id, t + kSecond, t + dur});
+          visit.push_back({"cat", r->id, zone_or_room(r), t, t + dur});
+          if (dr.chance(0.5)) visit.push_back({"cat", r->id, dr.pick(r->zones).id, t + kSecond, t + dur});
         }
+        if (visit.empty()) continue;
+        Interval span{visit.front().start, visit.front().end};
+        for (const auto& v : visit) span = {std::min(span.start, v.start), std::max(span.end, v.end)};
+        if (overlaps(merge(cat_busy), span.start - kMinute, span.end + kMinute)) continue;
+        cat_busy.push_back(span);
+        cat.insert(cat.end(), visit.begin(), visit.end());
       }
     }
   }
@@ -602,7 +610,8 @@ SimResult simulate(const config::HomeConfig& home, const Household& h, int days)
     } else if (e.kind == "door" && e.room + "/" + e.zone == h.sensors.front_door) {
       for (const Millis p : front_door_passes) {
         raw.push_back({p, SensorState::on, Cause::person, "front door"});
-        raw.push_back({p + static_cast<Millis>(er.uniform(2, 6) * kSecond), SensorState::off, Cause::person, "front door"});
+        raw.push_back(
+            {p + static_cast<Millis>(er.uniform(2, 6) * kSecond), SensorState::off, Cause::person, "front door"});
       }
     } else if (e.kind == "door") {
       const bool closed = std::find(h.sensors.doors_closed_when_empty.begin(), h.sensors.doors_closed_when_empty.end(),

@@ -54,7 +54,7 @@ struct CatFilterRules {
   double cross_room_transition_s = 5;
   double exclusive_zone_window_s = 10;
   std::vector<std::vector<std::string>> exclusive_zones;  // "room/zone" groups
-  double path_window_s = 45;    // a human entering a room came from a room left this recently...
+  double path_window_s = 30;    // a human entering a room came from a room left this recently...
   std::string entrance;         // ...or through this "room/zone" door from outside; empty = no path rule
   double episode_quiet_s = 30;  // a room's sensors all off this long ends an episode (cat or human)
 };
@@ -66,6 +66,7 @@ struct CleanerSettings {
   double door_grace_s = 30;     // a door change with no motion after it for this long ends the stay
   double max_off_latency_s = 60;  // a person's zone still on this long after they appear elsewhere is stuck
   std::map<std::string, double, std::less<>> silence_limit_min{{"presence", 5}, {"motion", 60}};  // heartbeat entities
+  bool archive = true;  // clean readings, transitions and gaps to PostgreSQL
   int archive_batch = 500;
   int archive_buffer_max = 200000;  // readings kept while the database is down; the oldest are dropped beyond
 };

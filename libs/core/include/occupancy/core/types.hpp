@@ -23,6 +23,24 @@ struct Reading {
   bool operator==(const Reading&) const = default;
 };
 
+/// A reading the cleaner did not accept. reason: cat | duplicate | out_of_order | impossible.
+struct Rejection {
+  Reading reading;
+  std::string reason;
+  std::string detail;  // why, in words an operator can act on
+  bool operator==(const Rejection&) const = default;
+};
+
+/// A stretch of time in which a sensor's readings cannot be trusted.
+/// cause: unavailable | silent | contradicted. No end while the gap is still open.
+struct Gap {
+  std::string entity_id, room, zone;
+  Millis start = 0;
+  std::optional<Millis> end;
+  std::string cause;
+  bool operator==(const Gap&) const = default;
+};
+
 struct RoomState {
   Millis ts = 0;
   std::string room;

@@ -1,0 +1,85 @@
+#pragma once
+// The cat filter: decides, reading by reading, whether the cat caused it. Pure and streaming:
+// the caller hands each reading over in event-time order together with the readings that
+// follow it within the hold window, and gets the verdict.
+//
+// A room's readings come in episodes: an episode starts when a presence or motion sensor turns
+// on in a quiet room (the activation) and ends once all its sensors have been off for
+// episode_quiet_s. The activation is judged with context on both sides; the rest of the episode
+// shares its verdict. An activation is the cat's when (rules from the home config):
+//   - two zones one person cannot occupy together (both bed sides, both desks) fire within
+//     exclusive_zone_window_s;
+//   - another room's activation is less than cross_room_transition_s away (no human is that fast);
+//   - motion fires in a room with presence sensors and none of them sees anybody;
+//   - nobody could have come: no room a human was in saw activity in the last path_window_s and
+//     the front door (cat_filter.entrance) stayed shut.
+// A rule that needs a sensor which is unavailable does not fire: a gap is no evidence.
+// A door or light change in the room is human evidence: cats neither open doors nor switch lights.
+// So is a person seen in the room a few minutes before (someone sitting still is not a cat).
+// A sensor turning on in a cat episode more than a minute after it began is judged afresh: an
+// "off" lost on the radio must not keep a room the cat's forever, and movement while a presence
+// zone stays on is a person settling in, not a napping cat.
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+
+#include "occupancy/config/home_config.hpp"
+#include "occupancy/core/types.hpp"
+
+namespace occupancy::cleaning {
+
+struct CatVerdict {
+  bool cat = false;
+  std::string detail;    // which rule fired, with the evidence
+  bool readmit = false;  // a cat episode turned out human: the room's sensors that are on count again
+};
+
+class CatFilter {
+ public:
+  explicit CatFilter(const config::HomeConfig& config);
+
+  /// Judges `reading`; `ahead` holds the readings after it, in event-time order, up to
+  /// reading.ts + hold_window_s. Readings must come in event-time order.
+  CatVerdict decide(const Reading& reading, std::span<const Reading> ahead);
+
+ private:
+  struct RoomTrack {
+    std::set<std::string> on;           // presence/motion entities currently on
+    std::set<std::string> presence_on;  // the presence ones among them
+    Millis last_activity = 0;           // last presence/motion change
+    enum class Episode { none, human, cat } episode = Episode::none;
+    std::string episode_detail;
+    Millis episode_start = 0;
+    std::optional<Millis> last_human;  // last reading of a human episode here
+    bool has_presence = false;
+    std::set<std::string> unavailable;  // entities whose state is unknown
+  };
+  struct Seen {  // a recent reading, for the path and cross-room rules
+    Millis ts;
+    std::string room, zone, kind;
+    bool human;
+    bool arrival = false;  // a presence zone turning on: somebody arrived there, nobody left
+  };
+
+  CatVerdict judge_activation(const Reading& r, std::span<const Reading> ahead) const;
+  bool quiet(const RoomTrack& t, Millis now) const;
+  bool human_evidence_in_room(const Reading& r, std::span<const Reading> ahead) const;
+  bool someone_could_come(const Reading& r, std::span<const Reading> ahead) const;
+  std::string exclusive_pair(const Reading& r, std::span<const Reading> ahead) const;
+  std::string cross_room(const Reading& r, std::span<const Reading> ahead) const;
+  bool would_activate(const Reading& r) const;
+  bool is_entrance(const std::string& room, const std::string& zone) const;
+
+  const config::HomeConfig& config_;
+  Millis hold_, cross_, exclusive_, path_, quiet_;
+  std::map<std::string, RoomTrack, std::less<>> rooms_;
+  std::deque<Seen> recent_;       // within the longest look-back
+  std::deque<Seen> activations_;  // episode starts
+  Millis first_ts_ = -1;
+  std::size_t unavailable_ = 0;  // entities unavailable anywhere: the path rule cannot see everyone
+};
+
+}  // namespace occupancy::cleaning

@@ -1,0 +1,65 @@
+#pragma once
+// The room state machine: turns a room's accepted readings into "occupied or not, since when,
+// which zones, can we trust it". Pure; event time comes from the readings and ticks.
+//
+// - Presence sensors count directly: any zone on means occupied.
+// - Motion pulses hold the room occupied after the last pulse: briefly (cleaner.
+//   motion_hold_with_presence_s) in rooms that have presence sensors, cleaner.motion_hold_min in
+//   rooms that have only motion. A motion-only room then stays occupied ("sticky", for a person
+//   sitting still) until activity elsewhere shows the occupant may have left, at most
+//   cleaner.sticky_max_min.
+// - In a motion-only room, a door change after the last pulse with no motion for
+//   cleaner.door_grace_s ends the stay at the door change (out of the bathroom, door shut).
+// - A sensor in a gap makes the room unreliable; its last state stands (a gap is never vacancy).
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "occupancy/config/home_config.hpp"
+#include "occupancy/core/types.hpp"
+
+namespace occupancy::cleaning {
+
+class RoomStateMachine {
+ public:
+  explicit RoomStateMachine(const config::HomeConfig& config);
+
+  /// Event time reached `now`: hold times and door rules that expired change rooms.
+  void advance(Millis now, std::vector<RoomState>& changed);
+  /// An accepted reading (in event-time order).
+  void apply(const Reading& r, std::vector<RoomState>& changed);
+  /// A gap opened (no end) or closed: the room's reliability follows.
+  void gap(const Gap& g, std::vector<RoomState>& changed);
+  /// A presence sensor found stuck: its zone no longer counts as occupied.
+  void clear_zone(const std::string& entity_id, Millis at, std::vector<RoomState>& changed);
+
+  const RoomState* state(const std::string& room) const;
+  std::vector<RoomState> states() const;
+
+ private:
+  struct Track {
+    RoomState state;
+    bool has_presence = false;
+    std::map<std::string, std::string> presence_on;  // entity -> zone
+    std::map<std::string, std::string> motion_on;    // entity -> zone
+    std::optional<Millis> last_motion, door_change, left_at;
+    std::set<std::string> gaps;
+    Millis evaluated = 0;
+  };
+  struct Verdict {
+    bool occupied;
+    Millis since;
+  };
+  Verdict evaluate(const Track& t, Millis now) const;
+  std::optional<Millis> next_deadline(const Track& t) const;
+  void settle(Track& t, Millis now, std::vector<RoomState>& changed);  // re-evaluates at `now`, emits a change
+
+  Millis hold_presence_, hold_motion_, sticky_, grace_;
+  std::map<std::string, Track, std::less<>> rooms_;
+  std::map<std::string, const config::Entity*, std::less<>> entities_;
+  bool started_ = false;
+};
+
+}  // namespace occupancy::cleaning

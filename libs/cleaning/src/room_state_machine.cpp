@@ -1,0 +1,146 @@
+#include "occupancy/cleaning/room_state_machine.hpp"
+
+#include <algorithm>
+
+namespace occupancy::cleaning {
+namespace {
+Millis seconds(double s) { return static_cast<Millis>(s * 1000.0); }
+}  // namespace
+
+RoomStateMachine::RoomStateMachine(const config::HomeConfig& config)
+    : hold_presence_(seconds(config.cleaner.motion_hold_with_presence_s)),
+      hold_motion_(seconds(config.cleaner.motion_hold_min * 60)),
+      sticky_(seconds(config.cleaner.sticky_max_min * 60)),
+      grace_(seconds(config.cleaner.door_grace_s)) {
+  for (const auto& r : config.rooms) rooms_[r.id].state.room = r.id;
+  for (const auto& e : config.entities) {
+    entities_[e.entity_id] = &e;
+    if (e.kind == "presence") rooms_[e.room].has_presence = true;
+  }
+}
+
+RoomStateMachine::Verdict RoomStateMachine::evaluate(const Track& t, Millis now) const {
+  if (!t.presence_on.empty() || !t.motion_on.empty()) return {true, now};
+  if (!t.last_motion) return {false, now};
+  const Millis last = *t.last_motion;
+  if (t.has_presence) return {now < last + hold_presence_, now};
+  if (t.door_change && *t.door_change > last && now >= *t.door_change + grace_) return {false, *t.door_change};
+  if (now < last + hold_motion_) return {true, now};
+  if (t.left_at) return {false, now};
+  return {now < last + sticky_, now};
+}
+
+std::optional<Millis> RoomStateMachine::next_deadline(const Track& t) const {
+  if (!t.last_motion || !t.motion_on.empty()) return std::nullopt;
+  const Millis last = *t.last_motion;
+  std::vector<Millis> at;
+  if (t.has_presence) {
+    at.push_back(last + hold_presence_);
+  } else {
+    at.push_back(last + hold_motion_);
+    at.push_back(last + sticky_);
+    if (t.door_change && *t.door_change > last) at.push_back(*t.door_change + grace_);
+  }
+  std::optional<Millis> next;
+  for (const Millis d : at)
+    if (d > t.evaluated && (!next || d < *next)) next = d;
+  return next;
+}
+
+void RoomStateMachine::settle(Track& t, Millis at, std::vector<RoomState>& changed) {
+  const Millis now = std::max(t.evaluated, at);  // a late reading changes the room from now on
+  t.evaluated = now;
+  const auto v = evaluate(t, now);
+  std::set<std::string> zones;
+  for (const auto& [_, z] : t.presence_on) zones.insert(z);
+  for (const auto& [_, z] : t.motion_on) zones.insert(z);
+  RoomState next = t.state;
+  next.occupied = v.occupied;
+  next.active_zones.assign(zones.begin(), zones.end());
+  next.reliable = t.gaps.empty();
+  if (next.occupied != t.state.occupied) next.since = v.since;
+  if (next == t.state) return;
+  next.ts = now;
+  t.state = next;
+  changed.push_back(next);
+}
+
+void RoomStateMachine::advance(Millis now, std::vector<RoomState>& changed) {
+  if (!started_) {  // every room's first state, at the first event time seen
+    started_ = true;
+    for (auto& [_, t] : rooms_) {
+      t.state.ts = t.state.since = t.evaluated = now;
+      changed.push_back(t.state);
+    }
+  }
+  for (auto& [_, t] : rooms_)
+    for (auto d = next_deadline(t); d && *d <= now; d = next_deadline(t)) settle(t, *d, changed);
+}
+
+void RoomStateMachine::apply(const Reading& r, std::vector<RoomState>& changed) {
+  advance(r.ts, changed);
+  const auto e = rooms_.find(r.room);
+  if (e == rooms_.end()) return;
+  Track& t = e->second;
+  const bool on = r.state == SensorState::on;
+  if (r.state != SensorState::unavailable) {  // unavailable: the last state stands
+    if (r.kind == "presence") {
+      if (on)
+        t.presence_on[r.entity_id] = r.zone;
+      else
+        t.presence_on.erase(r.entity_id);
+    } else if (r.kind == "motion") {
+      if (on)
+        t.motion_on[r.entity_id] = r.zone;
+      else
+        t.motion_on.erase(r.entity_id);
+      t.last_motion = r.ts;
+      t.left_at.reset();
+    } else if (r.kind == "door") {
+      t.door_change = r.ts;
+    }
+  }
+  settle(t, r.ts, changed);
+  // Activity here means a motion-only room's occupant may have moved on.
+  const bool activity =
+      (on && (r.kind == "presence" || r.kind == "motion")) || (r.kind == "door" && r.state != SensorState::unavailable);
+  if (!activity) return;
+  for (auto& [id, other] : rooms_) {
+    if (id == r.room || other.has_presence || !other.last_motion || other.left_at) continue;
+    if (*other.last_motion < r.ts) {
+      other.left_at = r.ts;
+      settle(other, r.ts, changed);
+    }
+  }
+}
+
+void RoomStateMachine::gap(const Gap& g, std::vector<RoomState>& changed) {
+  const auto e = rooms_.find(g.room);
+  if (e == rooms_.end()) return;
+  if (g.end)
+    e->second.gaps.erase(g.entity_id);
+  else
+    e->second.gaps.insert(g.entity_id);
+  settle(e->second, g.end.value_or(g.start), changed);
+}
+
+void RoomStateMachine::clear_zone(const std::string& entity_id, Millis at, std::vector<RoomState>& changed) {
+  const auto e = entities_.find(entity_id);
+  if (e == entities_.end()) return;
+  auto& t = rooms_[e->second->room];
+  t.presence_on.erase(entity_id);
+  settle(t, at, changed);
+}
+
+const RoomState* RoomStateMachine::state(const std::string& room) const {
+  const auto it = rooms_.find(room);
+  return it == rooms_.end() ? nullptr : &it->second.state;
+}
+
+std::vector<RoomState> RoomStateMachine::states() const {
+  std::vector<RoomState> out;
+  for (const auto& [_, t] : rooms_) out.push_back(t.state);
+  return out;
+}
+
+}  // namespace occupancy::cleaning

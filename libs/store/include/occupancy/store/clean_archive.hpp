@@ -1,0 +1,27 @@
+#pragma once
+// The cleaner's archive: clean readings (COPY), room-state transitions and sensor gaps, in one
+// transaction per batch. Idempotent: writing the same batch twice adds nothing.
+#include <string>
+#include <vector>
+
+#include "occupancy/core/types.hpp"
+#include "occupancy/store/database.hpp"
+
+namespace occupancy::store {
+
+struct CleanBatch {
+  std::vector<Reading> readings;
+  std::vector<RoomState> states;
+  std::vector<Gap> gaps;
+  std::size_t size() const { return readings.size() + states.size() + gaps.size(); }
+  void append(CleanBatch&& other);
+  /// Drops the oldest `n` items (readings first): what a full buffer gives up.
+  std::size_t drop_oldest(std::size_t n);
+};
+
+void archive_clean(Database& db, const std::string& home, const CleanBatch& batch);
+
+std::size_t count_clean_readings(Database& db, const std::string& home);
+std::size_t count_room_transitions(Database& db, const std::string& home);
+
+}  // namespace occupancy::store

@@ -1,0 +1,80 @@
+#include "occupancy/store/clean_archive.hpp"
+
+#include <cstdlib>
+#include <iterator>
+
+#include "copy_readings.hpp"
+
+namespace occupancy::store {
+namespace {
+
+std::string pg_array(const std::vector<std::string>& items) {  // ids only: no quoting needed
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + items[i];
+  return out + "}";
+}
+
+std::size_t count(Database& db, const char* sql, const std::string& home) {
+  return std::strtoull(db.exec(sql, {home}).text(0, 0).c_str(), nullptr, 10);
+}
+
+template <class T>
+void move_append(std::vector<T>& to, std::vector<T>& from) {
+  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+  from.clear();
+}
+
+}  // namespace
+
+void CleanBatch::append(CleanBatch&& other) {
+  move_append(readings, other.readings);
+  move_append(states, other.states);
+  move_append(gaps, other.gaps);
+}
+
+std::size_t CleanBatch::drop_oldest(std::size_t n) {
+  const std::size_t from_readings = std::min(n, readings.size());
+  readings.erase(readings.begin(), readings.begin() + static_cast<std::ptrdiff_t>(from_readings));
+  const std::size_t from_states = std::min(n - from_readings, states.size());
+  states.erase(states.begin(), states.begin() + static_cast<std::ptrdiff_t>(from_states));
+  return from_readings + from_states;
+}
+
+void archive_clean(Database& db, const std::string& home, const CleanBatch& batch) {
+  db.exec("BEGIN");
+  try {
+    detail::copy_readings(db, "clean_readings", home, batch.readings);
+    for (const auto& s : batch.states)
+      db.exec(
+          "INSERT INTO room_transitions (home, room, ts, occupied, active_zones, reliable, since) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (home, room, ts) DO UPDATE SET occupied = "
+          "EXCLUDED.occupied, active_zones = EXCLUDED.active_zones, reliable = EXCLUDED.reliable, since = "
+          "EXCLUDED.since",
+          {home, s.room, format_iso8601(s.ts), s.occupied ? "true" : "false", pg_array(s.active_zones),
+           s.reliable ? "true" : "false", format_iso8601(s.since)});
+    for (const auto& g : batch.gaps)
+      db.exec(
+          "INSERT INTO sensor_gaps (home, entity_id, start_ts, end_ts, cause, room, zone) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (home, entity_id, start_ts) DO UPDATE SET end_ts = "
+          "COALESCE(EXCLUDED.end_ts, sensor_gaps.end_ts)",
+          {home, g.entity_id, format_iso8601(g.start),
+           g.end ? std::optional<std::string>(format_iso8601(*g.end)) : std::nullopt, g.cause, g.room, g.zone});
+    db.exec("COMMIT");
+  } catch (...) {
+    try {
+      db.exec("ROLLBACK");
+    } catch (const DatabaseError&) {  // the connection itself is gone; the caller reconnects
+    }
+    throw;
+  }
+}
+
+std::size_t count_clean_readings(Database& db, const std::string& home) {
+  return count(db, "SELECT count(*) FROM clean_readings WHERE home = $1", home);
+}
+
+std::size_t count_room_transitions(Database& db, const std::string& home) {
+  return count(db, "SELECT count(*) FROM room_transitions WHERE home = $1", home);
+}
+
+}  // namespace occupancy::store
