@@ -34,6 +34,7 @@ std::optional<Millis> RoomStateMachine::next_deadline(const Track& t) const {
   if (!t.last_motion || !t.motion_on.empty()) return std::nullopt;
   const Millis last = *t.last_motion;
   std::vector<Millis> at;
+  for (const auto& [_, last_zone] : t.motion_zone_last) at.push_back(last_zone + hold_of(t));
   if (t.has_presence) {
     at.push_back(last + hold_presence_);
   } else {
@@ -54,6 +55,8 @@ void RoomStateMachine::settle(Track& t, Millis at, std::vector<RoomState>& chang
   std::set<std::string> zones;
   for (const auto& [_, z] : t.presence_on) zones.insert(z);
   for (const auto& [_, z] : t.motion_on) zones.insert(z);
+  for (const auto& [z, last] : t.motion_zone_last)
+    if (now < last + hold_of(t)) zones.insert(z);
   RoomState next = t.state;
   next.occupied = v.occupied;
   next.active_zones.assign(zones.begin(), zones.end());
@@ -95,6 +98,7 @@ void RoomStateMachine::apply(const Reading& r, std::vector<RoomState>& changed) 
       else
         t.motion_on.erase(r.entity_id);
       t.last_motion = r.ts;
+      t.motion_zone_last[r.zone] = r.ts;
       t.left_at.reset();
     } else if (r.kind == "door") {
       t.door_change = r.ts;

@@ -38,7 +38,9 @@ CleanerScore evaluate_cleaner(const config::HomeConfig& home, const simulation::
     if (v.size() < 200)
       v.push_back(fmt::format("{} {} {} {}", format_iso8601(r.ts), r.entity_id, to_string(r.state), why));
   };
+  std::map<std::string, std::vector<RoomState>> states;
   const auto collect = [&] {
+    for (const auto& st : out.states) states[st.room].push_back(st);
     for (const auto& r : out.clean) {
       auto& q = causes[{r.entity_id, r.ts}];
       if (q.empty()) continue;
@@ -95,11 +97,25 @@ CleanerScore evaluate_cleaner(const config::HomeConfig& home, const simulation::
       }
     }
   }
+  // Minute by minute, does the room state say what the household did?
+  for (const auto& [room, changes] : states) {
+    const auto& truth = sim.occupancy.at(room);
+    std::size_t minutes = 0, agree = 0, c = 0, t = 0;
+    for (Millis m = sim.start; m < sim.end; m += 60'000) {
+      while (c + 1 < changes.size() && changes[c + 1].ts <= m) ++c;
+      while (t < truth.size() && truth[t].end <= m) ++t;
+      if (changes[c].ts > m || !changes[c].reliable) continue;
+      const bool occupied = t < truth.size() && truth[t].start <= m;
+      ++minutes;
+      agree += changes[c].occupied == occupied;
+    }
+    s.room_agreement[room] = ratio(agree, minutes);
+  }
   return s;
 }
 
 std::string format_score(const CleanerScore& s) {
-  return fmt::format(
+  auto out = fmt::format(
       "readings                      {}\n"
       "cat readings (truth)          {}\n"
       "cat precision                 {:.4f}   ({} caught, {} human or fault readings taken for the cat)\n"
@@ -111,6 +127,9 @@ std::string format_score(const CleanerScore& s) {
       s.readings, s.cat_readings, s.precision(), s.cat_caught, s.false_cat, s.recall(), s.cat_caught, s.cat_readings,
       s.human_rejected_share(), s.human_rejected, s.human_readings, s.gap_recall(), s.long_faults_found, s.long_faults,
       s.duplicates_rejected, s.duplicates_injected, s.stuck_found, s.stuck_injected);
+  out += "room state = truth, share of reliable minutes:";
+  for (const auto& [room, share] : s.room_agreement) out += fmt::format(" {} {:.3f}", room, share);
+  return out + "\n";
 }
 
 }  // namespace occupancy::evaluation

@@ -11,6 +11,8 @@
 // - In a motion-only room, a door change after the last pulse with no motion for
 //   cleaner.door_grace_s ends the stay at the door change (out of the bathroom, door shut).
 // - A sensor in a gap makes the room unreliable; its last state stands (a gap is never vacancy).
+// Active zones: presence zones that are on, and motion zones within their hold time (so a
+// pulse's on/off does not churn the published state).
 #include <map>
 #include <optional>
 #include <set>
@@ -44,6 +46,7 @@ class RoomStateMachine {
     bool has_presence = false;
     std::map<std::string, std::string> presence_on;  // entity -> zone
     std::map<std::string, std::string> motion_on;    // entity -> zone
+    std::map<std::string, Millis> motion_zone_last;  // zone -> last motion event (active within the hold)
     std::optional<Millis> last_motion, door_change, left_at;
     std::set<std::string> gaps;
     Millis evaluated = 0;
@@ -53,6 +56,7 @@ class RoomStateMachine {
     Millis since;
   };
   Verdict evaluate(const Track& t, Millis now) const;
+  Millis hold_of(const Track& t) const { return t.has_presence ? hold_presence_ : hold_motion_; }
   std::optional<Millis> next_deadline(const Track& t) const;
   void settle(Track& t, Millis now, std::vector<RoomState>& changed);  // re-evaluates at `now`, emits a change
 

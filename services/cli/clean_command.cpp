@@ -1,0 +1,84 @@
+// `occupancy clean --history FILE.csv (--config HOME.yaml | --entities entities.csv --tz ZONE)
+// --out DIR`: the live cleaner's decisions over an HA export, as CSV files.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+
+#include "commands.hpp"
+#include "job.hpp"
+#include "occupancy/cleaning/clean_report.hpp"
+#include "occupancy/history/csv_history.hpp"
+#include "occupancy/history/home_from_entities.hpp"
+
+namespace occupancy::cli {
+namespace {
+
+template <class Write, class Items>
+void write_file(const std::filesystem::path& path, Write write, const Items& items) {
+  std::ofstream out(path);
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+  write(out, items);
+}
+
+}  // namespace
+
+void add_clean_command(CLI::App& app, const GlobalOptions& global, int& result) {
+  struct Options {
+    std::string history, entities, tz, out;
+    size_t show_errors = 20;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("clean", "Run the cleaner over an HA history export: clean, rejected, gaps, rooms");
+  cmd->add_option("--history", o->history, "HA history CSV (entity_id,state,last_changed)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  auto* entities = cmd->add_option("--entities", o->entities,
+                                   "entities.csv (entity_id,room,zone,kind) instead of "
+                                   "the home config; needs --tz")
+                       ->check(CLI::ExistingFile);
+  cmd->add_option("--tz", o->tz, "the home's IANA time zone, with --entities")->needs(entities);
+  cmd->add_option("--out", o->out, "folder for clean.csv, rejected.csv, gaps.csv, rooms.csv")->required();
+  cmd->footer(
+      "Without --entities the home config (--config or OCCUPANCY_CONFIG) gives rooms, entities and cat "
+      "rules. Exit codes: 0 ok, 5 some rows were bad (the rest is cleaned), 2/3 as usual.");
+  cmd->callback([&global, &result, o] {
+    result = run_job("clean", [&] {
+      if (!o->entities.empty() && o->tz.empty())
+        throw config::ConfigError("command line", "--tz",
+                                  "--entities needs the home's time zone, e.g. --tz Europe/Bucharest");
+      const auto home = o->entities.empty()
+                            ? config::load_config(global.config_path.empty()
+                                                      ? std::nullopt
+                                                      : std::optional<std::filesystem::path>(global.config_path))
+                            : history::home_from_entities(history::read_entities_csv(o->entities), o->tz, o->entities);
+      const auto t0 = std::chrono::steady_clock::now();
+      const auto input = history::read_history_csv(o->history, history::entities_from_config(home));
+      for (size_t i = 0; i < input.errors.size() && i < o->show_errors; ++i)
+        fmt::print(stderr, "{}: line {}: {}\n", o->history, input.errors[i].line, input.errors[i].reason);
+      const auto run = cleaning::clean_history(home, input.readings);
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+      const std::filesystem::path dir(o->out);
+      std::filesystem::create_directories(dir);
+      write_file(dir / "clean.csv", cleaning::write_clean_csv, run.clean);
+      write_file(dir / "rejected.csv", cleaning::write_rejected_csv, run.rejected);
+      write_file(dir / "gaps.csv", cleaning::write_gaps_csv, run.gaps);
+      write_file(dir / "rooms.csv", cleaning::write_rooms_csv, run.states);
+
+      std::map<std::string, size_t> reasons;
+      for (const auto& r : run.rejected) ++reasons[r.reason];
+      std::string rejected;
+      for (const auto& [reason, n] : reasons)
+        rejected += fmt::format("{}{} {}", rejected.empty() ? "" : ", ", n, reason);
+      fmt::print(
+          "{}: {} readings ({} bad rows) -> {} clean, {} rejected{}, {} gaps, {} room transitions in {} ({:.2f} s)\n",
+          o->history, input.readings.size(), input.errors.size(), run.clean.size(), run.rejected.size(),
+          rejected.empty() ? "" : " (" + rejected + ")", run.gaps.size(), run.states.size(), dir.string(), secs);
+      return input.errors.empty() ? kExitOk : kExitData;
+    });
+  });
+}
+
+}  // namespace occupancy::cli
