@@ -69,6 +69,8 @@ CatVerdict CatFilter::decide(const Reading& r, std::span<const Reading> ahead) {
   if (r.state == SensorState::on && (track.episode == RoomTrack::Episode::none || rejudge)) {
     if (rejudge && r.kind == "motion" && !track.presence_on.empty())
       verdict = {};  // movement while somebody stays present: a person settling in
+    else if (r.ts - first_ts_ <= hold_)
+      verdict = {};  // the first readings are the house as it was (HA's initial states), not events
     else
       verdict = judge_activation(r, ahead);
     verdict.readmit = rejudge && !verdict.cat;
