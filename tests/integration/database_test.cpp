@@ -11,21 +11,12 @@ using namespace occupancy::testing;
 
 namespace {
 
-// A fresh database per test run, next to the one in OCCUPANCY_DB_URL.
-std::string fresh_database() {
-  const auto url = database_url_from_env();
-  store::Database admin{config::Secret(url)};
-  const auto name = unique_home("it_db");
-  admin.exec("CREATE DATABASE " + name);
-  return url.substr(0, url.rfind('/') + 1) + name;
-}
-
 const std::string kCli = std::string(OCCUPANCY_BIN_DIR) + "/occupancy";
 
 }  // namespace
 
 TEST_CASE("db migrate creates the first schema once and records it", "[integration]") {
-  const auto url = fresh_database();
+  const auto url = fresh_database("it_db");
   auto [rc, out] = run(kCli, {"db", "migrate"}, {{"OCCUPANCY_DB_URL", url}});
   INFO(out);
   REQUIRE(rc == 0);

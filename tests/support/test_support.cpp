@@ -19,6 +19,9 @@
 #include <sstream>
 #include <thread>
 
+#include "occupancy/store/database.hpp"
+#include "occupancy/store/migrations.hpp"
+
 extern char** environ;
 
 namespace occupancy::testing {
@@ -35,6 +38,19 @@ std::string database_url_from_env() {
   if (url == nullptr || *url == '\0')
     FAIL("OCCUPANCY_DB_URL is not set: run integration tests with deploy/local.sh test (it starts PostgreSQL)");
   return url;
+}
+
+std::string fresh_database(const std::string& prefix, bool migrated) {
+  const auto url = database_url_from_env();
+  store::Database admin{config::Secret(url)};
+  const auto name = unique_home(prefix);
+  admin.exec("CREATE DATABASE " + name);
+  const auto fresh = url.substr(0, url.rfind('/') + 1) + name;
+  if (migrated) {
+    store::Database db{config::Secret(fresh)};
+    store::migrate(db, store::builtin_migrations());
+  }
+  return fresh;
 }
 
 std::string unique_home(const std::string& prefix) {

@@ -20,6 +20,10 @@ config::MqttEndpoint broker_from_env();
 /// OCCUPANCY_DB_URL, or a test failure.
 std::string database_url_from_env();
 
+/// A new, empty database next to the one in OCCUPANCY_DB_URL (schema applied if `migrated`);
+/// returns its URL.
+std::string fresh_database(const std::string& prefix, bool migrated = false);
+
 /// A unique home id per test run, so tests never see each other's retained messages.
 std::string unique_home(const std::string& prefix);
 

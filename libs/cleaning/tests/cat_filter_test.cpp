@@ -11,15 +11,16 @@ using namespace occupancy::testing;
 TEST_CASE("both bed sides firing within 10 s is the cat, 15 s apart it is two people", "[cleaning][cat]") {
   SECTION("fires") {
     std::vector<Reading> r{on(0, kBathPresence)};  // Vladimir in the bathroom, the bed empty
-    const auto run = clean(r + leaves_bathroom(590) +
-                           std::vector{on(600, kBedroomMotion), on(601, kBedVlad), on(604, kBedAnca)});
+    const auto run =
+        clean(r + leaves_bathroom(590) + std::vector{on(600, kBedroomMotion), on(601, kBedVlad), on(604, kBedAnca)});
     CHECK(verdict(run, kBedVlad, 601) == "cat");
     CHECK_THAT(detail(run, kBedVlad, 601), Catch::Contains("bed_anca and bedroom/bed_vladimir fired"));
   }
   SECTION("does not fire") {
     std::vector<Reading> r{on(0, kBathPresence)};  // both in the bathroom area; bed empty
-    const auto run = clean(r + leaves_bathroom(590) + std::vector{on(600, kBedroomMotion), on(601, kBedVlad),
-                                                                  off(640, kBathPresence), on(660, kBedAnca)});
+    const auto run =
+        clean(r + leaves_bathroom(590) +
+              std::vector{on(600, kBedroomMotion), on(601, kBedVlad), off(640, kBathPresence), on(660, kBedAnca)});
     CHECK(verdict(run, kBedVlad, 601) == "clean");
     CHECK(verdict(run, kBedAnca, 660) == "clean");
   }
@@ -53,8 +54,7 @@ TEST_CASE("motion where presence sensors see nobody is the cat, with presence fo
     CHECK_THAT(detail(run, kLivingMotion, 600), Catch::Contains("none of its presence sensors"));
   }
   SECTION("does not fire") {
-    const auto run =
-        clean(quiet_night() + leaves_bathroom(590) + std::vector{on(600, kLivingMotion), on(602, kCouch)});
+    const auto run = clean(quiet_night() + leaves_bathroom(590) + std::vector{on(600, kLivingMotion), on(602, kCouch)});
     CHECK(verdict(run, kLivingMotion, 600) == "clean");
     CHECK(verdict(run, kCouch, 602) == "clean");
   }
@@ -89,8 +89,7 @@ TEST_CASE("a door moving in the room is a person: cats do not open doors", "[cle
   CHECK(verdict(run, kBedVlad, 602) == "clean");
 }
 
-TEST_CASE("a cat verdict is reversed when a person settles in, and the room's sensors count again",
-          "[cleaning][cat]") {
+TEST_CASE("a cat verdict is reversed when a person settles in, and the room's sensors count again", "[cleaning][cat]") {
   // Nobody could have come (a lost front-door event, say): the arrival looks like the cat...
   auto readings = quiet_night() + std::vector{on(600, kOfficeMotion), on(601, kDeskAnca), off(603, kOfficeMotion)};
   // ...but two minutes later there is movement while the desk stays occupied: a person.

@@ -26,7 +26,8 @@ TEST_CASE("a reading is held for the hold window of event time, then released in
 }
 
 TEST_CASE("a repeated state is a duplicate, a real change is not", "[cleaning]") {
-  const auto run = clean({on(0, kBathPresence), on(50, kBathPresence), off(100, kBathPresence), on(150, kBathPresence)});
+  const auto run =
+      clean({on(0, kBathPresence), on(50, kBathPresence), off(100, kBathPresence), on(150, kBathPresence)});
   CHECK(verdict(run, kBathPresence, 0) == "clean");
   CHECK(verdict(run, kBathPresence, 50) == "duplicate");
   CHECK_THAT(detail(run, kBathPresence, 50), Catch::Contains("was already on since"));

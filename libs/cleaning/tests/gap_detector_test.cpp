@@ -45,8 +45,8 @@ TEST_CASE("a heartbeat sensor silent past its limit is in a gap, a change-only s
 }
 
 TEST_CASE("a gap makes the room unreliable but never vacant", "[cleaning][gaps]") {
-  const auto run = clean(quiet_night() + std::vector{at(100, kBathPresence, SensorState::unavailable),
-                                                     on(2000, kBathPresence)});
+  const auto run =
+      clean(quiet_night() + std::vector{at(100, kBathPresence, SensorState::unavailable), on(2000, kBathPresence)});
   std::vector<RoomState> bathroom;
   for (const auto& s : run.states)
     if (s.room == "bathroom") bathroom.push_back(s);

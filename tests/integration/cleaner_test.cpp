@@ -1,0 +1,232 @@
+// The cleaner service on a real Mosquitto and PostgreSQL: hand-made readings in, decisions out,
+// the same decisions as `occupancy clean` on the same events, and an archive that survives the
+// database refusing it for a while.
+#include <rapidjson/document.h>
+
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "occupancy/core/time.hpp"
+#include "occupancy/store/database.hpp"
+#include "test_support.hpp"
+
+using namespace occupancy;
+using namespace occupancy::testing;
+
+namespace {
+
+const Millis kT0 = *parse_iso8601("2026-01-06T00:00:00Z");
+
+struct Event {
+  double s;
+  std::string entity, room, zone, kind, state;
+  std::string ts() const { return format_iso8601(kT0 + static_cast<Millis>(s * 1000)); }
+  std::string json() const {
+    return R"({"ts":")" + ts() + R"(","entity_id":")" + entity + R"(","room":")" + room + R"(","zone":")" + zone +
+           R"(","kind":")" + kind + R"(","state":")" + state + R"("})";
+  }
+};
+
+// A night: Anca asleep, Vladimir in the bathroom; the cat hops shower -> office; Vladimir goes
+// to the kitchen; a repeat; the couch sensor drops out for five minutes.
+const std::vector<Event> kNight{
+    {0, "binary_sensor.bedroom_bed_anca_presence", "bedroom", "bed_anca", "presence", "on"},
+    {0, "binary_sensor.bathroom_presence", "bathroom", "room", "presence", "on"},
+    {600, "binary_sensor.small_bathroom_shower_presence", "small_bathroom", "shower", "presence", "on"},
+    {603, "binary_sensor.office_motion", "office", "room", "motion", "on"},
+    {604.5, "binary_sensor.office_motion", "office", "room", "motion", "off"},
+    {625, "binary_sensor.small_bathroom_shower_presence", "small_bathroom", "shower", "presence", "off"},
+    {900, "binary_sensor.bathroom_motion", "bathroom", "room", "motion", "on"},
+    {902, "binary_sensor.bathroom_motion", "bathroom", "room", "motion", "off"},
+    {910, "binary_sensor.living_kitchen_motion", "living_kitchen", "room", "motion", "on"},
+    {911, "binary_sensor.living_kitchen_kitchen_presence", "living_kitchen", "kitchen", "presence", "on"},
+    {912, "binary_sensor.living_kitchen_motion", "living_kitchen", "room", "motion", "off"},
+    {920, "binary_sensor.bathroom_presence", "bathroom", "room", "presence", "off"},
+    {1100, "binary_sensor.living_kitchen_kitchen_presence", "living_kitchen", "kitchen", "presence", "on"},
+    {1200, "binary_sensor.living_kitchen_couch_presence", "living_kitchen", "couch", "presence", "unavailable"},
+    {1500, "binary_sensor.living_kitchen_couch_presence", "living_kitchen", "couch", "presence", "off"},
+};
+
+struct Home {
+  std::string id = unique_home("clean");
+  std::filesystem::path dir = temp_dir(id);
+  std::filesystem::path config = dir / "home.yaml";
+  std::uint16_t port = free_port();
+  Home() {
+    std::ifstream in(std::string(OCCUPANCY_SOURCE_DIR) + "/config/home.yaml");
+    std::stringstream s;
+    s << in.rdbuf();
+    std::string text = std::regex_replace(s.str(), std::regex("\nhome: home"), "\nhome: " + id);
+    text = std::regex_replace(text, std::regex("port: 9482"), "port: " + std::to_string(port));
+    text = std::regex_replace(text, std::regex("clock: wall"), "clock: events");  // time moves with the ticks
+    std::ofstream(config) << text;
+  }
+  std::string topic(const std::string& rest) const { return "occupancy/" + id + "/" + rest; }
+};
+
+rapidjson::Document parse(const std::string& text) {
+  rapidjson::Document d;
+  d.Parse(text.c_str());
+  return d;
+}
+
+using Decision = std::tuple<std::string, std::string, std::string, std::string>;  // entity, ts, state, verdict
+
+std::set<Decision> from_mqtt(const std::vector<Message>& messages, const Home& home) {
+  std::set<Decision> out;
+  for (const auto& m : messages) {
+    const auto d = parse(m.payload);
+    if (m.topic.rfind(home.topic("clean/"), 0) == 0)
+      out.emplace(d["entity_id"].GetString(), d["ts"].GetString(), d["state"].GetString(), "clean");
+    else if (m.topic.rfind(home.topic("rejected/"), 0) == 0)
+      out.emplace(d["reading"]["entity_id"].GetString(), d["reading"]["ts"].GetString(),
+                  d["reading"]["state"].GetString(), d["reason"].GetString());
+  }
+  return out;
+}
+
+std::set<Decision> from_csv(const std::filesystem::path& file, const std::string& verdict_column) {
+  std::ifstream in(file);
+  std::string line;
+  std::getline(in, line);
+  std::set<Decision> out;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string cell; f.size() < 5 && std::getline(ss, cell, ',');) f.push_back(cell);
+    out.emplace(f[0], f[2], f[1], verdict_column == "clean" ? "clean" : f[3]);
+  }
+  return out;
+}
+
+void publish_night(Recorder& rec, const Home& home, const std::vector<Event>& events) {
+  for (const auto& e : events) rec.publish(home.topic("raw/" + e.room + "/" + e.zone), e.json());
+  rec.publish(home.topic("clock"), R"({"ts":")" + format_iso8601(kT0 + 3'600'000) + R"("})");
+}
+
+std::size_t count(const std::string& url, const std::string& sql, const std::string& home) {
+  store::Database db{config::Secret(url)};
+  return std::stoul(db.exec(sql, {home}).text(0, 0));
+}
+
+template <class Pred>
+bool eventually(Pred pred, std::chrono::seconds timeout) {
+  for (auto end = std::chrono::steady_clock::now() + timeout; std::chrono::steady_clock::now() < end;) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return pred();
+}
+
+}  // namespace
+
+TEST_CASE("the live cleaner rejects the cat, repeats and opens gaps, as `occupancy clean` does, and archives",
+          "[integration]") {
+  const auto broker = broker_from_env();
+  const auto db_url = fresh_database("it_clean", true);
+  Home home;
+  Recorder rec(broker, {home.topic("#")});
+  Process cleaner(std::string(OCCUPANCY_BIN_DIR) + "/occupancy-cleaner", {"--config", home.config.string()},
+                  {{"OCCUPANCY_DB_URL", db_url}}, home.dir / "cleaner.log");
+  REQUIRE(rec.wait_for(home.topic("status/cleaner"), [](const Message& m) { return m.payload == "online"; }));
+
+  publish_night(rec, home, kNight);
+  INFO(cleaner.output());
+  // The gap closes at 1500 s: by then everything before has been decided.
+  const auto closed = rec.wait_for(home.topic("gap/binary_sensor.living_kitchen_couch_presence"),
+                                   [](const Message& m) { return parse(m.payload).HasMember("end"); });
+  REQUIRE(closed);
+  CHECK(std::string(parse(closed->payload)["cause"].GetString()) == "unavailable");
+  const auto kitchen = rec.wait_for(home.topic("state/living_kitchen"),
+                                    [](const Message& m) { return parse(m.payload)["occupied"].GetBool(); });
+  REQUIRE(kitchen);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+
+  const auto live = from_mqtt(rec.messages(), home);
+  const auto has = [&](const std::string& entity, double s, const std::string& verdict) {
+    for (const auto& [e, ts, state, v] : live)
+      if (e == entity && ts == format_iso8601(kT0 + static_cast<Millis>(s * 1000)) && v == verdict) return true;
+    return false;
+  };
+  CHECK(has("binary_sensor.small_bathroom_shower_presence", 600, "cat"));
+  CHECK(has("binary_sensor.office_motion", 603, "cat"));
+  CHECK(has("binary_sensor.living_kitchen_kitchen_presence", 911, "clean"));
+  CHECK(has("binary_sensor.living_kitchen_kitchen_presence", 1100, "duplicate"));
+  CHECK(live.size() == kNight.size());  // every reading decided once
+
+  // Offline, on the same events as an HA export: the same decisions.
+  {
+    std::ofstream csv(home.dir / "history.csv");
+    csv << "entity_id,state,last_changed\n";
+    for (const auto& e : kNight) csv << e.entity << ',' << e.state << ',' << e.ts() << '\n';
+  }
+  const auto [rc, out] = run(std::string(OCCUPANCY_BIN_DIR) + "/occupancy",
+                             {"--config", home.config.string(), "clean", "--history",
+                              (home.dir / "history.csv").string(), "--out", (home.dir / "clean").string()});
+  INFO(out);
+  REQUIRE(rc == 0);
+  auto offline = from_csv(home.dir / "clean" / "clean.csv", "clean");
+  offline.merge(from_csv(home.dir / "clean" / "rejected.csv", "reason"));
+  CHECK(offline == live);
+
+  // Archived in batches: every clean reading, the transitions, the closed gap.
+  std::size_t clean = 0;
+  for (const auto& d : live) clean += std::get<3>(d) == "clean";
+  CHECK(
+      eventually([&] { return count(db_url, "SELECT count(*) FROM clean_readings WHERE home = $1", home.id) == clean; },
+                 std::chrono::seconds(10)));
+  CHECK(count(db_url, "SELECT count(*) FROM room_transitions WHERE home = $1", home.id) >= 6);
+  CHECK(count(db_url, "SELECT count(*) FROM sensor_gaps WHERE home = $1 AND end_ts IS NOT NULL", home.id) == 1);
+  cleaner.signal(SIGTERM);
+  CHECK(cleaner.wait(std::chrono::seconds(10)) == 0);
+}
+
+TEST_CASE("while PostgreSQL refuses the cleaner, MQTT flows on and the archive buffers, then catches up",
+          "[integration]") {
+  const auto broker = broker_from_env();
+  const auto db_url = fresh_database("it_clean", true);
+  Home home;
+  // A role that may not log in yet: the database is "down" for the cleaner only.
+  const auto role = unique_home("cleaner_role");
+  store::Database admin{config::Secret(db_url)};
+  admin.exec("CREATE ROLE " + role + " NOLOGIN");
+  const auto at = db_url.find('@'), scheme = db_url.find("://") + 3;
+  const auto cleaner_url = db_url.substr(0, scheme) + role + db_url.substr(at);
+
+  Recorder rec(broker, {home.topic("#")});
+  Process cleaner(std::string(OCCUPANCY_BIN_DIR) + "/occupancy-cleaner", {"--config", home.config.string()},
+                  {{"OCCUPANCY_DB_URL", cleaner_url}}, home.dir / "cleaner.log");
+  REQUIRE(rec.wait_for(home.topic("status/cleaner"), [](const Message& m) { return m.payload == "online"; }));
+  publish_night(rec, home, kNight);
+  INFO(cleaner.output());
+  REQUIRE(rec.wait_for(home.topic("gap/binary_sensor.living_kitchen_couch_presence"),
+                       [](const Message& m) { return parse(m.payload).HasMember("end"); }));
+  const auto metric = [&](const std::string& name) {
+    const auto body = http_get(home.port, "/metrics").second;
+    std::smatch m;
+    return std::regex_search(body, m, std::regex("\n" + name + "(\\{[^}]*\\})? ([0-9.e+]+)")) ? std::stod(m[2]) : -1.0;
+  };
+  CHECK(eventually([&] { return metric("occupancy_archive_buffered") > 0; }, std::chrono::seconds(5)));
+  CHECK(metric("occupancy_db_connected") == 0);
+  CHECK(count(db_url, "SELECT count(*) FROM clean_readings WHERE home = $1", home.id) == 0);
+
+  admin.exec("ALTER ROLE " + role + " LOGIN");
+  admin.exec("GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO " + role);
+  std::size_t clean = 0;
+  for (const auto& d : from_mqtt(rec.messages(), home)) clean += std::get<3>(d) == "clean";
+  CHECK(clean > 0);
+  CHECK(
+      eventually([&] { return count(db_url, "SELECT count(*) FROM clean_readings WHERE home = $1", home.id) == clean; },
+                 std::chrono::seconds(40)));
+  CHECK(eventually([&] { return metric("occupancy_archive_buffered") == 0 && metric("occupancy_db_connected") == 1; },
+                   std::chrono::seconds(5)));
+  CHECK_THAT(cleaner.output(), Catch::Contains("archive:"));
+  cleaner.signal(SIGTERM);
+  CHECK(cleaner.wait(std::chrono::seconds(10)) == 0);
+  admin.exec("REASSIGN OWNED BY " + role + " TO postgres; DROP OWNED BY " + role + "; DROP ROLE " + role);
+}
