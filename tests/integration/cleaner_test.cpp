@@ -32,11 +32,17 @@ struct Event {
   }
 };
 
-// A night: Anca asleep, Vladimir in the bathroom; the cat hops shower -> office; Vladimir goes
-// to the kitchen; a repeat; the couch sensor drops out for five minutes.
+// A night, after HA's initial states: Anca asleep, Vladimir in the bathroom; the cat hops shower -> office; Vladimir
+// goes to the kitchen; a repeat; the couch sensor drops out for five minutes.
 const std::vector<Event> kNight{
     {0, "binary_sensor.bedroom_bed_anca_presence", "bedroom", "bed_anca", "presence", "on"},
     {0, "binary_sensor.bathroom_presence", "bathroom", "room", "presence", "on"},
+    {0, "binary_sensor.small_bathroom_shower_presence", "small_bathroom", "shower", "presence", "off"},
+    {0, "binary_sensor.office_motion", "office", "room", "motion", "off"},
+    {0, "binary_sensor.bathroom_motion", "bathroom", "room", "motion", "off"},
+    {0, "binary_sensor.living_kitchen_motion", "living_kitchen", "room", "motion", "off"},
+    {0, "binary_sensor.living_kitchen_kitchen_presence", "living_kitchen", "kitchen", "presence", "off"},
+    {0, "binary_sensor.living_kitchen_couch_presence", "living_kitchen", "couch", "presence", "off"},
     {600, "binary_sensor.small_bathroom_shower_presence", "small_bathroom", "shower", "presence", "on"},
     {603, "binary_sensor.office_motion", "office", "room", "motion", "on"},
     {604.5, "binary_sensor.office_motion", "office", "room", "motion", "off"},

@@ -46,6 +46,7 @@ CatVerdict CatFilter::decide(const Reading& r, std::span<const Reading> ahead) {
   while (!activations_.empty() && activations_.front().ts < r.ts - horizon) activations_.pop_front();
 
   auto& track = rooms_[r.room];
+  const bool first_of_entity = seen_.insert(r.entity_id).second;
   if (is_human_only(r.kind) || !config_.cat_filter.enabled) {
     CatVerdict verdict;
     if (r.state != SensorState::unavailable && track.episode == RoomTrack::Episode::cat) {
@@ -69,8 +70,8 @@ CatVerdict CatFilter::decide(const Reading& r, std::span<const Reading> ahead) {
   if (r.state == SensorState::on && (track.episode == RoomTrack::Episode::none || rejudge)) {
     if (rejudge && r.kind == "motion" && !track.presence_on.empty())
       verdict = {};  // movement while somebody stays present: a person settling in
-    else if (r.ts - first_ts_ <= hold_)
-      verdict = {};  // the first readings are the house as it was (HA's initial states), not events
+    else if (first_of_entity)
+      verdict = {};  // a sensor's first reading is the house as it was (HA's initial states), not an event
     else
       verdict = judge_activation(r, ahead);
     verdict.readmit = rejudge && !verdict.cat;

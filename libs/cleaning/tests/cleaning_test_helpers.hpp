@@ -61,9 +61,19 @@ inline const std::string kKitchen = "binary_sensor.living_kitchen_kitchen_presen
 inline const std::string kLivingMotion = "binary_sensor.living_kitchen_motion";
 inline const std::string kFrontDoor = "binary_sensor.front_door";
 
+/// HA's initial state of every entity at t=0: `on` for those listed, off for the rest.
+inline std::vector<Reading> initial_states(const std::vector<std::string>& on_now) {
+  std::vector<Reading> out;
+  for (const auto& e : default_home().entities)
+    out.push_back(
+        at(0, e.entity_id,
+           std::find(on_now.begin(), on_now.end(), e.entity_id) != on_now.end() ? SensorState::on : SensorState::off));
+  return out;
+}
+
 /// Anca asleep since t=0 (warms up the path rule), Vladimir in the bathroom from t=0: HA's
 /// initial states, which are never the cat's.
-inline std::vector<Reading> quiet_night() { return {on(0, kBedAnca), on(0, kBathPresence)}; }
+inline std::vector<Reading> quiet_night() { return initial_states({kBedAnca, kBathPresence}); }
 
 /// Vladimir leaves the bathroom at `t`: motion on his way out, presence off later.
 inline std::vector<Reading> leaves_bathroom(double t) {

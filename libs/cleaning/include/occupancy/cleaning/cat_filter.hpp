@@ -13,7 +13,8 @@
 //   - motion fires in a room with presence sensors and none of them sees anybody;
 //   - nobody could have come: no room a human was in saw activity in the last path_window_s and
 //     the front door (cat_filter.entrance) stayed shut.
-// A rule that needs a sensor which is unavailable does not fire: a gap is no evidence.
+// A rule that needs a sensor which is unavailable does not fire: a gap is no evidence. A sensor's
+// first reading (HA's initial state after a start or restart) is never the cat's.
 // A door or light change in the room is human evidence: cats neither open doors nor switch lights.
 // So is a person seen in the room a few minutes before (someone sitting still is not a cat).
 // A sensor turning on in a cat episode more than a minute after it began is judged afresh: an
@@ -79,7 +80,8 @@ class CatFilter {
   std::deque<Seen> recent_;       // within the longest look-back
   std::deque<Seen> activations_;  // episode starts
   Millis first_ts_ = -1;
-  std::size_t unavailable_ = 0;  // entities unavailable anywhere: the path rule cannot see everyone
+  std::set<std::string, std::less<>> seen_;  // entities seen at least once
+  std::size_t unavailable_ = 0;              // entities unavailable anywhere: the path rule cannot see everyone
 };
 
 }  // namespace occupancy::cleaning
