@@ -1,9 +1,10 @@
 // occupancy-feature: room states, clean readings, gaps and clock in; one feature vector per
-// room out, at every clock minute and on every room-state change.
+// room out, at every clock minute and on every room-state change. The features are
+// libs/features (feature set v1), the same code training uses.
 #include <map>
 
 #include "occupancy/contract/messages.hpp"
-#include "occupancy/features/skeleton_features.hpp"
+#include "occupancy/features/feature_set.hpp"
 #include "occupancy/runtime/service.hpp"
 
 using namespace occupancy;
@@ -11,23 +12,29 @@ using namespace occupancy;
 int main(int argc, char** argv) {
   return runtime::run_service(
       "feature", "Computes feature vectors from room states", argc, argv, [](runtime::ServiceContext& ctx) {
-        auto states = std::make_shared<std::map<std::string, RoomState>>();
-        auto publish = [&ctx](const RoomState& s, Millis at) {
-          ctx.router.publish(proto::channel::features, {{"room", s.room}},
-                             contract::to_json(features::skeleton_features(s, at)));
+        auto timeline = std::make_shared<features::HouseTimeline>(ctx.config);
+        auto feature_set = std::make_shared<features::FeatureSet>(ctx.config.horizons_min);
+        auto priors = std::make_shared<features::Priors>();  // learned priors arrive with trained models
+        auto publish = [&ctx, timeline, feature_set, priors](const std::string& room, Millis at) {
+          ctx.router.publish(proto::channel::features, {{"room", room}},
+                             contract::to_json(feature_set->vector(*timeline, *priors, room, at)));
         };
-        ctx.router.on(proto::channel::state, [&ctx, states, publish](const runtime::Inbound& in) {
-          RoomState s = contract::room_state_from_json(in.doc);
+        ctx.router.on(proto::channel::state, [&ctx, timeline, publish](const runtime::Inbound& in) {
+          const RoomState s = contract::room_state_from_json(in.doc);
           if (ctx.config.find_room(s.room) == nullptr)
             throw runtime::Refusal("unknown_room", "/room", "room '" + s.room + "' is not in the home config");
-          (*states)[s.room] = s;
-          publish(s, s.ts);
+          timeline->on_state(s);
+          publish(s.room, std::max(s.ts, timeline->now()));
         });
-        ctx.router.on(proto::channel::clock, [states, publish](const runtime::Inbound& in) {
+        ctx.router.on(proto::channel::clock, [timeline, publish](const runtime::Inbound& in) {
           const Millis at = contract::clock_from_json(in.doc);
-          for (const auto& [room, s] : *states) publish(s, std::max(at, s.ts));
+          timeline->advance(at);
+          for (const auto& [room, r] : timeline->rooms())
+            if (r.known) publish(room, timeline->now());
         });
-        ctx.router.on(proto::channel::clean, [](const runtime::Inbound&) {});  // zone activity features will use these
-        ctx.router.on(proto::channel::gap, [](const runtime::Inbound&) {});    // gap flags will use these
+        ctx.router.on(proto::channel::clean, [timeline](const runtime::Inbound& in) {
+          timeline->on_reading(contract::reading_from_json(in.doc));
+        });
+        ctx.router.on(proto::channel::gap, [](const runtime::Inbound&) {});  // reliability comes with room states
       });
 }

@@ -1,5 +1,6 @@
 #include "occupancy/contract/messages.hpp"
 
+#include <cmath>
 #include <string>
 
 #include "occupancy/contract/json.hpp"
@@ -146,7 +147,8 @@ rapidjson::Document to_json(const FeatureVector& fv) {
   rapidjson::Document d(rapidjson::kObjectType);
   auto& a = d.GetAllocator();
   Value values(rapidjson::kObjectType);
-  for (const auto& [name, x] : fv.values) values.AddMember(str(name, a), Value(x), a);
+  for (const auto& [name, x] : fv.values)  // JSON has no NaN: a missing value is left out
+    if (std::isfinite(x)) values.AddMember(str(name, a), Value(x), a);
   d.AddMember(StringRef(f::ts), time(fv.ts, a), a);
   d.AddMember(StringRef(f::room), str(fv.room, a), a);
   d.AddMember(StringRef(f::feature_set), str(fv.feature_set, a), a);

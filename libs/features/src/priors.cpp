@@ -1,0 +1,136 @@
+#include "occupancy/features/priors.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace occupancy::features {
+namespace {
+
+constexpr Millis kMinute = 60'000;
+
+template <std::size_t N>
+void write_array(rapidjson::Writer<rapidjson::StringBuffer>& w, const char* key, const std::array<double, N>& a) {
+  w.Key(key);
+  w.StartArray();
+  for (double v : a) w.Double(v);
+  w.EndArray();
+}
+
+template <std::size_t N>
+void read_array(const rapidjson::Value& room, const char* key, std::array<double, N>& a) {
+  if (!room.HasMember(key) || !room[key].IsArray() || room[key].Size() != N)
+    throw std::runtime_error(std::string("priors: '") + key + "' must be an array of " + std::to_string(N) + " numbers");
+  for (rapidjson::SizeType i = 0; i < N; ++i) {
+    if (!room[key][i].IsNumber()) throw std::runtime_error(std::string("priors: '") + key + "' holds a non-number");
+    a[i] = room[key][i].GetDouble();
+  }
+}
+
+}  // namespace
+
+int week_slot(Millis utc, const TimeZone& tz) {
+  const auto lt = local_time(tz.to_local(utc));
+  return lt.weekday * 48 + lt.minute_of_day / 30;
+}
+
+std::string Priors::to_json() const {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  for (const auto& [room, p] : rooms) {
+    w.Key(room.c_str());
+    w.StartObject();
+    write_array(w, "occupancy", p.occupancy);
+    write_array(w, "stay_minutes", p.stay_minutes);
+    write_array(w, "p_arrive", p.p_arrive);
+    write_array(w, "p_leave", p.p_leave);
+    w.EndObject();
+  }
+  w.EndObject();
+  return buf.GetString();
+}
+
+Priors Priors::from_json(const std::string& text) {
+  rapidjson::Document d;
+  d.Parse<rapidjson::kParseFullPrecisionFlag>(text.c_str());  // doubles round-trip exactly
+  if (d.HasParseError() || !d.IsObject()) throw std::runtime_error("priors: not a JSON object");
+  Priors p;
+  for (const auto& m : d.GetObject()) {
+    RoomPriors r;
+    read_array(m.value, "occupancy", r.occupancy);
+    read_array(m.value, "stay_minutes", r.stay_minutes);
+    read_array(m.value, "p_arrive", r.p_arrive);
+    read_array(m.value, "p_leave", r.p_leave);
+    p.rooms.emplace(m.name.GetString(), r);
+  }
+  return p;
+}
+
+Priors learn_priors(const std::map<std::string, std::vector<RoomState>>& states, Millis start, Millis end,
+                    const TimeZone& tz) {
+  Priors out;
+  for (const auto& [room, changes] : states) {
+    RoomPriors p;
+    std::array<double, kWeekSlots> occupied_min{}, reliable_min{};
+    std::array<double, 24> occ_min{}, vac_min{}, arrivals{}, departures{};
+    std::array<std::vector<double>, 24> stays;
+    std::vector<double> all_stays;
+    // Walk minute by minute: the state in force at each minute start.
+    std::size_t i = 0;
+    bool prev_known = false, prev_occ = false;
+    Millis stay_start = -1;
+    int stay_hour = 0;
+    for (Millis m = start; m < end; m += kMinute) {
+      while (i + 1 < changes.size() && changes[i + 1].ts <= m) ++i;
+      if (changes.empty() || changes[i].ts > m) continue;
+      const auto& s = changes[i];
+      const auto lt = local_time(tz.to_local(m));
+      const int slot = lt.weekday * 48 + lt.minute_of_day / 30, hour = lt.minute_of_day / 60;
+      if (!s.reliable) {
+        prev_known = false;
+        stay_start = -1;
+        continue;
+      }
+      reliable_min[slot] += 1;
+      occupied_min[slot] += s.occupied;
+      (s.occupied ? occ_min : vac_min)[hour] += 1;
+      if (prev_known && s.occupied != prev_occ) {
+        if (s.occupied) {
+          arrivals[hour] += 1;
+          stay_start = m;
+          stay_hour = hour;
+        } else {
+          departures[hour] += 1;
+          if (stay_start >= 0) {
+            const double minutes = static_cast<double>(m - stay_start) / kMinute;
+            stays[stay_hour].push_back(minutes);
+            all_stays.push_back(minutes);
+          }
+          stay_start = -1;
+        }
+      }
+      prev_known = true;
+      prev_occ = s.occupied;
+    }
+    const auto median = [](std::vector<double> v) {
+      if (v.empty()) return 0.0;
+      std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+      return v[v.size() / 2];
+    };
+    const double overall = all_stays.empty() ? 30.0 : median(all_stays);
+    for (int s = 0; s < kWeekSlots; ++s) p.occupancy[s] = reliable_min[s] > 0 ? occupied_min[s] / reliable_min[s] : 0;
+    for (int h = 0; h < 24; ++h) {
+      p.stay_minutes[h] = stays[h].size() >= 3 ? median(stays[h]) : overall;
+      p.p_arrive[h] = vac_min[h] > 0 ? arrivals[h] / vac_min[h] : 0;
+      p.p_leave[h] = occ_min[h] > 0 ? departures[h] / occ_min[h] : 1.0 / overall;
+    }
+    out.rooms.emplace(room, p);
+  }
+  return out;
+}
+
+}  // namespace occupancy::features
