@@ -7,10 +7,9 @@
 #include <map>
 
 #include "commands.hpp"
+#include "history_input.hpp"
 #include "job.hpp"
 #include "occupancy/cleaning/clean_report.hpp"
-#include "occupancy/history/csv_history.hpp"
-#include "occupancy/history/home_from_entities.hpp"
 
 namespace occupancy::cli {
 namespace {
@@ -26,37 +25,20 @@ void write_file(const std::filesystem::path& path, Write write, const Items& ite
 
 void add_clean_command(CLI::App& app, const GlobalOptions& global, int& result) {
   struct Options {
-    std::string history, entities, tz, out;
-    size_t show_errors = 20;
+    HistoryOptions in;
+    std::string out;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("clean", "Run the cleaner over an HA history export: clean, rejected, gaps, rooms");
-  cmd->add_option("--history", o->history, "HA history CSV (entity_id,state,last_changed)")
-      ->required()
-      ->check(CLI::ExistingFile);
-  auto* entities = cmd->add_option("--entities", o->entities,
-                                   "entities.csv (entity_id,room,zone,kind) instead of "
-                                   "the home config; needs --tz")
-                       ->check(CLI::ExistingFile);
-  cmd->add_option("--tz", o->tz, "the home's IANA time zone, with --entities")->needs(entities);
+  o->in.add_to(*cmd);
   cmd->add_option("--out", o->out, "folder for clean.csv, rejected.csv, gaps.csv, rooms.csv")->required();
   cmd->footer(
       "Without --entities the home config (--config or OCCUPANCY_CONFIG) gives rooms, entities and cat "
       "rules. Exit codes: 0 ok, 5 some rows were bad (the rest is cleaned), 2/3 as usual.");
   cmd->callback([&global, &result, o] {
     result = run_job("clean", [&] {
-      if (!o->entities.empty() && o->tz.empty())
-        throw config::ConfigError("command line", "--tz",
-                                  "--entities needs the home's time zone, e.g. --tz Europe/Bucharest");
-      const auto home = o->entities.empty()
-                            ? config::load_config(global.config_path.empty()
-                                                      ? std::nullopt
-                                                      : std::optional<std::filesystem::path>(global.config_path))
-                            : history::home_from_entities(history::read_entities_csv(o->entities), o->tz, o->entities);
       const auto t0 = std::chrono::steady_clock::now();
-      const auto input = history::read_history_csv(o->history, history::entities_from_config(home));
-      for (size_t i = 0; i < input.errors.size() && i < o->show_errors; ++i)
-        fmt::print(stderr, "{}: line {}: {}\n", o->history, input.errors[i].line, input.errors[i].reason);
+      const auto [home, input] = load_history_input(global, o->in);
       const auto run = cleaning::clean_history(home, input.readings);
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
@@ -74,7 +56,7 @@ void add_clean_command(CLI::App& app, const GlobalOptions& global, int& result) 
         rejected += fmt::format("{}{} {}", rejected.empty() ? "" : ", ", n, reason);
       fmt::print(
           "{}: {} readings ({} bad rows) -> {} clean, {} rejected{}, {} gaps, {} room transitions in {} ({:.2f} s)\n",
-          o->history, input.readings.size(), input.errors.size(), run.clean.size(), run.rejected.size(),
+          o->in.history, input.readings.size(), input.errors.size(), run.clean.size(), run.rejected.size(),
           rejected.empty() ? "" : " (" + rejected + ")", run.gaps.size(), run.states.size(), dir.string(), secs);
       return input.errors.empty() ? kExitOk : kExitData;
     });

@@ -17,6 +17,7 @@ void add_replay_command(CLI::App& app, const GlobalOptions& global, int& result)
 void add_ingest_history_command(CLI::App& app, const GlobalOptions& global, int& result);
 void add_ha_command(CLI::App& app, const GlobalOptions& global, int& result);
 void add_clean_command(CLI::App& app, const GlobalOptions& global, int& result);
+void add_backtest_command(CLI::App& app, const GlobalOptions& global, int& result);
 void add_evaluate_command(CLI::App& app, const GlobalOptions& global, int& result);
 void add_sim_serve_command(CLI::App& sim, const GlobalOptions& global, int& result);
 

@@ -20,7 +20,7 @@ long floor_div(Millis a, Millis b) { return static_cast<long>(a >= 0 ? a / b : -
 // PreHeat (Scott et al. 2011): the K past days whose occupancy so far today is closest
 // (Hamming distance over today's finished 15-minute slots), averaged.
 struct Preheat {
-  std::vector<const std::array<signed char, kDaySlots>*> days;  // the K nearest, nearest first
+  std::vector<const std::array<signed char, kDaySlots>*> days;       // the K nearest, nearest first
   std::vector<const std::array<signed char, kDaySlots>*> next_days;  // the day after each (may be null)
   long today = 0;
   int slot = 0;
@@ -70,13 +70,38 @@ double preheat_at(const Preheat& p, int ahead) {
 }  // namespace
 
 FeatureSet::FeatureSet(std::vector<int> horizons_min) : horizons_(std::move(horizons_min)) {
-  names_ = {"hour_sin",       "hour_cos",          "weekday_sin",     "weekday_cos",       "minute_of_day",
-            "is_free_day",    "is_holiday",        "is_work_hours",   "is_sleep_hours",    "occupied_now",
-            "minutes_in_state", "occ_share_15",    "occ_share_60",    "occ_share_240",     "zone_changes_15",
-            "zone_changes_60", "active_zones",     "other_rooms_occupied", "anyone_home", "minutes_since_activity",
-            "minutes_since_transition", "last_transition_into_room", "last_transition_out_of_room",
-            "prior_occ_now", "prior_vacancy_min", "prior_next_occ_min", "markov_vacancy_min", "markov_next_occ_min",
-            "preheat_vacancy_min", "preheat_next_occ_min", "reliable", "rooms_unreliable"};
+  names_ = {"hour_sin",
+            "hour_cos",
+            "weekday_sin",
+            "weekday_cos",
+            "minute_of_day",
+            "is_free_day",
+            "is_holiday",
+            "is_work_hours",
+            "is_sleep_hours",
+            "occupied_now",
+            "minutes_in_state",
+            "occ_share_15",
+            "occ_share_60",
+            "occ_share_240",
+            "zone_changes_15",
+            "zone_changes_60",
+            "active_zones",
+            "other_rooms_occupied",
+            "anyone_home",
+            "minutes_since_activity",
+            "minutes_since_transition",
+            "last_transition_into_room",
+            "last_transition_out_of_room",
+            "prior_occ_now",
+            "prior_vacancy_min",
+            "prior_next_occ_min",
+            "markov_vacancy_min",
+            "markov_next_occ_min",
+            "preheat_vacancy_min",
+            "preheat_next_occ_min",
+            "reliable",
+            "rooms_unreliable"};
   for (int h : horizons_)
     for (const char* base : {"prior_occ_", "markov_occ_", "preheat_occ_"}) names_.push_back(base + std::to_string(h));
 }
@@ -149,12 +174,16 @@ void FeatureSet::compute(const HouseTimeline& timeline, const Priors& priors, co
   const int hour_index = lt.minute_of_day / 60;
   put(p ? p->occupancy[static_cast<std::size_t>(slot)] : kNaN);
   if (p && r.known && r.occupied) {
+    const double left = p->remaining_occupied[static_cast<std::size_t>(slot)];
     const auto since_lt = local_time(tz.to_local(r.since));
-    put(std::max(1.0, p->stay_minutes[static_cast<std::size_t>(since_lt.minute_of_day / 60)] - in_state));
+    put(left > 0 ? left
+                 : std::max(1.0, p->stay_minutes[static_cast<std::size_t>(since_lt.minute_of_day / 60)] - in_state));
   } else {
     put(kNaN);
   }
-  if (p && r.known && !r.occupied) {
+  if (p && r.known && !r.occupied && p->remaining_vacant[static_cast<std::size_t>(slot)] > 0) {
+    put(p->remaining_vacant[static_cast<std::size_t>(slot)]);
+  } else if (p && r.known && !r.occupied) {
     double next = kCap;
     for (int k = 1; k <= 48; ++k)
       if (p->occupancy[static_cast<std::size_t>((slot + k) % kWeekSlots)] >= 0.5) {

@@ -23,7 +23,8 @@ void write_array(rapidjson::Writer<rapidjson::StringBuffer>& w, const char* key,
 template <std::size_t N>
 void read_array(const rapidjson::Value& room, const char* key, std::array<double, N>& a) {
   if (!room.HasMember(key) || !room[key].IsArray() || room[key].Size() != N)
-    throw std::runtime_error(std::string("priors: '") + key + "' must be an array of " + std::to_string(N) + " numbers");
+    throw std::runtime_error(std::string("priors: '") + key + "' must be an array of " + std::to_string(N) +
+                             " numbers");
   for (rapidjson::SizeType i = 0; i < N; ++i) {
     if (!room[key][i].IsNumber()) throw std::runtime_error(std::string("priors: '") + key + "' holds a non-number");
     a[i] = room[key][i].GetDouble();
@@ -46,6 +47,8 @@ std::string Priors::to_json() const {
     w.StartObject();
     write_array(w, "occupancy", p.occupancy);
     write_array(w, "stay_minutes", p.stay_minutes);
+    write_array(w, "remaining_occupied", p.remaining_occupied);
+    write_array(w, "remaining_vacant", p.remaining_vacant);
     write_array(w, "p_arrive", p.p_arrive);
     write_array(w, "p_leave", p.p_leave);
     w.EndObject();
@@ -63,6 +66,8 @@ Priors Priors::from_json(const std::string& text) {
     RoomPriors r;
     read_array(m.value, "occupancy", r.occupancy);
     read_array(m.value, "stay_minutes", r.stay_minutes);
+    read_array(m.value, "remaining_occupied", r.remaining_occupied);
+    read_array(m.value, "remaining_vacant", r.remaining_vacant);
     read_array(m.value, "p_arrive", r.p_arrive);
     read_array(m.value, "p_leave", r.p_leave);
     p.rooms.emplace(m.name.GetString(), r);
@@ -123,6 +128,27 @@ Priors learn_priors(const std::map<std::string, std::vector<RoomState>>& states,
     };
     const double overall = all_stays.empty() ? 30.0 : median(all_stays);
     for (int s = 0; s < kWeekSlots; ++s) p.occupancy[s] = reliable_min[s] > 0 ? occupied_min[s] / reliable_min[s] : 0;
+    // Time left in the current state, by half hour of the week: from reliable stretches whose
+    // end was seen, sampled every 5 minutes.
+    std::array<std::vector<double>, kWeekSlots> left_occ, left_vac;
+    for (std::size_t a = 0; a < changes.size();) {
+      std::size_t b = a + 1;
+      while (b < changes.size() && changes[b].occupied == changes[a].occupied &&
+             changes[b].reliable == changes[a].reliable)
+        ++b;
+      const Millis seg_start = std::max(start, changes[a].ts);
+      const Millis seg_end = b < changes.size() ? changes[b].ts : end;
+      const bool seen = b < changes.size() && changes[b].reliable && seg_end < end;
+      if (changes[a].reliable && seen)
+        for (Millis m = seg_start; m < std::min(seg_end, end); m += 5 * kMinute)
+          (changes[a].occupied ? left_occ : left_vac)[static_cast<std::size_t>(week_slot(m, tz))].push_back(
+              static_cast<double>(seg_end - m) / kMinute);
+      a = b;
+    }
+    for (int s = 0; s < kWeekSlots; ++s) {
+      p.remaining_occupied[static_cast<std::size_t>(s)] = median(left_occ[static_cast<std::size_t>(s)]);
+      p.remaining_vacant[static_cast<std::size_t>(s)] = median(left_vac[static_cast<std::size_t>(s)]);
+    }
     for (int h = 0; h < 24; ++h) {
       p.stay_minutes[h] = stays[h].size() >= 3 ? median(stays[h]) : overall;
       p.p_arrive[h] = vac_min[h] > 0 ? arrivals[h] / vac_min[h] : 0;

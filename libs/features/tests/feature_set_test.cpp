@@ -14,7 +14,6 @@ using namespace occupancy::testing;
 
 namespace {
 
-
 struct Week {
   cleaning::CleanRun run;
   Millis start, end;

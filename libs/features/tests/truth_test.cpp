@@ -16,7 +16,7 @@ TEST_CASE("labels: state at t, time to change, censoring and gaps", "[features]"
   const features::Truth truth(states, 100 * m);
   CHECK(truth.occupied_at("office", 5 * m) == false);
   CHECK(truth.occupied_at("office", 11 * m) == true);
-  CHECK_FALSE(truth.occupied_at("office", 55 * m));  // unreliable: no label
+  CHECK_FALSE(truth.occupied_at("office", 55 * m));   // unreliable: no label
   CHECK_FALSE(truth.occupied_at("office", 100 * m));  // past the end
   const auto stay = truth.until_change("office", 15 * m);
   REQUIRE(stay);

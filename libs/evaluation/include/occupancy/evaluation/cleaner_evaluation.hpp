@@ -19,7 +19,7 @@ struct CleanerScore {
   std::size_t long_faults = 0, long_faults_found = 0;  // unavailable faults over 5 min, and those a gap overlaps
   std::size_t duplicates_injected = 0, duplicates_rejected = 0;
   std::size_t stuck_injected = 0, stuck_found = 0;  // stuck-on faults of person zones, and contradicted gaps on them
-  std::map<std::string, double> room_agreement;  // share of reliable minutes where the room state matches truth
+  std::map<std::string, double> room_agreement;     // share of reliable minutes where the room state matches truth
   std::vector<std::string> missed, false_alarms;    // examples (first 200 of each), for tuning rules
   double precision() const;
   double recall() const;

@@ -25,10 +25,10 @@ class HouseTimeline {
     bool known = false, occupied = false, reliable = true;
     Millis since = 0;
     std::size_t active_zones = 0;
-    std::deque<std::pair<Millis, bool>> flips;  // (when, occupied after), the last few hours
-    std::deque<Millis> zone_changes;            // the last hour
+    std::deque<std::pair<Millis, bool>> flips;                // (when, occupied after), the last few hours
+    std::deque<Millis> zone_changes;                          // the last hour
     std::map<long, std::array<signed char, kDaySlots>> days;  // local day -> slot occupied (1/0, -1 unknown)
-    long slot_cursor = -1;  // next 15-minute slot (local, since the epoch) to settle
+    long slot_cursor = -1;                                    // next 15-minute slot (local, since the epoch) to settle
   };
   struct Flip {
     std::string room;

@@ -16,10 +16,12 @@ namespace occupancy::features {
 inline constexpr int kWeekSlots = 7 * 48;  // half hours
 
 struct RoomPriors {
-  std::array<double, kWeekSlots> occupancy{};  // share of reliable time occupied, per half hour of week
-  std::array<double, 24> stay_minutes{};       // median stay starting in that local hour
-  std::array<double, 24> p_arrive{};           // per minute: P(vacant -> occupied) in that local hour
-  std::array<double, 24> p_leave{};            // per minute: P(occupied -> vacant)
+  std::array<double, kWeekSlots> occupancy{};           // share of reliable time occupied, per half hour of week
+  std::array<double, 24> stay_minutes{};                // median stay starting in that local hour
+  std::array<double, kWeekSlots> remaining_occupied{};  // median minutes left of a stay in progress then (0: none)
+  std::array<double, kWeekSlots> remaining_vacant{};    // median minutes until the next stay, from vacant then
+  std::array<double, 24> p_arrive{};                    // per minute: P(vacant -> occupied) in that local hour
+  std::array<double, 24> p_leave{};                     // per minute: P(occupied -> vacant)
 };
 
 struct Priors {

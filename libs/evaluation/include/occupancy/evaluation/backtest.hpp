@@ -1,0 +1,72 @@
+#pragma once
+// The backtest: train on a history's beginning, forecast every minute of its last days, and
+// score the model against the baselines on what then happened. The test period is never
+// seen in training: training labels end `gap` before it (the longest horizon), and the
+// priors are learned from the training period only.
+#include <array>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "occupancy/cleaning/clean_report.hpp"
+#include "occupancy/config/home_config.hpp"
+#include "occupancy/evaluation/metrics.hpp"
+#include "occupancy/models/training.hpp"
+
+namespace occupancy::evaluation {
+
+struct BacktestOptions {
+  int test_days = 30;
+  Millis train_every = 5 * 60'000;  // training rows: one per room every 5 minutes
+  models::TrainOptions train;
+};
+
+struct HvacScores {  // minutes over the test period
+  double miss = 0;   // occupied but not yet conditioned
+  double empty = 0;  // conditioned while empty
+};
+
+struct RoomBacktest {
+  std::map<std::string, std::map<int, BinaryScores>> occupancy;   // forecaster -> horizon -> scores
+  std::map<std::string, DurationScores> vacancy, next_occupancy;  // forecaster -> scores
+  std::map<int, std::map<std::string, HvacScores>> hvac;          // lag -> strategy -> minutes
+  double occupied_share = 0;                                      // of labelled test minutes
+};
+
+struct PredictionRow {
+  Millis ts;  // when the prediction was made
+  std::string room;
+  int horizon_min;
+  double probability;
+};
+
+struct ReliabilityBin {
+  std::size_t n = 0;
+  double sum_p = 0, sum_y = 0;
+};
+
+struct TimelinePoint {  // for the report's week view, every 5 minutes
+  Millis ts;
+  int actual;  // 1 occupied, 0 vacant, -1 unknown
+  double p_first_horizon;
+};
+
+struct BacktestResult {
+  Millis start = 0, train_end = 0, test_start = 0, end = 0;
+  std::vector<std::string> forecasters;  // the baselines, then "model"
+  std::map<std::string, RoomBacktest> rooms;
+  std::vector<PredictionRow> predictions;  // the model's, every minute of the test period
+  std::vector<std::string> hvac_strategies{"always_on", "schedule", "reactive", "predictive"};
+  double train_seconds = 0, total_seconds = 0;
+  std::size_t train_rows = 0;
+  models::TrainedModel model;
+  std::map<std::string, std::map<int, std::array<ReliabilityBin, 10>>> reliability;  // forecaster -> horizon
+  std::map<std::string, std::vector<TimelinePoint>> last_week;                       // room -> points
+  /// Mean over rooms (with labels) of a forecaster's score at a horizon.
+  double mean_brier(const std::string& forecaster, int horizon) const;
+};
+
+BacktestResult run_backtest(const config::HomeConfig& home, const cleaning::CleanRun& run,
+                            const BacktestOptions& options);
+
+}  // namespace occupancy::evaluation

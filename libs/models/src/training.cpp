@@ -1,0 +1,115 @@
+#include "occupancy/models/training.hpp"
+
+#include <cmath>
+#include <limits>
+#include <map>
+
+namespace occupancy::models {
+namespace {
+
+constexpr Millis kMinute = 60'000;
+
+// Rows of one room with a label, split by time into train and validation.
+struct Split {
+  Matrix train, valid;
+  std::vector<float> y_train, y_valid;
+};
+
+Split split(const features::FeatureRows& rows, const std::vector<std::size_t>& idx, const std::vector<float>& y,
+            double valid_share) {
+  Split s;
+  const std::size_t n = idx.size();
+  const std::size_t cut = n - static_cast<std::size_t>(static_cast<double>(n) * valid_share);
+  s.train.cols = s.valid.cols = rows.width;
+  for (std::size_t j = 0; j < n; ++j) {
+    auto& m = j < cut ? s.train : s.valid;
+    const double* r = rows.row(idx[j]);
+    for (std::size_t k = 0; k < rows.width; ++k) m.values.push_back(static_cast<float>(r[k]));
+    ++m.rows;
+    (j < cut ? s.y_train : s.y_valid).push_back(y[j]);
+  }
+  return s;
+}
+
+}  // namespace
+
+TrainedModel train_model(const features::FeatureRows& rows, const features::Truth& truth,
+                         const std::vector<std::string>& feature_names, const std::vector<int>& horizons,
+                         const features::Priors& priors, const TrainOptions& o, std::string version) {
+  TrainedModel model;
+  model.version = std::move(version);
+  model.feature_names = feature_names;
+  model.horizons = horizons;
+  model.priors = priors;
+  std::size_t now_col = 0;
+  for (std::size_t k = 0; k < feature_names.size(); ++k)
+    if (feature_names[k] == "occupied_now") now_col = k;
+
+  std::map<std::string, std::vector<std::size_t>> by_room;  // rows are in time order within a room
+  for (std::size_t i = 0; i < rows.rows(); ++i) by_room[rows.rooms[i]].push_back(i);
+
+  for (const auto& [room, idx] : by_room) {
+    RoomModel rm;
+    for (int h : horizons) {
+      std::vector<std::size_t> use;
+      std::vector<float> y;
+      for (std::size_t i : idx)
+        if (const auto label = truth.occupied_at(room, rows.times[i] + h * kMinute)) {
+          use.push_back(i);
+          y.push_back(*label ? 1.0f : 0.0f);
+        }
+      if (use.size() < o.min_rows) continue;
+      const auto s = split(rows, use, y, o.valid_share);
+      rm.occupancy.emplace(h, XgbBooster::train(s.train, s.y_train, s.valid, s.y_valid, o.xgb));
+    }
+    if (rm.occupancy.empty()) continue;              // too little data: the fallback serves this room
+    for (const bool occupied_now : {true, false}) {  // durations by survival:aft, censoring as bounds
+      if (o.ladder) break;
+      std::vector<std::size_t> use;
+      std::vector<float> lower, upper;
+      for (std::size_t i : idx) {
+        const double now = rows.row(i)[now_col];
+        if (std::isnan(now) || (now >= 0.5) != occupied_now) continue;
+        const auto d = truth.until_change(room, rows.times[i]);
+        if (!d || d->minutes <= 0) continue;
+        use.push_back(i);
+        lower.push_back(static_cast<float>(d->minutes));
+        upper.push_back(d->censored ? std::numeric_limits<float>::infinity() : static_cast<float>(d->minutes));
+      }
+      if (use.size() < o.min_rows) continue;
+      const auto sl = split(rows, use, lower, o.valid_share);
+      const auto su = split(rows, use, upper, o.valid_share);
+      (occupied_now ? rm.vacancy_aft : rm.next_aft) =
+          XgbBooster::train_aft(sl.train, sl.y_train, su.y_train, sl.valid, sl.y_valid, su.y_valid, o.xgb);
+    }
+    for (const bool occupied_now : {true, false}) {
+      if (!o.ladder) break;
+      for (int k : kLadderMinutes) {
+        std::vector<std::size_t> use;
+        std::vector<float> y;
+        for (std::size_t j = 0; j < idx.size(); j += static_cast<std::size_t>(o.ladder_every)) {
+          const std::size_t i = idx[j];
+          const double now = rows.row(i)[now_col];
+          if (std::isnan(now) || (now >= 0.5) != occupied_now) continue;
+          const auto d = truth.until_change(room, rows.times[i]);
+          if (!d) continue;
+          if (d->minutes <= k && !d->censored) {
+            use.push_back(i);
+            y.push_back(1.0f);
+          } else if (d->minutes > k) {  // it lasted longer than k (seen or censored later)
+            use.push_back(i);
+            y.push_back(0.0f);
+          }  // censored before k: unknown, no label
+        }
+        if (use.size() < o.min_rows) continue;
+        const auto s = split(rows, use, y, o.valid_share);
+        (occupied_now ? rm.vacant_within : rm.occupied_within)
+            .emplace(k, XgbBooster::train(s.train, s.y_train, s.valid, s.y_valid, o.xgb));
+      }
+    }
+    model.rooms.emplace(room, std::move(rm));
+  }
+  return model;
+}
+
+}  // namespace occupancy::models
