@@ -104,8 +104,17 @@ double median_minutes(const std::map<int, double>& within) {
   return within.empty() ? 0.0 : static_cast<double>(within.rbegin()->first);
 }
 
+float base_margin(const double* f, std::size_t markov_column, std::size_t now_column) {
+  double p = f[markov_column];
+  if (std::isnan(p)) p = std::isnan(f[now_column]) ? 0.5 : (f[now_column] >= 0.5 ? 0.9 : 0.1);
+  p = std::clamp(p, 0.01, 0.99);
+  return static_cast<float>(std::log(p / (1 - p)));
+}
+
 ModelForecaster::ModelForecaster(const TrainedModel& model, const features::FeatureSet& set, const Forecaster& fallback)
-    : model_(model), fallback_(fallback), now_(set.index("occupied_now")), width_(set.size()) {}
+    : model_(model), fallback_(fallback), now_(set.index("occupied_now")), width_(set.size()) {
+  for (int h : model.horizons) markov_[h] = set.index("markov_occ_" + std::to_string(h));
+}
 
 Forecast ModelForecaster::predict(const std::string& room, const double* f) const {
   const auto it = model_.rooms.find(room);
@@ -113,7 +122,7 @@ Forecast ModelForecaster::predict(const std::string& room, const double* f) cons
   const auto& rm = it->second;
   std::vector<float> row(f, f + width_);
   Forecast out;
-  for (const auto& [h, b] : rm.occupancy) out.occupancy[h] = b.predict_one(row);
+  for (const auto& [h, b] : rm.occupancy) out.occupancy[h] = b.predict_one(row, base_margin(f, markov_.at(h), now_));
   const bool occupied = !std::isnan(f[now_]) && f[now_] >= 0.5;
   const auto& ladder = occupied ? rm.vacant_within : rm.occupied_within;
   if (const auto& aft = occupied ? rm.vacancy_aft : rm.next_aft) {
@@ -133,13 +142,16 @@ std::vector<Forecast> ModelForecaster::predict_many(const std::string& room, con
   const auto it = model_.rooms.find(room);
   if (it == model_.rooms.end() || it->second.occupancy.empty()) return fallback_.predict_many(room, rows, n, width);
   const auto& rm = it->second;
-  Matrix m{std::vector<float>(rows, rows + n * width), n, width};
+  Matrix m{std::vector<float>(rows, rows + n * width), n, width, {}};
   std::vector<Forecast> out(n);
   for (const auto& [h, b] : rm.occupancy) {
+    m.base_margin.resize(n);
+    for (std::size_t i = 0; i < n; ++i) m.base_margin[i] = base_margin(rows + i * width, markov_.at(h), now_);
     const auto p = b.predict(m);
     for (std::size_t i = 0; i < n; ++i) out[i].occupancy[h] = p[i];
   }
   std::vector<std::map<int, double>> within(n);
+  m.base_margin.clear();
   for (const auto* ladder : {&rm.vacant_within, &rm.occupied_within}) {
     const bool for_occupied = ladder == &rm.vacant_within;
     for (const auto& [k, b] : *ladder) {

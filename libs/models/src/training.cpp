@@ -1,6 +1,7 @@
 #include "occupancy/models/training.hpp"
 
 #include <cmath>
+#include <stdexcept>
 #include <limits>
 #include <map>
 
@@ -16,7 +17,7 @@ struct Split {
 };
 
 Split split(const features::FeatureRows& rows, const std::vector<std::size_t>& idx, const std::vector<float>& y,
-            double valid_share) {
+            double valid_share, const std::vector<float>& margin = {}) {
   Split s;
   const std::size_t n = idx.size();
   const std::size_t cut = n - static_cast<std::size_t>(static_cast<double>(n) * valid_share);
@@ -27,6 +28,7 @@ Split split(const features::FeatureRows& rows, const std::vector<std::size_t>& i
     for (std::size_t k = 0; k < rows.width; ++k) m.values.push_back(static_cast<float>(r[k]));
     ++m.rows;
     (j < cut ? s.y_train : s.y_valid).push_back(y[j]);
+    if (!margin.empty()) m.base_margin.push_back(margin[j]);
   }
   return s;
 }
@@ -41,9 +43,12 @@ TrainedModel train_model(const features::FeatureRows& rows, const features::Trut
   model.feature_names = feature_names;
   model.horizons = horizons;
   model.priors = priors;
-  std::size_t now_col = 0;
-  for (std::size_t k = 0; k < feature_names.size(); ++k)
-    if (feature_names[k] == "occupied_now") now_col = k;
+  const auto column = [&](const std::string& name) {
+    for (std::size_t k = 0; k < feature_names.size(); ++k)
+      if (feature_names[k] == name) return k;
+    throw std::invalid_argument("training: no feature '" + name + "'");
+  };
+  const std::size_t now_col = column("occupied_now");
 
   std::map<std::string, std::vector<std::size_t>> by_room;  // rows are in time order within a room
   for (std::size_t i = 0; i < rows.rows(); ++i) by_room[rows.rooms[i]].push_back(i);
@@ -52,14 +57,16 @@ TrainedModel train_model(const features::FeatureRows& rows, const features::Trut
     RoomModel rm;
     for (int h : horizons) {
       std::vector<std::size_t> use;
-      std::vector<float> y;
+      std::vector<float> y, margin;
+      const std::size_t markov_col = column("markov_occ_" + std::to_string(h));
       for (std::size_t i : idx)
         if (const auto label = truth.occupied_at(room, rows.times[i] + h * kMinute)) {
           use.push_back(i);
           y.push_back(*label ? 1.0f : 0.0f);
+          margin.push_back(base_margin(rows.row(i), markov_col, now_col));
         }
       if (use.size() < o.min_rows) continue;
-      const auto s = split(rows, use, y, o.valid_share);
+      const auto s = split(rows, use, y, o.valid_share, margin);
       rm.occupancy.emplace(h, XgbBooster::train(s.train, s.y_train, s.valid, s.y_valid, o.xgb));
     }
     if (rm.occupancy.empty()) continue;              // too little data: the fallback serves this room

@@ -27,6 +27,8 @@ struct DMatrix {
   explicit DMatrix(const Matrix& m) {
     check(XGDMatrixCreateFromMat(m.values.data(), m.rows, m.cols, std::numeric_limits<float>::quiet_NaN(), &h),
           "matrix");
+    if (!m.base_margin.empty())
+      check(XGDMatrixSetFloatInfo(h, "base_margin", m.base_margin.data(), m.base_margin.size()), "base margin");
   }
   ~DMatrix() { XGDMatrixFree(h); }
   DMatrix(const DMatrix&) = delete;
@@ -167,7 +169,11 @@ std::vector<float> XgbBooster::predict(const Matrix& m) const {
   return {out, out + n};
 }
 
-float XgbBooster::predict_one(const std::vector<float>& row) const { return predict(Matrix{row, 1, row.size()}).at(0); }
+float XgbBooster::predict_one(const std::vector<float>& row, std::optional<float> base_margin) const {
+  Matrix m{row, 1, row.size(), {}};
+  if (base_margin) m.base_margin.push_back(*base_margin);
+  return predict(m).at(0);
+}
 
 std::string XgbBooster::bytes() const {
   if (!handle_) throw XgbError("XGBoost save: no model");

@@ -32,6 +32,10 @@ struct RoomModel {
   std::map<int, XgbBooster> occupied_within;  // k -> P(occupied within k min | vacant now)
 };
 
+/// Occupancy boosters start from the Markov baseline's log-odds (from persistence where it is
+/// missing): with little data the model stays as good as the chain, with more it corrects it.
+float base_margin(const double* features, std::size_t markov_column, std::size_t now_column);
+
 struct TrainedModel {
   std::string version;
   std::string feature_set = features::kFeatureSet;
@@ -65,6 +69,7 @@ class ModelForecaster : public Forecaster {
   const TrainedModel& model_;
   const Forecaster& fallback_;
   std::size_t now_, width_;
+  std::map<int, std::size_t> markov_;  // horizon -> column of markov_occ_<h>
 };
 
 }  // namespace occupancy::models

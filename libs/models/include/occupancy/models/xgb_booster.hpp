@@ -3,6 +3,7 @@
 // a time-ordered validation set, predict, save to / load from bytes (UBJSON). Every call is
 // checked; a failure throws XgbError with XGBoost's own message.
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -26,10 +27,12 @@ struct XgbParams {
   std::uint64_t seed = 1;
 };
 
-/// A dense float matrix, row-major; NaN = missing.
+/// A dense float matrix, row-major; NaN = missing. `base_margin` (optional, one per row): the
+/// log-odds boosting starts from, e.g. a baseline's forecast, so trees learn only corrections.
 struct Matrix {
   std::vector<float> values;
   std::size_t rows = 0, cols = 0;
+  std::vector<float> base_margin;
 };
 
 class XgbBooster {
@@ -55,7 +58,7 @@ class XgbBooster {
   static XgbBooster load(const std::string& bytes, int nthread = 1);
 
   std::vector<float> predict(const Matrix& m) const;
-  float predict_one(const std::vector<float>& row) const;
+  float predict_one(const std::vector<float>& row, std::optional<float> base_margin = std::nullopt) const;
   std::string bytes() const;  // UBJSON
   int rounds() const { return rounds_; }
   bool valid() const { return handle_ != nullptr; }
