@@ -18,6 +18,8 @@ void add_ingest_history_command(CLI::App& app, const GlobalOptions& global, int&
 void add_ha_command(CLI::App& app, const GlobalOptions& global, int& result);
 void add_clean_command(CLI::App& app, const GlobalOptions& global, int& result);
 void add_backtest_command(CLI::App& app, const GlobalOptions& global, int& result);
+void add_train_command(CLI::App& app, const GlobalOptions& global, int& result);
+void add_models_command(CLI::App& app, const GlobalOptions& global, int& result);
 void add_evaluate_command(CLI::App& app, const GlobalOptions& global, int& result);
 void add_sim_serve_command(CLI::App& sim, const GlobalOptions& global, int& result);
 

@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   occupancy::cli::add_ingest_history_command(app, global, result);
   occupancy::cli::add_clean_command(app, global, result);
   occupancy::cli::add_backtest_command(app, global, result);
+  occupancy::cli::add_train_command(app, global, result);
+  occupancy::cli::add_models_command(app, global, result);
   occupancy::cli::add_evaluate_command(app, global, result);
   try {
     app.parse(argc, argv);

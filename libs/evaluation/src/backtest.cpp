@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 
 #include "occupancy/features/extract.hpp"
@@ -38,7 +39,7 @@ BacktestResult run_backtest(const config::HomeConfig& home, const cleaning::Clea
   BacktestResult res;
   const int max_h = *std::max_element(home.horizons_min.begin(), home.horizons_min.end());
   res.start = run.clean.front().ts;
-  res.end = run.clean.back().ts;
+  res.end = o.test_end > 0 ? std::min(o.test_end, run.clean.back().ts) : run.clean.back().ts;
   res.test_start = (res.end - static_cast<Millis>(o.test_days) * kDay) / kMinute * kMinute;
   res.train_end = res.test_start - max_h * kMinute;
   if (res.train_end - res.start < 3 * kDay)
@@ -80,6 +81,11 @@ BacktestResult run_backtest(const config::HomeConfig& home, const cleaning::Clea
   }
   const models::ModelForecaster model(res.model, set, *baselines.at("time_of_week"));
   res.forecasters.push_back("model");
+  std::optional<models::ModelForecaster> incumbent;
+  if (o.incumbent && o.incumbent->feature_names == set.names()) {
+    incumbent.emplace(*o.incumbent, set, *baselines.at("time_of_week"));
+    res.forecasters.push_back("active");
+  }
 
   const features::Truth truth(by_room, res.end);
   const std::size_t now_col = set.index("occupied_now");
@@ -97,6 +103,7 @@ BacktestResult run_backtest(const config::HomeConfig& home, const cleaning::Clea
     std::map<std::string, std::vector<models::Forecast>> forecasts;
     for (const auto& [name, f] : baselines) forecasts[name] = f->predict_many(room.id, x.data(), ts.size(), rows.width);
     forecasts["model"] = model.predict_many(room.id, x.data(), ts.size(), rows.width);
+    if (incumbent) forecasts["active"] = incumbent->predict_many(room.id, x.data(), ts.size(), rows.width);
 
     for (const auto& [name, fc] : forecasts) {
       for (int h : home.horizons_min) {
@@ -163,6 +170,22 @@ BacktestResult run_backtest(const config::HomeConfig& home, const cleaning::Clea
   }
   res.total_seconds = seconds_since(t0);
   return res;
+}
+
+models::TrainedModel train_on_history(const config::HomeConfig& home, const cleaning::CleanRun& run,
+                                      const BacktestOptions& o, std::string version) {
+  if (run.clean.empty() || run.states.empty()) throw std::runtime_error("the history has no clean readings");
+  const Millis start = run.clean.front().ts, end = run.clean.back().ts;
+  std::map<std::string, std::vector<RoomState>> by_room;
+  for (const auto& s : run.states) by_room[s.room].push_back(s);
+  const auto tz = home.timezone.empty() ? TimeZone::utc() : TimeZone::load(home.timezone);
+  const auto priors = features::learn_priors(by_room, start, end, tz);
+  std::vector<Millis> at;
+  for (Millis t = (start / kMinute + 60) * kMinute; t < end; t += o.train_every) at.push_back(t);
+  const features::FeatureSet set(home.horizons_min);
+  const auto rows = features::extract_features(set, home, priors, run.states, run.clean, at);
+  const features::Truth truth(by_room, end);
+  return models::train_model(rows, truth, set.names(), home.horizons_min, priors, o.train, std::move(version));
 }
 
 }  // namespace occupancy::evaluation

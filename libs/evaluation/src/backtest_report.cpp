@@ -99,7 +99,7 @@ std::string format_bars(const BacktestResult& r, const std::vector<int>& horizon
   for (int h : horizons) {
     const double model = r.mean_brier("model", h);
     for (const auto& f : r.forecasters) {
-      if (f == "model") continue;
+      if (f == "model" || f == "active") continue;
       const double base = r.mean_brier(f, h);
       const bool ok = model < base;
       all_met &= ok;

@@ -1,9 +1,9 @@
 #include "occupancy/models/training.hpp"
 
 #include <cmath>
-#include <stdexcept>
 #include <limits>
 #include <map>
+#include <stdexcept>
 
 namespace occupancy::models {
 namespace {

@@ -1,1 +1,144 @@
 #include <catch2/catch.hpp>
+#include <cmath>
+#include <limits>
+
+#include "occupancy/models/forecaster.hpp"
+#include "occupancy/models/trained_model.hpp"
+#include "occupancy/models/xgb_booster.hpp"
+
+using namespace occupancy;
+using namespace occupancy::models;
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// y = 1 when the first column is above 0.5; the second column is noise.
+Matrix toy(std::size_t n, std::vector<float>& y, unsigned seed) {
+  Matrix m{{}, n, 2, {}};
+  unsigned s = seed;
+  const auto next = [&] { return static_cast<float>((s = s * 1103515245u + 12345u) >> 8 & 0xffff) / 65535.0f; };
+  for (std::size_t i = 0; i < n; ++i) {
+    const float a = next(), b = next();
+    m.values.push_back(a);
+    m.values.push_back(b);
+    y.push_back(a > 0.5f ? 1.0f : 0.0f);
+  }
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("XGBoost learns a rule, early-stops, and a saved model predicts the same", "[models]") {
+  std::vector<float> y, vy;
+  const auto train = toy(2000, y, 1), valid = toy(400, vy, 2);
+  XgbParams p;
+  p.max_rounds = 200;
+  const auto b = XgbBooster::train(train, y, valid, vy, p);
+  CHECK(b.rounds() >= 1);
+  CHECK(b.rounds() <= 200);
+  CHECK(b.predict_one({0.9f, 0.3f}) > 0.9f);
+  CHECK(b.predict_one({0.1f, 0.3f}) < 0.1f);
+  CHECK(b.predict_one({std::numeric_limits<float>::quiet_NaN(), 0.3f}) > 0.0f);  // missing is allowed
+
+  const auto loaded = XgbBooster::load(b.bytes());
+  const auto before = b.predict(valid), after = loaded.predict(valid);
+  REQUIRE(before.size() == after.size());
+  for (std::size_t i = 0; i < before.size(); ++i) CHECK(before[i] == after[i]);
+  CHECK(loaded.rounds() == b.rounds());
+}
+
+TEST_CASE("a broken model file is refused with XGBoost's reason", "[models]") {
+  CHECK_THROWS_AS(XgbBooster::load("this is not a model"), XgbError);
+  CHECK_THROWS_WITH(XgbBooster::load(""), Catch::Contains("XGBoost load"));
+}
+
+TEST_CASE("survival:aft learns durations and uses censored rows as lower bounds", "[models]") {
+  std::vector<float> y, vy;
+  auto train = toy(2000, y, 3), valid = toy(400, vy, 4);
+  // Duration 10 min when the first column is low, 60 min when high; every 4th row censored at half.
+  std::vector<float> lo, hi, vlo, vhi;
+  const auto bounds = [](const Matrix& m, std::vector<float>& l, std::vector<float>& h) {
+    for (std::size_t i = 0; i < m.rows; ++i) {
+      const float d = m.values[i * 2] > 0.5f ? 60.0f : 10.0f;
+      const bool censored = i % 4 == 0;
+      l.push_back(censored ? d / 2 : d);
+      h.push_back(censored ? std::numeric_limits<float>::infinity() : d);
+    }
+  };
+  bounds(train, lo, hi);
+  bounds(valid, vlo, vhi);
+  const auto b = XgbBooster::train_aft(train, lo, hi, valid, vlo, vhi, {});
+  CHECK(b.predict_one({0.9f, 0.5f}) == Approx(60).margin(8));
+  CHECK(b.predict_one({0.1f, 0.5f}) == Approx(10).margin(3));
+}
+
+TEST_CASE("the ladder's median reads the survival curve", "[models]") {
+  CHECK(median_minutes({{15, 0.1}, {30, 0.3}, {60, 0.7}, {120, 0.9}}) == Approx(45));
+  CHECK(median_minutes({{15, 0.6}}) == Approx(12.5));
+  CHECK(median_minutes({{15, 0.1}, {30, 0.2}}) == 30);                       // unlikely even at the last rung: capped
+  CHECK(median_minutes({{15, 0.4}, {30, 0.2}, {60, 0.8}}) == Approx(37.5));  // survival never rises
+}
+
+TEST_CASE("baselines read their features and fall back where one is missing", "[models]") {
+  const features::FeatureSet set({15, 120});
+  std::vector<double> f(set.size(), kNaN);
+  f[set.index("occupied_now")] = 1;
+  f[set.index("prior_occ_15")] = 0.25;
+  f[set.index("markov_occ_15")] = 0.8;
+  f[set.index("markov_occ_120")] = 0.4;
+  f[set.index("markov_vacancy_min")] = 42;
+  const auto persistence = make_baseline("persistence", set, {15, 120});
+  const auto tow = make_baseline("time_of_week", set, {15, 120});
+  const auto markov = make_baseline("markov", set, {15, 120});
+  CHECK(persistence->predict("office", f.data()).occupancy.at(120) == 1.0);
+  CHECK(tow->predict("office", f.data()).occupancy.at(15) == 0.25);
+  CHECK(tow->predict("office", f.data()).occupancy.at(120) == 1.0);  // no prior: persistence
+  CHECK_FALSE(tow->predict("office", f.data()).minutes_to_change);
+  const auto m = markov->predict("office", f.data());
+  CHECK(m.occupancy.at(120) == 0.4);
+  CHECK(m.minutes_to_change == 42);
+  CHECK_THROWS_AS(make_baseline("oracle", set, {15}), std::invalid_argument);
+  CHECK(baseline_names().size() == 4);
+}
+
+TEST_CASE("a trained model survives its files, and files from another feature set are refused", "[models]") {
+  const features::FeatureSet set({15, 120});
+  std::vector<float> y, vy;
+  Matrix train{{}, 0, set.size(), {}}, valid{{}, 0, set.size(), {}};
+  // occupied in 15 min = occupied now (column occupied_now), over random other columns.
+  unsigned s = 7;
+  const auto next = [&] { return static_cast<float>((s = s * 1103515245u + 12345u) >> 8 & 0xffff) / 65535.0f; };
+  for (int i = 0; i < 1500; ++i) {
+    auto& m = i < 1200 ? train : valid;
+    for (std::size_t k = 0; k < set.size(); ++k) m.values.push_back(next());
+    const bool occ = next() > 0.5f;
+    m.values[m.rows * set.size() + set.index("occupied_now")] = occ;
+    ++m.rows;
+    (i < 1200 ? y : vy).push_back(occ);
+  }
+  TrainedModel model;
+  model.version = "test-1";
+  model.feature_names = set.names();
+  model.horizons = {15};
+  model.rooms["office"].occupancy.emplace(15, XgbBooster::train(train, y, valid, vy, {}));
+  const auto files = model.files();
+  const auto back = TrainedModel::from_files(files, set.names());
+  CHECK(back.version == "test-1");
+  REQUIRE(back.rooms.count("office"));
+  const auto persistence = make_baseline("persistence", set, {15, 120});
+  const ModelForecaster a(model, set, *persistence), b(back, set, *persistence);
+  std::vector<double> row(set.size(), 0.3);
+  row[set.index("occupied_now")] = 1;
+  CHECK(a.predict("office", row.data()).occupancy.at(15) == b.predict("office", row.data()).occupancy.at(15));
+  CHECK(a.predict("office", row.data()).occupancy.at(15) > 0.8);
+  CHECK(a.predict("kitchen", row.data()).occupancy.at(120) == 1.0);  // no model for the room: the fallback
+
+  auto other = set.names();
+  other.pop_back();
+  CHECK_THROWS_WITH(TrainedModel::from_files(files, other), Catch::Contains("retrain"));
+  auto broken = files;
+  for (auto& f : broken)
+    if (f.target == "occupied_15") f.data = "garbage";
+  CHECK_THROWS_AS(TrainedModel::from_files(broken, set.names()), XgbError);
+}

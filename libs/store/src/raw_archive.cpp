@@ -24,4 +24,17 @@ size_t count_raw_readings(Database& db, const std::string& home) {
                        10);
 }
 
+std::vector<Reading> load_raw_readings(Database& db, const std::string& home) {
+  const auto r = db.exec(
+      "SELECT entity_id, to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), state, room, zone, kind "
+      "FROM raw_readings WHERE home = $1 ORDER BY ts, entity_id",
+      {home});
+  std::vector<Reading> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back({parse_iso8601(r.text(i, 1)).value_or(0), r.text(i, 0), r.text(i, 3), r.text(i, 4), r.text(i, 5),
+                   sensor_state_from(r.text(i, 2)).value_or(SensorState::unavailable)});
+  return out;
+}
+
 }  // namespace occupancy::store

@@ -17,7 +17,9 @@ namespace occupancy::evaluation {
 
 struct BacktestOptions {
   int test_days = 30;
-  Millis train_every = 5 * 60'000;  // training rows: one per room every 5 minutes
+  Millis test_end = 0;                              // 0: the end of the history; earlier for rolling-origin folds
+  const models::TrainedModel* incumbent = nullptr;  // scored too, as "active", if its features match
+  Millis train_every = 5 * 60'000;                  // training rows: one per room every 5 minutes
   models::TrainOptions train;
 };
 
@@ -68,5 +70,9 @@ struct BacktestResult {
 
 BacktestResult run_backtest(const config::HomeConfig& home, const cleaning::CleanRun& run,
                             const BacktestOptions& options);
+
+/// The model to deploy: trained on the whole history (labels up to its end), priors included.
+models::TrainedModel train_on_history(const config::HomeConfig& home, const cleaning::CleanRun& run,
+                                      const BacktestOptions& options, std::string version);
 
 }  // namespace occupancy::evaluation

@@ -14,4 +14,7 @@ size_t archive_raw_readings(Database& db, const std::string& home, const std::ve
 
 size_t count_raw_readings(Database& db, const std::string& home);
 
+/// Every archived reading of the home, in time order (what `occupancy train --from-db` learns from).
+std::vector<Reading> load_raw_readings(Database& db, const std::string& home);
+
 }  // namespace occupancy::store

@@ -1,0 +1,50 @@
+#pragma once
+// Announces the active model version, retained, on occupancy/<home>/model (the predictor
+// reloads on it). Gives up after `timeout` if the broker cannot be reached: the registry
+// already holds the truth, so this is reported, not fatal.
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "occupancy/config/home_config.hpp"
+#include "occupancy/contract/topics.hpp"
+#include "occupancy/proto/contract.hpp"
+#include "occupancy/runtime/mqtt_client.hpp"
+#include "occupancy/store/model_registry.hpp"
+
+namespace occupancy::cli {
+
+inline bool announce_model(const config::HomeConfig& cfg, const store::ModelRecord& m,
+                           std::chrono::seconds timeout = std::chrono::seconds(10)) {
+  runtime::Metrics metrics("trainer");
+  runtime::MqttOptions mo;
+  mo.endpoint = cfg.mqtt;
+  mo.protocol = cfg.mqtt_protocol;
+  mo.client_id = "occupancy-" + cfg.home + "-trainer";
+  mo.status_topic = contract::format_topic(proto::channel::status, {{"home", cfg.home}, {"service", "trainer"}});
+  runtime::MqttClient client(mo, metrics);
+  std::atomic<bool> stop{false};
+  std::thread timer([&] {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    while (!stop && std::chrono::steady_clock::now() < end) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    stop = true;
+  });
+  const bool connected = client.connect(stop);
+  stop = true;
+  timer.join();
+  if (!connected) return false;
+  client.take_new_connection();
+  runtime::Router router("trainer", {{"home", cfg.home}}, client, metrics);
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  namespace f = proto::fields::model;
+  d.AddMember(rapidjson::StringRef(f::version), rapidjson::Value(m.version.c_str(), a), a);
+  d.AddMember(rapidjson::StringRef(f::feature_set), rapidjson::Value(m.feature_set.c_str(), a), a);
+  d.AddMember(rapidjson::StringRef(f::activated_at), rapidjson::Value(m.activated_at.c_str(), a), a);
+  router.publish(proto::channel::model, {}, d);
+  client.shutdown();
+  return true;
+}
+
+}  // namespace occupancy::cli

@@ -1,0 +1,242 @@
+// `occupancy train (--from-db | --history FILE.csv (--config | --entities --tz)) [--force]`:
+// trains every room, backtests on rolling-origin folds (a gap before each test window, never
+// shuffled), registers the version in PostgreSQL and makes it active if it beats the active
+// version on the latest fold; then announces the active version on occupancy/<home>/model.
+#include <fmt/format.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <chrono>
+
+#include "history_input.hpp"
+#include "job.hpp"
+#include "model_topic.hpp"
+#include "occupancy/cleaning/clean_report.hpp"
+#include "occupancy/evaluation/backtest.hpp"
+#include "occupancy/runtime/logging.hpp"
+#include "occupancy/store/migrations.hpp"
+#include "occupancy/store/raw_archive.hpp"
+
+namespace occupancy::cli {
+namespace {
+
+constexpr Millis kDay = 24 * 60 * 60'000LL;
+
+struct Fold {
+  Millis test_start, test_end;
+  std::map<std::string, std::map<int, double>> brier;  // forecaster -> horizon -> mean over rooms
+};
+
+std::string metrics_json(const std::vector<Fold>& folds, double train_seconds, std::size_t readings) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  w.Key("train_seconds");
+  w.Double(train_seconds);
+  w.Key("readings");
+  w.Uint64(readings);
+  w.Key("folds");
+  w.StartArray();
+  for (const auto& f : folds) {
+    w.StartObject();
+    w.Key("test_start");
+    w.String(format_iso8601(f.test_start).c_str());
+    w.Key("test_end");
+    w.String(format_iso8601(f.test_end).c_str());
+    w.Key("brier");
+    w.StartObject();
+    for (const auto& [name, by_h] : f.brier) {
+      w.Key(name.c_str());
+      w.StartObject();
+      for (const auto& [h, b] : by_h) {
+        w.Key(std::to_string(h).c_str());
+        w.Double(b);
+      }
+      w.EndObject();
+    }
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return buf.GetString();
+}
+
+double mean_over_horizons(const std::map<int, double>& by_h) {
+  double s = 0;
+  for (const auto& [_, b] : by_h) s += b;
+  return by_h.empty() ? 0 : s / static_cast<double>(by_h.size());
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app, const GlobalOptions& global, int& result) {
+  struct Options {
+    HistoryOptions in;
+    bool from_db = false, force = false, publish = true;
+    int folds = 3, fold_days = 7;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("train", "Train all rooms, backtest on rolling folds, register and maybe activate");
+  auto* db = cmd->add_flag("--from-db", o->from_db, "learn from the raw readings archived in PostgreSQL");
+  o->in.add_to(*cmd, false);
+  cmd->get_option("--history")->excludes(db);
+  cmd->add_option("--folds", o->folds, "rolling-origin folds")->check(CLI::Range(1, 12))->capture_default_str();
+  cmd->add_option("--fold-days", o->fold_days, "test days per fold")->check(CLI::Range(1, 60))->capture_default_str();
+  cmd->add_flag("--force", o->force, "activate even if it does not beat the active version");
+  cmd->add_flag("!--no-publish", o->publish, "do not announce the active version on MQTT");
+  cmd->footer("Exit codes: 0 trained and registered, 4 PostgreSQL unreachable, 5 bad rows, 2/3 as usual.");
+  cmd->callback([&global, &result, o] {
+    result = run_job("train", [&] {
+      if (!o->from_db && o->in.history.empty())
+        throw CLI::ValidationError("train", "give --from-db or --history FILE.csv");
+      const auto t0 = std::chrono::steady_clock::now();
+      HistoryInput in;
+      if (o->from_db) {
+        in.home = config::load_config(
+            global.config_path.empty() ? std::nullopt : std::optional<std::filesystem::path>(global.config_path));
+        store::Database source(in.home.database_url);
+        in.input.readings = store::load_raw_readings(source, in.home.home);
+        fmt::print("{} raw readings of home '{}' from the archive\n", in.input.readings.size(), in.home.home);
+      } else {
+        in = load_history_input(global, o->in);
+      }
+      const auto& home = in.home;
+      runtime::setup_logging("train", home.logging);
+      store::Database registry(home.database_url);
+      store::migrate(registry, store::builtin_migrations());
+
+      const auto run = cleaning::clean_history(home, in.input.readings);
+      if (run.clean.empty()) throw std::runtime_error("no clean readings to learn from");
+      const features::FeatureSet set(home.horizons_min);
+      std::optional<models::TrainedModel> incumbent;
+      const auto active = store::active_model(registry, home.home);
+      if (active) {
+        try {
+          std::vector<models::ModelFile> files;
+          for (auto& f : store::load_model_files(registry, active->version))
+            files.push_back({f.room, f.target, f.format, std::move(f.data)});
+          incumbent = models::TrainedModel::from_files(files, set.names());
+        } catch (const std::exception& e) {
+          fmt::print("the active version {} cannot be compared: {}\n", active->version, e.what());
+        }
+      }
+
+      std::vector<Fold> folds;
+      const Millis end = run.clean.back().ts;
+      for (int k = 0; k < o->folds; ++k) {
+        evaluation::BacktestOptions bo;
+        bo.test_days = o->fold_days;
+        bo.test_end = end - static_cast<Millis>(k) * o->fold_days * kDay;
+        bo.incumbent = incumbent ? &*incumbent : nullptr;
+        try {
+          const auto r = evaluation::run_backtest(home, run, bo);
+          Fold f{r.test_start, r.end, {}};
+          for (const auto& name : r.forecasters)
+            for (int h : home.horizons_min) f.brier[name][h] = r.mean_brier(name, h);
+          folds.push_back(f);
+          std::string line =
+              fmt::format("fold {} (test {} .. {}): mean Brier", k + 1, format_iso8601(f.test_start).substr(0, 10),
+                          format_iso8601(f.test_end).substr(0, 10));
+          for (const auto& [name, by_h] : f.brier) line += fmt::format("  {} {:.4f}", name, mean_over_horizons(by_h));
+          fmt::print("{}\n", line);
+        } catch (const std::runtime_error& e) {
+          fmt::print("fold {} skipped: {}\n", k + 1, e.what());
+        }
+      }
+
+      const auto t_train = std::chrono::steady_clock::now();
+      const auto now = wall_clock_now();
+      std::string version = "m" + format_iso8601(now).substr(0, 19);
+      std::erase_if(version, [](char c) { return c == '-' || c == ':'; });
+      auto model = evaluation::train_on_history(home, run, {}, version);
+      const double train_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_train).count();
+      std::vector<store::StoredModelFile> files;
+      for (auto& f : model.files()) files.push_back({f.room, f.target, f.format, std::move(f.data)});
+      store::register_model(registry,
+                            {version, home.home, model.feature_set, "candidate", "", "",
+                             metrics_json(folds, train_s, in.input.readings.size())},
+                            files);
+      fmt::print("registered {}: {} rooms, {} files, trained in {:.1f} s\n", version, model.rooms.size(), files.size(),
+                 train_s);
+
+      bool activate = o->force || !incumbent;
+      std::string why = o->force  ? "--force"
+                        : !active ? "no active version yet"
+                                  : "the active version is not comparable";
+      if (!activate && !folds.empty()) {
+        const auto& latest = folds.front().brier;
+        const double mine = mean_over_horizons(latest.at("model")), theirs = mean_over_horizons(latest.at("active"));
+        activate = mine < theirs;
+        why = fmt::format("latest fold mean Brier {:.4f} vs active {} {:.4f}", mine, active->version, theirs);
+      }
+      if (activate) {
+        const auto record = store::activate_model(registry, home.home, version);
+        fmt::print("{} is now active ({})\n", version, why);
+        if (o->publish)
+          fmt::print("{}\n", announce_model(home, record) ? "announced on occupancy/" + home.home + "/model"
+                                                          : std::string("broker unreachable: not announced"));
+      } else {
+        fmt::print("{} stays a candidate ({}); `occupancy models promote {}` activates it anyway\n", version, why,
+                   version);
+      }
+      fmt::print("done in {:.1f} s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      return in.input.errors.empty() ? kExitOk : kExitData;
+    });
+  });
+}
+
+void add_models_command(CLI::App& app, const GlobalOptions& global, int& result) {
+  auto* cmd = app.add_subcommand("models", "The model registry: list, promote, rollback");
+  cmd->require_subcommand(1);
+  auto load = [&global] {
+    auto home = config::load_config(
+        global.config_path.empty() ? std::nullopt : std::optional<std::filesystem::path>(global.config_path));
+    runtime::setup_logging("models", home.logging);
+    return home;
+  };
+  cmd->add_subcommand("list", "Versions, newest first")->callback([&result, load] {
+    result = run_job("models list", [&] {
+      const auto home = load();
+      store::Database db(home.database_url);
+      const auto all = store::list_models(db, home.home);
+      fmt::print("{:<20} {:<9} {:<8} {:<21} {:<21}\n", "version", "status", "features", "created", "activated");
+      for (const auto& m : all)
+        fmt::print("{:<20} {:<9} {:<8} {:<21} {:<21}\n", m.version, m.status, m.feature_set, m.created_at,
+                   m.activated_at);
+      if (all.empty()) fmt::print("(no versions for home '{}': run occupancy train)\n", home.home);
+      return kExitOk;
+    });
+  });
+  auto version = std::make_shared<std::string>();
+  auto* promote = cmd->add_subcommand("promote", "Make a version active (and announce it)");
+  promote->add_option("version", *version, "the version to activate")->required();
+  promote->callback([&result, load, version] {
+    result = run_job("models promote", [&] {
+      const auto home = load();
+      store::Database db(home.database_url);
+      const auto record = store::activate_model(db, home.home, *version);
+      fmt::print("{} is now active{}\n", record.version,
+                 announce_model(home, record) ? "; announced" : "; broker unreachable: not announced");
+      return kExitOk;
+    });
+  });
+  cmd->add_subcommand("rollback", "Re-activate the version that was active before the current one")
+      ->callback([&result, load] {
+        result = run_job("models rollback", [&] {
+          const auto home = load();
+          store::Database db(home.database_url);
+          const auto previous = store::previous_model(db, home.home);
+          if (!previous) {
+            fmt::print(stderr, "occupancy: no earlier active version to roll back to\n");
+            return kExitFailure;
+          }
+          const auto record = store::activate_model(db, home.home, previous->version);
+          fmt::print("rolled back to {}{}\n", record.version,
+                     announce_model(home, record) ? "; announced" : "; broker unreachable: not announced");
+          return kExitOk;
+        });
+      });
+}
+
+}  // namespace occupancy::cli
