@@ -86,4 +86,14 @@ TEST_CASE("train registers versions, announces the active one, and models promot
   std::tie(rc, out) = run(kCli, {"--config", cfg, "models", "promote", "no-such-version"}, env);
   CHECK(rc == 1);
   CHECK_THAT(out, Catch::Contains("no model version 'no-such-version'"));
+
+  // From the archive: the same history imported, then learnt from PostgreSQL.
+  std::tie(rc, out) = run(kCli, {"--config", cfg, "import", (dir / "h.csv").string()}, env);
+  REQUIRE(rc == 0);
+  std::tie(rc, out) = run(
+      kCli, {"--config", cfg, "train", "--from-db", "--folds", "1", "--fold-days", "3", "--no-publish"}, env);
+  INFO(out);
+  REQUIRE(rc == 0);
+  CHECK_THAT(out, Catch::Contains("raw readings of home '" + home + "' from the archive"));
+  CHECK(store::list_models(db, home).size() == 3);
 }
