@@ -5,6 +5,7 @@
 
 #include "occupancy/cleaning/cleaner_core.hpp"
 #include "occupancy/contract/messages.hpp"
+#include "occupancy/runtime/archive_metrics.hpp"
 #include "occupancy/runtime/service.hpp"
 #include "occupancy/store/archive_writer.hpp"
 #include "occupancy/store/clean_archive.hpp"
@@ -20,10 +21,7 @@ void declare_metrics(runtime::Metrics& m) {
             "Readings decided, by verdict (clean or a rejection reason).");
   m.declare("occupancy_cleaner_gaps_open", "gauge", "Sensors currently in a gap.");
   m.declare("occupancy_cleaner_held", "gauge", "Readings held for the cat filter's context window.");
-  m.declare("occupancy_archive_buffered", "gauge", "Items waiting for PostgreSQL.");
-  m.declare("occupancy_archive_written_total", "counter", "Items written to PostgreSQL.");
-  m.declare("occupancy_archive_dropped_total", "counter", "Items dropped because the buffer was full.");
-  m.declare("occupancy_db_connected", "gauge", "1 while the archive's last write succeeded.");
+  runtime::declare_archive_metrics(m);
 }
 
 }  // namespace
@@ -44,9 +42,12 @@ int main(int argc, char** argv) {
               static_cast<std::size_t>(ctx.config.cleaner.archive_batch),
               static_cast<std::size_t>(ctx.config.cleaner.archive_buffer_max));
 
-        // Publishes what a step produced, archives it, counts it.
-        auto emit = [&ctx, out, archive] {
+        // Publishes what a step produced, archives it, counts it; then how far event time is
+        // settled (when it crossed a minute, or something was published), for the feature service.
+        auto last_settled = std::make_shared<Millis>(0);
+        auto emit = [&ctx, core, out, archive, last_settled] {
           auto& m = ctx.metrics;
+          const bool produced = !out->clean.empty() || !out->states.empty();
           for (const auto& r : out->clean)
             ctx.router.publish(proto::channel::clean, {{"room", r.room}, {"zone", r.zone}}, contract::to_json(r));
           for (const auto& rej : out->rejected) {
@@ -67,6 +68,11 @@ int main(int argc, char** argv) {
             m.add("occupancy_cleaner_readings_total", {{"verdict", "clean"}}, static_cast<double>(out->clean.size()));
           if (archive) archive->add(store::CleanBatch{out->clean, out->states, out->gaps});
           out->clear();
+          if (const auto settled = core->settled();
+              settled && *settled > *last_settled && (produced || *settled / 60'000 > *last_settled / 60'000)) {
+            *last_settled = *settled;
+            ctx.router.publish(proto::channel::settled, {}, contract::clock_json(*settled));
+          }
         };
 
         ctx.router.on(proto::channel::raw, [&ctx, core, out, emit](const runtime::Inbound& in) {
@@ -99,10 +105,7 @@ int main(int argc, char** argv) {
           m.set("occupancy_cleaner_held", {}, static_cast<double>(core->held()));
           if (!archive) return;
           const auto s = archive->stats();
-          m.set("occupancy_archive_buffered", {}, static_cast<double>(s.buffered));
-          m.set("occupancy_archive_written_total", {}, static_cast<double>(s.written));
-          m.set("occupancy_archive_dropped_total", {}, static_cast<double>(s.dropped));
-          m.set("occupancy_db_connected", {}, s.connected ? 1 : 0);
+          runtime::export_archive_metrics(m, s);
         });
       });
 }

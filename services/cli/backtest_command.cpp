@@ -9,6 +9,7 @@
 #include "job.hpp"
 #include "occupancy/cleaning/clean_report.hpp"
 #include "occupancy/evaluation/backtest_report.hpp"
+#include "occupancy/store/model_registry.hpp"
 
 namespace occupancy::cli {
 
@@ -16,7 +17,7 @@ void add_backtest_command(CLI::App& app, const GlobalOptions& global, int& resul
   struct Options {
     HistoryOptions in;
     int test_days = 30;
-    std::string out;
+    std::string out, model;
   };
   auto o = std::make_shared<Options>();
   auto* cmd =
@@ -26,6 +27,8 @@ void add_backtest_command(CLI::App& app, const GlobalOptions& global, int& resul
       ->check(CLI::Range(1, 3650))
       ->capture_default_str();
   cmd->add_option("--out", o->out, "folder for report.html and predictions.csv")->required();
+  cmd->add_option("--model", o->model,
+                  "score this registered version (and its priors) instead of training one (needs the database)");
   cmd->footer("Exit codes: 0 every quality bar met, 1 a bar missed (the report says which), 5 bad rows, 2/3 as usual.");
   cmd->callback([&global, &result, o] {
     result = run_job("backtest", [&] {
@@ -35,6 +38,16 @@ void add_backtest_command(CLI::App& app, const GlobalOptions& global, int& resul
       const auto run = cleaning::clean_history(home, input.readings);
       evaluation::BacktestOptions options;
       options.test_days = o->test_days;
+      std::optional<models::TrainedModel> fixed;
+      if (!o->model.empty()) {
+        store::Database db(home.database_url);
+        std::vector<models::ModelFile> files;
+        for (auto& f : store::load_model_files(db, o->model))
+          files.push_back({f.room, f.target, f.format, std::move(f.data)});
+        if (files.empty()) throw std::runtime_error("model " + o->model + " is not in the registry");
+        fixed = models::TrainedModel::from_files(files, features::FeatureSet(home.horizons_min).names());
+        options.fixed = &*fixed;
+      }
       fmt::print("training and testing (last {} days)...\n", o->test_days);
       std::fflush(stdout);
       const auto r = evaluation::run_backtest(home, run, options);

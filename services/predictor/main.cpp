@@ -1,35 +1,113 @@
-// occupancy-predictor: feature vectors in; retained predictions out. Until trained models are
-// loaded from the registry (the predictor issue), it serves the persistence baseline and says so.
+// occupancy-predictor: feature vectors in; retained predictions out, from the active model
+// version (loaded from the registry, hot-reloaded on occupancy/<home>/model) or, where it has
+// no model for a room, from the best baseline, named in the payload. Predictions are archived
+// and, once they mature, scored on /metrics.
 #include <spdlog/spdlog.h>
 
-#include <cmath>
-
 #include "occupancy/contract/messages.hpp"
-#include "occupancy/models/prediction.hpp"
+#include "occupancy/models/predictor_core.hpp"
+#include "occupancy/runtime/archive_metrics.hpp"
 #include "occupancy/runtime/service.hpp"
+#include "occupancy/store/archive_writer.hpp"
+#include "occupancy/store/model_registry.hpp"
+#include "occupancy/store/prediction_archive.hpp"
 
 using namespace occupancy;
+
+namespace {
+
+using Archive = store::ArchiveWriter<store::PredictionBatch>;
+
+// Loads `version` (or the active one); throws with the reason if it cannot be used.
+std::shared_ptr<const models::TrainedModel> load_model(const config::HomeConfig& cfg, const features::FeatureSet& set,
+                                                       const std::optional<std::string>& version) {
+  store::Database db(cfg.database_url);
+  const auto record = version ? store::find_model(db, *version) : store::active_model(db, cfg.home);
+  if (!record) {
+    if (version) throw std::runtime_error("model " + *version + " is not in the registry");
+    return nullptr;
+  }
+  std::vector<models::ModelFile> files;
+  for (auto& f : store::load_model_files(db, record->version))
+    files.push_back({f.room, f.target, f.format, std::move(f.data)});
+  return std::make_shared<models::TrainedModel>(models::TrainedModel::from_files(files, set.names()));
+}
+
+void declare_metrics(runtime::Metrics& m) {
+  m.declare("occupancy_model_loads_total", "counter", "Model versions loaded, by result (ok, refused).");
+  m.declare("occupancy_model_info", "gauge", "The model version serving (1), by version.");
+  m.declare("occupancy_prediction_accuracy", "gauge", "Rolling accuracy of matured predictions, by room and horizon.");
+  m.declare("occupancy_prediction_brier", "gauge", "Rolling Brier score of matured predictions, by room and horizon.");
+  m.declare("occupancy_prediction_matured", "gauge", "Matured predictions in the rolling window, by room and horizon.");
+  runtime::declare_archive_metrics(m);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   return runtime::run_service(
       "predictor", "Predicts room occupancy from feature vectors", argc, argv, [](runtime::ServiceContext& ctx) {
-        auto set = std::make_shared<features::FeatureSet>(ctx.config.horizons_min);
-        std::shared_ptr<models::Forecaster> persistence =
-            models::make_baseline("persistence", *set, ctx.config.horizons_min);
-        ctx.router.on(proto::channel::features, [&ctx, set, persistence](const runtime::Inbound& in) {
+        declare_metrics(ctx.metrics);
+        auto core = std::make_shared<models::PredictorCore>(ctx.config);
+        auto install = [&ctx, core](const std::optional<std::string>& version) {
+          try {
+            auto model = load_model(ctx.config, core->set(), version);
+            if (!model) return;
+            const std::string previous = core->model() ? core->model()->version : "baselines";
+            if (core->model()) ctx.metrics.set("occupancy_model_info", {{"version", previous}}, 0);
+            core->use_model(std::move(model));
+            ctx.metrics.set("occupancy_model_info", {{"version", core->model()->version}}, 1);
+            ctx.metrics.add("occupancy_model_loads_total", {{"result", "ok"}});
+            spdlog::info("model {} serving (was {})", core->model()->version, previous);
+          } catch (const std::exception& e) {
+            ctx.metrics.add("occupancy_model_loads_total", {{"result", "refused"}});
+            spdlog::error("model {} refused, {} keeps serving: {}", version.value_or("(active)"),
+                          core->model() ? core->model()->version : "the baselines", e.what());
+          }
+        };
+        if (ctx.config.predictor.registry) install(std::nullopt);
+        std::shared_ptr<Archive> archive;
+        if (ctx.config.predictor.archive)
+          archive = std::make_shared<Archive>(
+              ctx.config.database_url,
+              [home = ctx.config.home](store::Database& db, const store::PredictionBatch& b) {
+                store::archive_predictions(db, home, b);
+              },
+              500, 200'000);
+
+        ctx.router.on(proto::channel::features, [&ctx, core, archive](const runtime::Inbound& in) {
           const auto fv = contract::features_from_json(in.doc);
           if (ctx.config.find_room(fv.room) == nullptr)
             throw runtime::Refusal("unknown_room", "/room", "room '" + fv.room + "' is not in the home config");
-          const auto row = models::to_row(fv, *set);
-          if (std::isnan(row[set->index("occupied_now")]))
-            throw runtime::Refusal("missing_feature", "/values/occupied_now", "feature vector has no occupied_now");
-          const auto p = models::make_prediction(fv, row, *set, persistence->predict(fv.room, row.data()),
-                                                 "baseline-persistence", "persistence");
+          Prediction p;
+          try {
+            p = core->predict(fv);
+          } catch (const std::invalid_argument& e) {
+            throw runtime::Refusal("missing_feature", "/values/occupied_now", e.what());
+          }
           ctx.router.publish(proto::channel::prediction, {{"room", p.room}}, contract::to_json(p));
+          if (archive) archive->add(store::PredictionBatch{{p}});
         });
-        ctx.router.on(proto::channel::model, [](const runtime::Inbound& in) {
-          spdlog::info("model {} announced; serving baseline-persistence until model loading exists",
-                       in.doc[proto::fields::model::version].GetString());
+        ctx.router.on(proto::channel::model, [&ctx, core, install](const runtime::Inbound& in) {
+          const std::string version = in.doc[proto::fields::model::version].GetString();
+          if (core->model() && core->model()->version == version) return;
+          if (!ctx.config.predictor.registry) {
+            spdlog::warn("model {} announced, but predictor.registry is off: baselines keep serving", version);
+            return;
+          }
+          install(version);
+        });
+        ctx.every(std::chrono::seconds(5), [&ctx, core, archive] {
+          auto& m = ctx.metrics;
+          for (const auto& [key, r] : core->scores().all()) {
+            const runtime::Labels l{{"room", key.first}, {"horizon_min", std::to_string(key.second)}};
+            m.set("occupancy_prediction_accuracy", l, r.accuracy);
+            m.set("occupancy_prediction_brier", l, r.brier);
+            m.set("occupancy_prediction_matured", l, static_cast<double>(r.n));
+          }
+          if (!archive) return;
+          const auto s = archive->stats();
+          runtime::export_archive_metrics(m, s);
         });
       });
 }

@@ -1,9 +1,9 @@
 // `occupancy db migrate` against the real PostgreSQL that deploy/local.sh test starts.
 #include "occupancy/store/database.hpp"
-#include "occupancy/store/migrations.hpp"
 
 #include <catch2/catch.hpp>
 
+#include "occupancy/store/migrations.hpp"
 #include "test_support.hpp"
 
 using namespace occupancy;

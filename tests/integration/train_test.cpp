@@ -44,13 +44,12 @@ TEST_CASE("train registers versions, announces the active one, and models promot
   }
   const std::map<std::string, std::string> env{{"OCCUPANCY_DB_URL", db_url}};
   const auto cfg = (dir / "home.yaml").string();
-  auto [rc, out] = run(kCli, {"--config", cfg, "sim", "history", "--days", "21", "--out", (dir / "h.csv").string()}, env);
+  auto [rc, out] =
+      run(kCli, {"--config", cfg, "sim", "history", "--days", "21", "--out", (dir / "h.csv").string()}, env);
   REQUIRE(rc == 0);
 
-  std::tie(rc, out) = run(kCli,
-                          {"--config", cfg, "train", "--history", (dir / "h.csv").string(), "--folds", "2",
-                           "--fold-days", "3"},
-                          env);
+  std::tie(rc, out) = run(
+      kCli, {"--config", cfg, "train", "--history", (dir / "h.csv").string(), "--folds", "2", "--fold-days", "3"}, env);
   INFO(out);
   REQUIRE(rc == 0);
   CHECK_THAT(out, Catch::Contains("fold 1") && Catch::Contains("fold 2") && Catch::Contains("is now active"));
@@ -63,9 +62,10 @@ TEST_CASE("train registers versions, announces the active one, and models promot
   CHECK(files.size() >= 2 + 6 * 2);  // manifest, priors, two horizons per room at least
   CHECK(announced_version(broker, home) == first->version);
 
-  std::tie(rc, out) = run(kCli, {"--config", cfg, "train", "--history", (dir / "h.csv").string(), "--folds", "1",
-                                 "--fold-days", "3", "--force"},
-                          env);
+  std::tie(rc, out) = run(
+      kCli,
+      {"--config", cfg, "train", "--history", (dir / "h.csv").string(), "--folds", "1", "--fold-days", "3", "--force"},
+      env);
   REQUIRE(rc == 0);
   const auto second = store::active_model(db, home);
   REQUIRE(second);
@@ -90,8 +90,8 @@ TEST_CASE("train registers versions, announces the active one, and models promot
   // From the archive: the same history imported, then learnt from PostgreSQL.
   std::tie(rc, out) = run(kCli, {"--config", cfg, "import", (dir / "h.csv").string()}, env);
   REQUIRE(rc == 0);
-  std::tie(rc, out) = run(
-      kCli, {"--config", cfg, "train", "--from-db", "--folds", "1", "--fold-days", "3", "--no-publish"}, env);
+  std::tie(rc, out) =
+      run(kCli, {"--config", cfg, "train", "--from-db", "--folds", "1", "--fold-days", "3", "--no-publish"}, env);
   INFO(out);
   REQUIRE(rc == 0);
   CHECK_THAT(out, Catch::Contains("raw readings of home '" + home + "' from the archive"));

@@ -335,6 +335,12 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
     if (cl.HasMember("archive_batch")) cs.archive_batch = cl["archive_batch"].GetInt();
     if (cl.HasMember("archive_buffer_max")) cs.archive_buffer_max = cl["archive_buffer_max"].GetInt();
   }
+  for (auto [name, settings] : {std::pair{"feature", &c.feature}, {"predictor", &c.predictor}}) {
+    if (!doc.HasMember(name)) continue;
+    const auto& sec = doc[name];
+    if (sec.HasMember("registry")) settings->registry = sec["registry"].GetBool();
+    if (sec.HasMember("archive")) settings->archive = sec["archive"].GetBool();
+  }
   std::string ha_token_file;
   if (doc.HasMember("ingestor")) {
     const auto& i = doc["ingestor"];

@@ -65,7 +65,7 @@ std::variant<rapidjson::Document, ValidationError> Validator::parse(const proto:
   rapidjson::Document doc;
   if (channel.content_type == "text/plain") {
     doc.SetString(payload.data(), static_cast<rapidjson::SizeType>(payload.size()), doc.GetAllocator());
-  } else if (doc.Parse(payload.data(), payload.size()).HasParseError()) {
+  } else if (doc.Parse<rapidjson::kParseFullPrecisionFlag>(payload.data(), payload.size()).HasParseError()) {
     return ValidationError{"parse", "",
                            std::string("malformed JSON at offset ") + std::to_string(doc.GetErrorOffset()) + ": " +
                                rapidjson::GetParseError_En(doc.GetParseError())};

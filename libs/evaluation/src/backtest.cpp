@@ -49,7 +49,7 @@ BacktestResult run_backtest(const config::HomeConfig& home, const cleaning::Clea
   std::map<std::string, std::vector<RoomState>> by_room;
   for (const auto& s : run.states) by_room[s.room].push_back(s);
   const auto tz = home.timezone.empty() ? TimeZone::utc() : TimeZone::load(home.timezone);
-  const auto priors = features::learn_priors(by_room, res.start, res.train_end, tz);
+  const auto priors = o.fixed ? o.fixed->priors : features::learn_priors(by_room, res.start, res.train_end, tz);
 
   // One pass over the history: training samples, then every minute of the test period.
   std::vector<Millis> at;
@@ -70,8 +70,10 @@ BacktestResult run_backtest(const config::HomeConfig& home, const cleaning::Clea
 
   const auto t_train = std::chrono::steady_clock::now();
   const features::Truth train_truth(by_room, res.train_end);
-  res.model = models::train_model(train, train_truth, set.names(), home.horizons_min, priors, o.train, "backtest");
+  if (!o.fixed)
+    res.model = models::train_model(train, train_truth, set.names(), home.horizons_min, priors, o.train, "backtest");
   res.train_seconds = seconds_since(t_train);
+  const models::TrainedModel& chosen = o.fixed ? *o.fixed : res.model;
 
   // Forecasters.
   std::map<std::string, std::unique_ptr<models::Forecaster>> baselines;
@@ -79,7 +81,7 @@ BacktestResult run_backtest(const config::HomeConfig& home, const cleaning::Clea
     baselines[name] = models::make_baseline(name, set, home.horizons_min);
     res.forecasters.push_back(name);
   }
-  const models::ModelForecaster model(res.model, set, *baselines.at("time_of_week"));
+  const models::ModelForecaster model(chosen, set, *baselines.at("time_of_week"));
   res.forecasters.push_back("model");
   std::optional<models::ModelForecaster> incumbent;
   if (o.incumbent && o.incumbent->feature_names == set.names()) {

@@ -44,7 +44,7 @@ void HouseTimeline::on_state(const RoomState& s) {
 
 void HouseTimeline::on_reading(const Reading& r) {
   advance(r.ts);
-  if (r.state == SensorState::on) last_activity_ = r.ts;
+  if (r.state == SensorState::on && (!last_activity_ || r.ts > *last_activity_)) last_activity_ = r.ts;
 }
 
 void HouseTimeline::advance(Millis t) {

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "occupancy/models/forecaster.hpp"
+#include "occupancy/models/matured_scores.hpp"
 #include "occupancy/models/trained_model.hpp"
 #include "occupancy/models/xgb_booster.hpp"
 
@@ -141,4 +142,25 @@ TEST_CASE("a trained model survives its files, and files from another feature se
   for (auto& f : broken)
     if (f.target == "occupied_15") f.data = "garbage";
   CHECK_THROWS_AS(TrainedModel::from_files(broken, set.names()), XgbError);
+}
+
+TEST_CASE("matured predictions are scored against what the room then was", "[models]") {
+  MaturedScores scores(100);
+  const Millis t = 1'000'000'000'000;
+  scores.predicted("office", 15, t, 0.9);
+  scores.predicted("office", 15, t + 60'000, 0.2);
+  scores.observed("office", t + 10 * 60'000, true);  // not due yet
+  CHECK_FALSE(scores.rolling("office", 15));
+  scores.observed("office", t + 15 * 60'000, true);  // the first matures: right, Brier 0.01
+  auto r = scores.rolling("office", 15);
+  REQUIRE(r);
+  CHECK(r->n == 1);
+  CHECK(r->accuracy == 1.0);
+  CHECK(r->brier == Approx(0.01));
+  scores.observed("office", t + 16 * 60'000, true);  // the second: wrong, Brier 0.64
+  r = scores.rolling("office", 15);
+  CHECK(r->n == 2);
+  CHECK(r->accuracy == 0.5);
+  CHECK(r->brier == Approx(0.325));
+  CHECK_FALSE(scores.rolling("kitchen", 15));
 }

@@ -1,5 +1,6 @@
 #include "occupancy/store/clean_archive.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iterator>
 
@@ -41,8 +42,7 @@ std::size_t CleanBatch::drop_oldest(std::size_t n) {
 }
 
 void archive_clean(Database& db, const std::string& home, const CleanBatch& batch) {
-  db.exec("BEGIN");
-  try {
+  in_transaction(db, [&] {
     detail::copy_readings(db, "clean_readings", home, batch.readings);
     for (const auto& s : batch.states)
       db.exec(
@@ -59,18 +59,40 @@ void archive_clean(Database& db, const std::string& home, const CleanBatch& batc
           "COALESCE(EXCLUDED.end_ts, sensor_gaps.end_ts)",
           {home, g.entity_id, format_iso8601(g.start),
            g.end ? std::optional<std::string>(format_iso8601(*g.end)) : std::nullopt, g.cause, g.room, g.zone});
-    db.exec("COMMIT");
-  } catch (...) {
-    try {
-      db.exec("ROLLBACK");
-    } catch (const DatabaseError&) {  // the connection itself is gone; the caller reconnects
-    }
-    throw;
-  }
+  });
 }
 
 std::size_t count_clean_readings(Database& db, const std::string& home) {
   return count(db, "SELECT count(*) FROM clean_readings WHERE home = $1", home);
+}
+
+std::vector<RoomState> load_room_transitions(Database& db, const std::string& home, int days) {
+  const char* iso = "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'";
+  const auto r =
+      db.exec(std::string("SELECT room, to_char(ts AT TIME ZONE 'UTC', ") + iso +
+                  "), occupied, array_to_string(active_zones, ','), to_char(coalesce(since, ts) AT TIME ZONE "
+                  "'UTC', " +
+                  iso +
+                  "), reliable FROM room_transitions WHERE home = $1 AND ts >= (SELECT max(ts) FROM "
+                  "room_transitions WHERE home = $1) - make_interval(days => $2::int) ORDER BY ts, room",
+              {home, std::to_string(days)});
+  std::vector<RoomState> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    RoomState s;
+    s.room = r.text(i, 0);
+    s.ts = parse_iso8601(r.text(i, 1)).value_or(0);
+    s.occupied = r.text(i, 2) == "t";
+    for (std::size_t a = 0, z = r.text(i, 3).size(); a < z;) {
+      const auto text = r.text(i, 3);
+      const auto b = std::min(text.find(',', a), text.size());
+      s.active_zones.push_back(text.substr(a, b - a));
+      a = b + 1;
+    }
+    s.since = parse_iso8601(r.text(i, 4)).value_or(s.ts);
+    s.reliable = r.text(i, 5) == "t";
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 std::size_t count_room_transitions(Database& db, const std::string& home) {

@@ -42,22 +42,14 @@ std::optional<ModelRecord> first(std::vector<ModelRecord> v) {
 }  // namespace
 
 void register_model(Database& db, const ModelRecord& m, const std::vector<StoredModelFile>& files) {
-  db.exec("BEGIN");
-  try {
+  in_transaction(db, [&] {
     db.exec("INSERT INTO models (version, home, feature_set, status, metrics) VALUES ($1, $2, $3, 'candidate', $4)",
             {m.version, m.home, m.feature_set, m.metrics_json});
     for (const auto& f : files)
       db.exec(
           "INSERT INTO model_files (version, room, target, format, data) VALUES ($1, $2, $3, $4, decode($5, 'hex'))",
           {m.version, f.room, f.target, f.format, to_hex(f.data)});
-    db.exec("COMMIT");
-  } catch (...) {
-    try {
-      db.exec("ROLLBACK");
-    } catch (const DatabaseError&) {
-    }
-    throw;
-  }
+  });
 }
 
 std::vector<ModelRecord> list_models(Database& db, const std::string& home) {
@@ -92,8 +84,7 @@ std::vector<StoredModelFile> load_model_files(Database& db, const std::string& v
 }
 
 ModelRecord activate_model(Database& db, const std::string& home, const std::string& version) {
-  db.exec("BEGIN");
-  try {
+  in_transaction(db, [&] {
     const auto found = db.exec("SELECT 1 FROM models WHERE home = $1 AND version = $2 FOR UPDATE", {home, version});
     if (found.rows() == 0) throw DatabaseError("no model version '" + version + "' for home '" + home + "'");
     db.exec(
@@ -101,14 +92,7 @@ ModelRecord activate_model(Database& db, const std::string& home, const std::str
         "$2",
         {home, version});
     db.exec("UPDATE models SET status = 'active', activated_at = now() WHERE version = $1", {version});
-    db.exec("COMMIT");
-  } catch (...) {
-    try {
-      db.exec("ROLLBACK");
-    } catch (const DatabaseError&) {
-    }
-    throw;
-  }
+  });
   return *find_model(db, version);
 }
 

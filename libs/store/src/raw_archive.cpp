@@ -8,15 +8,9 @@ namespace occupancy::store {
 
 size_t archive_raw_readings(Database& db, const std::string& home, const std::vector<Reading>& readings) {
   if (readings.empty()) return 0;
-  db.exec("BEGIN");
-  try {
-    const size_t n = detail::copy_readings(db, "raw_readings", home, readings);
-    db.exec("COMMIT");
-    return n;
-  } catch (...) {
-    db.exec("ROLLBACK");
-    throw;
-  }
+  size_t n = 0;
+  in_transaction(db, [&] { n = detail::copy_readings(db, "raw_readings", home, readings); });
+  return n;
 }
 
 size_t count_raw_readings(Database& db, const std::string& home) {

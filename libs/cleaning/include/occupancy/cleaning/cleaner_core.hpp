@@ -13,6 +13,7 @@
 // When a cat verdict is reversed (a door moved, a person settled in), the room's sensors that
 // are on and were rejected are released again as clean, late: the room state needs them.
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -46,6 +47,9 @@ class CleanerCore {
   void finish(CleanerOutput& out);
 
   Millis watermark() const { return watermark_; }
+  /// Event time up to which every reading has been decided (and its outputs produced);
+  /// nullopt before the first reading.
+  std::optional<Millis> settled() const { return started_ ? std::optional<Millis>(watermark_ - hold_) : std::nullopt; }
   std::size_t held() const { return held_.size() - head_; }
   const RoomStateMachine& rooms() const { return rooms_; }
   std::vector<Gap> open_gaps() const { return gaps_.open_gaps(); }

@@ -2,9 +2,9 @@
 // The home config (config/home.yaml): rooms, zones, entities, horizons, cat rules, and one
 // section per service. Loaded once at start, validated against config/home.schema.json and
 // cross-checked (an entity's room must exist, ...). Rooms are data, never a C++ enum.
+#include <cstdint>
 #include <filesystem>
 #include <functional>
-#include <cstdint>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -44,7 +44,7 @@ struct Entity {
   std::string entity_id;
   std::string room;
   std::string zone;
-  std::string kind;  // presence | motion | door | light (the contract's enum)
+  std::string kind;        // presence | motion | door | light (the contract's enum)
   bool heartbeat = false;  // reports periodically even when unchanged: silence is then a gap
 };
 
@@ -62,8 +62,8 @@ struct CatFilterRules {
 struct CleanerSettings {
   double motion_hold_min = 5;               // rooms without presence sensors: occupied after a pulse
   double motion_hold_with_presence_s = 60;  // rooms with presence sensors: presence decides
-  double sticky_max_min = 720;  // a motion-only room stays occupied until activity elsewhere, at most this long
-  double door_grace_s = 30;     // a door change with no motion after it for this long ends the stay
+  double sticky_max_min = 720;    // a motion-only room stays occupied until activity elsewhere, at most this long
+  double door_grace_s = 30;       // a door change with no motion after it for this long ends the stay
   double max_off_latency_s = 60;  // a person's zone still on this long after they appear elsewhere is stuck
   std::map<std::string, double, std::less<>> silence_limit_min{{"presence", 5}, {"motion", 60}};  // heartbeat entities
   bool archive = true;  // clean readings, transitions and gaps to PostgreSQL
@@ -82,7 +82,7 @@ struct LoggingSettings {
 };
 
 struct IngestorSettings {
-  std::string ha_url;  // empty = no Home Assistant: only the wall clock is published
+  std::string ha_url;   // empty = no Home Assistant: only the wall clock is published
   std::string ha_host;  // parsed from ha_url at load
   std::uint16_t ha_port = 8123;
   Secret ha_token;
@@ -101,6 +101,12 @@ struct PublisherSettings {
   }
 };
 
+/// Feature and predictor services: whether they use PostgreSQL (registry, restore, archive).
+struct ModelServiceSettings {
+  bool registry = true;  // the active model (predictor) / its priors and the room history (feature)
+  bool archive = true;   // predictions to PostgreSQL (predictor)
+};
+
 struct HomeConfig {
   std::string source;  // the file it came from, for messages
   std::string home = "home";
@@ -111,6 +117,7 @@ struct HomeConfig {
   std::vector<int> horizons_min;
   CatFilterRules cat_filter;
   CleanerSettings cleaner;
+  ModelServiceSettings feature, predictor;
   MqttEndpoint mqtt;
   std::string mqtt_protocol = "3.1.1";
   Secret database_url;  // empty = libpq's PG* environment variables

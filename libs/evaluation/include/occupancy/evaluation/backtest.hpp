@@ -19,6 +19,7 @@ struct BacktestOptions {
   int test_days = 30;
   Millis test_end = 0;                              // 0: the end of the history; earlier for rolling-origin folds
   const models::TrainedModel* incumbent = nullptr;  // scored too, as "active", if its features match
+  const models::TrainedModel* fixed = nullptr;      // use this model (and its priors) instead of training
   Millis train_every = 5 * 60'000;                  // training rows: one per room every 5 minutes
   models::TrainOptions train;
 };

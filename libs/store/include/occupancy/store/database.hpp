@@ -54,4 +54,21 @@ class Database {
   std::unique_ptr<PGconn, void (*)(PGconn*)> conn_;
 };
 
+/// Runs `work` between BEGIN and COMMIT; on any exception, rolls back (if the connection still
+/// can) and rethrows.
+template <class Work>
+void in_transaction(Database& db, Work&& work) {
+  db.exec("BEGIN");
+  try {
+    work();
+    db.exec("COMMIT");
+  } catch (...) {
+    try {
+      db.exec("ROLLBACK");
+    } catch (const DatabaseError&) {  // the connection itself is gone; the caller reconnects
+    }
+    throw;
+  }
+}
+
 }  // namespace occupancy::store

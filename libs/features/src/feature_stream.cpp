@@ -1,0 +1,60 @@
+#include "occupancy/features/feature_stream.hpp"
+
+#include <algorithm>
+
+namespace occupancy::features {
+namespace {
+
+constexpr Millis kMinute = 60'000;
+
+Millis ts_of(const std::variant<Reading, RoomState>& e) {
+  return std::visit([](const auto& x) { return x.ts; }, e);
+}
+
+}  // namespace
+
+FeatureStream::FeatureStream(const config::HomeConfig& home, Priors priors)
+    : home_(home), set_(home.horizons_min), priors_(std::move(priors)), timeline_(home) {}
+
+void FeatureStream::restore(const std::vector<RoomState>& states) {
+  for (const auto& s : states) timeline_.on_state(s);
+}
+
+std::vector<FeatureVector> FeatureStream::settle(Millis settled) {
+  // Time order; at the same time a reading before a state, as the cleaner publishes them.
+  std::stable_sort(queue_.begin(), queue_.end(), [](const Event& a, const Event& b) {
+    const Millis ta = ts_of(a), tb = ts_of(b);
+    return ta != tb ? ta < tb : a.index() < b.index();
+  });
+  if (!next_minute_) {
+    const Millis first = queue_.empty() ? settled : std::min(settled, ts_of(queue_.front()));
+    next_minute_ = (first / kMinute + 1) * kMinute;
+  }
+  std::vector<FeatureVector> out;
+  std::size_t i = 0;
+  while (true) {
+    const bool event_due = i < queue_.size() && ts_of(queue_[i]) <= settled;
+    const bool minute_due = *next_minute_ <= settled;
+    if (!event_due && !minute_due) break;
+    if (event_due && (!minute_due || ts_of(queue_[i]) <= *next_minute_)) {
+      if (const auto* r = std::get_if<Reading>(&queue_[i])) {
+        timeline_.on_reading(*r);
+      } else {
+        const auto& s = std::get<RoomState>(queue_[i]);
+        timeline_.on_state(s);
+        if (home_.find_room(s.room)) out.push_back(set_.vector(timeline_, priors_, s.room, timeline_.now()));
+      }
+      ++i;
+    } else {
+      timeline_.advance(*next_minute_);
+      for (const auto& room : home_.rooms)
+        if (const auto* r = timeline_.room(room.id); r && r->known)
+          out.push_back(set_.vector(timeline_, priors_, room.id, *next_minute_));
+      *next_minute_ += kMinute;
+    }
+  }
+  queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(i));
+  return out;
+}
+
+}  // namespace occupancy::features

@@ -1,0 +1,39 @@
+#pragma once
+// The predictor's core: a feature vector in, a prediction out — from the active trained model
+// where it has the room, else from the best baseline for the data at hand (time of week once
+// priors exist, persistence before), which the prediction names in `fallback`. A new model is
+// swapped in whole (hot reload); a broken one never replaces a working one (the loader throws
+// first).
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "occupancy/config/home_config.hpp"
+#include "occupancy/models/matured_scores.hpp"
+#include "occupancy/models/prediction.hpp"
+#include "occupancy/models/trained_model.hpp"
+
+namespace occupancy::models {
+
+class PredictorCore {
+ public:
+  explicit PredictorCore(const config::HomeConfig& home);
+
+  void use_model(std::shared_ptr<const TrainedModel> model);
+  const TrainedModel* model() const { return model_.get(); }
+  const features::FeatureSet& set() const { return set_; }
+
+  /// Throws std::invalid_argument if the vector lacks occupied_now.
+  Prediction predict(const FeatureVector& fv);
+  MaturedScores& scores() { return scores_; }
+
+ private:
+  const config::HomeConfig& home_;
+  features::FeatureSet set_;
+  std::unique_ptr<Forecaster> persistence_, time_of_week_;
+  std::shared_ptr<const TrainedModel> model_;
+  std::unique_ptr<ModelForecaster> forecaster_;
+  MaturedScores scores_;
+};
+
+}  // namespace occupancy::models
