@@ -80,8 +80,10 @@ class ArchiveWriter {
     auto backoff = std::chrono::milliseconds(500);
     std::unique_lock lock(mutex_);
     while (true) {
+      // Never a predicate that stays true while there is nothing to write: wait_for would return
+      // without releasing the lock, and flush() could never take it (seen as a shutdown hang).
       wake_.wait_for(lock, std::chrono::seconds(1),
-                     [&] { return stopping_ || flushing_ || pending_.size() >= batch_size_; });
+                     [&] { return stopping_ || pending_.size() >= batch_size_ || (flushing_ && pending_.size() > 0); });
       if (pending_.size() == 0) {
         idle_.notify_all();
         if (stopping_) return;
