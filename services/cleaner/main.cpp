@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
         });
         // Live, held readings are released by the wall clock too, not only at the next minute tick.
         if (ctx.config.ingestor.wall_clock)
-          ctx.every(std::chrono::seconds(1), [core, out, emit] {
+          ctx.every(std::chrono::milliseconds(100), [core, out, emit] {
             core->advance(wall_clock_now(), *out);
             emit();
           });
