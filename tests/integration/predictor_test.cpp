@@ -9,6 +9,7 @@
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "occupancy/store/database.hpp"
 #include "occupancy/store/model_registry.hpp"
@@ -121,6 +122,14 @@ TEST_CASE("hot reload, a refused broken model, and a rollback within seconds", "
   CHECK(back);
   CHECK(seconds < 60);
   WARN("rollback reached the predictor in " << seconds << " s");
+  // Matured predictions (made at 10:00-10:43 for 15 min, the office occupied since) are scored.
+  bool scored = false;
+  for (int i = 0; i < 40 && !scored; ++i) {
+    scored = http_get(port, "/metrics").second.find("occupancy_prediction_brier{room=\"office\",horizon_min=\"15\"}") !=
+             std::string::npos;
+    if (!scored) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  CHECK(scored);
   predictor.signal(SIGTERM);
   CHECK(predictor.wait(std::chrono::seconds(10)) == 0);
 }
