@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # deploy/local.sh: everything on one Debian 12 machine, no Docker.
-#   demo   install, build, start private Mosquitto + PostgreSQL, run the suite, show it
+#   demo   install, build, start private Mosquitto + PostgreSQL, simulate a home and its HA,
+#          import its history, train a model, run the suite live and show it
+#          (options: --hours N simulated hours, default 24; --forever; --history-days N)
 #   test   install, build, start private servers, run unit + integration tests (ctest)
 #   up     start only the private servers and print the environment that points at them
 #   down   stop what `up` started
@@ -143,6 +145,16 @@ run_tests() {
 }
 
 run_demo() {
+  # Options: --hours N (simulated hours to run live, default 24), --forever, --history-days N.
+  local hours=24 forever=0 history_days=${DEMO_HISTORY_DAYS:-120}
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --hours) hours=$2; shift 2 ;;
+      --forever) forever=1; shift ;;
+      --history-days) history_days=$2; shift 2 ;;
+      *) die "demo: unknown option $1 (--hours N, --forever, --history-days N)" ;;
+    esac
+  done
   local dir="$STATE_ROOT/demo"
   stop_servers "$dir"
   rm -rf "$dir"
@@ -163,7 +175,7 @@ run_demo() {
   "$BUILD/bin/occupancy" db migrate
 
   # The shipped config, pointed at a simulated Home Assistant, with free HTTP ports.
-  local ha_port s p publisher_port
+  local ha_port s p publisher_port predictor_port now
   ha_port=$(free_port)
   sed -e "s|ha_url: http://127.0.0.1:8123|ha_url: http://127.0.0.1:$ha_port|" -e "s|clock: wall |clock: events|" \
     "$ROOT/config/home.yaml" >"$dir/home.yaml"
@@ -171,28 +183,40 @@ run_demo() {
     p=$(free_port)
     sed -i "/^$s:/,/^[a-z]/ s/port: [0-9]*/port: $p/" "$dir/home.yaml"
     [ "$s" = publisher ] && publisher_port=$p
+    [ "$s" = predictor ] && predictor_port=$p
   done
   export OCCUPANCY_CONFIG="$dir/home.yaml" OCCUPANCY_HA_TOKEN=demo-token
 
-  log "a simulated household and its Home Assistant, one simulated minute per second"
-  "$BUILD/bin/occupancy" sim serve --port "$ha_port" --token demo-token --speed 60 --history-days 7 --future-days 7 \
-    >"$dir/ha.log" 2>&1 &
+  log "a simulated household and its Home Assistant: $history_days days of history, then live at 60x"
+  "$BUILD/bin/occupancy" sim serve --port "$ha_port" --token demo-token --speed 60 --history-days "$history_days" \
+    --future-days 7 >"$dir/ha.log" 2>&1 &
   DEMO_PIDS+=($!)
+  for _ in $(seq 1 100); do grep -q "simulated now" "$dir/ha.log" 2>/dev/null && break; sleep 0.1; done
+  now=$(sed -n 's/.*simulated now \([0-9TZ:.-]*\).*/\1/p' "$dir/ha.log")
+  [ -n "$now" ] || die "the simulated Home Assistant did not start (see $dir/ha.log)"
+
+  log "importing the household's history from Home Assistant's REST API, as for a real home"
+  "$BUILD/bin/occupancy" ingest-history --days "$history_days" --until "$now" 2>&1 | tail -1
+  log "training a model on it (one rolling fold, then all the data) and registering it"
+  "$BUILD/bin/occupancy" train --from-db --folds 1 --fold-days 7 2>&1 | grep -v "^\[" | grep -v " info " || true
+
   for s in ingestor cleaner feature predictor publisher; do
     "$BUILD/bin/occupancy-$s" >"$dir/$s.log" 2>&1 &
     DEMO_PIDS+=($!)
   done
   log "the suite is running; watch it with: mosquitto_sub -h 127.0.0.1 -p $OCCUPANCY_MQTT_PORT -v -t 'occupancy/#'"
   sleep 3
-  log "service status (retained on occupancy/home/status/<service>):"
-  mosquitto_sub -h 127.0.0.1 -p "$OCCUPANCY_MQTT_PORT" -v -t 'occupancy/home/status/+' -W 2 2>/dev/null || true
-  local rounds=${DEMO_ROUNDS:-3}
-  [ "${1:-}" = "--forever" ] && rounds=1000000
+  mosquitto_sub -h 127.0.0.1 -p "$OCCUPANCY_MQTT_PORT" -v -t 'occupancy/home/status/+' -W 2 2>/dev/null | sed 's/^/  /' || true
+  local rounds=$((hours * 2))  # a round is 30 simulated minutes (30 s at 60x)
+  [ "$forever" = 1 ] && rounds=1000000000
+  log "what Home Assistant sees, every 30 simulated minutes (retained occupancy/home/ha/<room>); $hours simulated hours"
   for _ in $(seq 1 "$rounds"); do
-    sleep 5
-    log "what Home Assistant sees now (retained occupancy/home/ha/<room>):"
-    mosquitto_sub -h 127.0.0.1 -p "$OCCUPANCY_MQTT_PORT" -v -t 'occupancy/home/ha/+' -W 1 2>/dev/null | sed 's/^/  /' || true
+    sleep 30
+    mosquitto_sub -h 127.0.0.1 -p "$OCCUPANCY_MQTT_PORT" -v -t 'occupancy/home/ha/+' -W 1 2>/dev/null |
+      python3 "$ROOT/deploy/demo_table.py" || true
   done
+  log "accuracy of the predictions made, against what the household then did (predictor /metrics):"
+  curl -s "http://127.0.0.1:$predictor_port/metrics" | python3 "$ROOT/deploy/demo_accuracy.py" || true
   log "publisher: $(curl -s "http://127.0.0.1:$publisher_port/healthz" || echo unreachable); prediction API: http://127.0.0.1:$publisher_port/api/v1/rooms"
   log "demo done; stopping the suite (logs in $dir/*.log)"
 }

@@ -26,10 +26,9 @@ std::vector<FeatureVector> FeatureStream::settle(Millis settled) {
     const Millis ta = ts_of(a), tb = ts_of(b);
     return ta != tb ? ta < tb : a.index() < b.index();
   });
-  if (!next_minute_) {
-    const Millis first = queue_.empty() ? settled : std::min(settled, ts_of(queue_.front()));
-    next_minute_ = (first / kMinute + 1) * kMinute;
-  }
+  // Minutes are published from the first settled time on: older events (HA's initial states,
+  // last changed hours or weeks ago) are history, not a backlog of minutes to replay.
+  if (!next_minute_) next_minute_ = settled / kMinute * kMinute;
   std::vector<FeatureVector> out;
   std::size_t i = 0;
   while (true) {
