@@ -1,0 +1,143 @@
+// The mission as one product: a simulated week of a household, served by the simulated Home
+// Assistant at high speed, through all five services on a real Mosquitto and PostgreSQL, with a
+// trained model. Home Assistant's retained discovery and states must be there and valid,
+// predictions archived, nothing dead-lettered, and every service's /healthz and /metrics answer.
+#include <rapidjson/document.h>
+
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "occupancy/contract/validator.hpp"
+#include "occupancy/core/time.hpp"
+#include "occupancy/proto/contract.hpp"
+#include "occupancy/store/database.hpp"
+#include "test_support.hpp"
+
+using namespace occupancy;
+using namespace occupancy::testing;
+
+namespace {
+
+const std::string kBin = OCCUPANCY_BIN_DIR;
+const std::vector<std::string> kServices{"ingestor", "cleaner", "feature", "predictor", "publisher"};
+const std::vector<std::string> kRooms{"bedroom", "bathroom",       "small_bathroom",
+                                      "office",  "living_kitchen", "guest_bedroom"};
+
+rapidjson::Document parse(const std::string& s) {
+  rapidjson::Document d;
+  d.Parse(s.c_str());
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("a simulated week through every process: HA discovery and states, archived predictions, health",
+          "[integration]") {
+  const auto broker = broker_from_env();
+  const auto db_url = fresh_database("it_e2e", true);
+  const auto home = unique_home("e2e");
+  const auto dir = temp_dir(home);
+  const auto ha_port = free_port();
+  std::map<std::string, std::uint16_t> ports;
+  {
+    std::ifstream in(std::string(OCCUPANCY_SOURCE_DIR) + "/config/home.yaml");
+    std::stringstream s;
+    s << in.rdbuf();
+    std::string text = std::regex_replace(s.str(), std::regex("\nhome: home"), "\nhome: " + home);
+    text = std::regex_replace(text, std::regex("clock: wall"), "clock: events");
+    text = std::regex_replace(text, std::regex("ha_url: http://127.0.0.1:8123"),
+                              "ha_url: http://127.0.0.1:" + std::to_string(ha_port));
+    for (std::size_t i = 0; i < kServices.size(); ++i) {
+      ports[kServices[i]] = free_port();
+      text = std::regex_replace(text, std::regex("port: 948" + std::to_string(i + 1)),
+                                "port: " + std::to_string(ports[kServices[i]]));
+    }
+    std::ofstream(dir / "home.yaml") << text;
+  }
+  const auto cfg = (dir / "home.yaml").string();
+  const std::map<std::string, std::string> env{{"OCCUPANCY_DB_URL", db_url}, {"OCCUPANCY_HA_TOKEN", "e2e-token"}};
+
+  // A model first, trained on two simulated weeks.
+  auto [rc, out] = run(kBin + "/occupancy",
+                       {"--config", cfg, "sim", "history", "--days", "14", "--out", (dir / "h.csv").string()}, env);
+  REQUIRE(rc == 0);
+  std::tie(rc, out) = run(kBin + "/occupancy",
+                          {"--config", cfg, "train", "--history", (dir / "h.csv").string(), "--folds", "1",
+                           "--fold-days", "2", "--no-publish"},
+                          env);
+  INFO(out);
+  REQUIRE(rc == 0);
+
+  Recorder rec(broker, {"occupancy/" + home + "/#", "homeassistant/device/+/config"});
+  Process ha(kBin + "/occupancy",
+             {"--config", cfg, "sim", "serve", "--port", std::to_string(ha_port), "--token", "e2e-token", "--speed",
+              "5000", "--history-days", "1", "--future-days", "8"},
+             env, dir / "ha.log");
+  for (int i = 0; i < 100 && http_get(ha_port, "/").first == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::vector<std::unique_ptr<Process>> services;
+  for (const auto& s : kServices)
+    services.push_back(std::make_unique<Process>(kBin + "/occupancy-" + s, std::vector<std::string>{"--config", cfg},
+                                                 env, dir / (s + ".log")));
+  for (const auto& s : kServices)
+    REQUIRE(rec.wait_for("occupancy/" + home + "/status/" + s, [](const Message& m) { return m.payload == "online"; }));
+
+  // A simulated week: at 5000x, about two minutes. Wait for a prediction seven days on.
+  const auto first = rec.wait_for(
+      "occupancy/" + home + "/prediction/bedroom", [](const Message&) { return true; }, std::chrono::seconds(60));
+  REQUIRE(first);
+  const Millis start = *parse_iso8601(parse(first->payload)["ts"].GetString());
+  const auto week = rec.wait_for(
+      "occupancy/" + home + "/prediction/bedroom",
+      [&](const Message& m) { return *parse_iso8601(parse(m.payload)["ts"].GetString()) >= start + 7 * 86'400'000LL; },
+      std::chrono::seconds(400));
+  INFO(services[1]->output());
+  REQUIRE(week);
+  CHECK(std::string(parse(week->payload)["model_version"].GetString()).rfind("m", 0) == 0);  // the trained model
+
+  // What HA finds retained: discovery and a valid state for every room.
+  {
+    Recorder late(broker, {"homeassistant/device/+/config", "occupancy/" + home + "/ha/+"});
+    for (const auto& room : kRooms) {
+      INFO(room);
+      const auto d = late.wait_for("homeassistant/device/occupancy_" + home + "_" + room + "/config",
+                                   [](const Message& m) { return m.retained && !m.payload.empty(); });
+      REQUIRE(d);
+      CHECK_FALSE(contract::validator().check(proto::channel::ha_discovery.schema_file, parse(d->payload)));
+      const auto s = late.wait_for("occupancy/" + home + "/ha/" + room, [](const Message& m) { return m.retained; });
+      REQUIRE(s);
+      CHECK_FALSE(contract::validator().check(proto::channel::ha_state.schema_file, parse(s->payload)));
+    }
+  }
+  std::size_t dead_letters = 0;
+  for (const auto& m : rec.messages()) dead_letters += m.topic.find("/dlq/") != std::string::npos;
+  CHECK(dead_letters == 0);
+
+  // Archived: predictions and clean readings of the week.
+  store::Database db{config::Secret(db_url)};
+  bool archived = false;
+  for (int i = 0; i < 40 && !archived; ++i) {
+    archived =
+        std::stoul(db.exec("SELECT count(*) FROM predictions WHERE home = $1", {home}).text(0, 0)) > 6 * 7 * 1000;
+    if (!archived) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  CHECK(archived);
+  CHECK(std::stoul(db.exec("SELECT count(*) FROM clean_readings WHERE home = $1", {home}).text(0, 0)) > 7 * 300);
+
+  for (const auto& s : kServices) {
+    INFO(s);
+    CHECK(http_get(ports[s], "/healthz").first == 200);
+    const auto metrics = http_get(ports[s], "/metrics");
+    CHECK(metrics.first == 200);
+    CHECK_THAT(metrics.second,
+               Catch::Contains("occupancy_messages_in_total") || Catch::Contains("occupancy_build_info"));
+  }
+  for (auto& s : services) s->signal(SIGTERM);
+  for (auto& s : services) CHECK(s->wait(std::chrono::seconds(15)) == 0);
+  ha.signal(SIGTERM);
+  ha.wait(std::chrono::seconds(10));
+}
