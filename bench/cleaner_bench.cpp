@@ -23,11 +23,7 @@ int main(int argc, char** argv) {
 
   const auto home = config::load_config(std::nullopt);
   const auto sim = simulation::simulate(home, simulation::load_household(simulation::default_household_path()), days);
-  std::vector<Reading> readings;
-  for (const auto& e : sim.events) {
-    const auto* entity = home.find_entity(e.entity_id);
-    readings.push_back({e.ts, e.entity_id, entity->room, entity->zone, entity->kind, e.state});
-  }
+  const auto readings = simulation::readings_of(home, sim);
   std::vector<double> rates;
   std::size_t clean = 0;
   for (int i = 0; i < repeat; ++i) {

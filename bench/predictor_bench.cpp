@@ -25,12 +25,7 @@ int main(int argc, char** argv) {
 
   const auto home = config::load_config(std::nullopt);
   const auto sim = simulation::simulate(home, simulation::load_household(simulation::default_household_path()), days);
-  std::vector<Reading> readings;
-  for (const auto& e : sim.events) {
-    const auto* entity = home.find_entity(e.entity_id);
-    readings.push_back({e.ts, e.entity_id, entity->room, entity->zone, entity->kind, e.state});
-  }
-  const auto run = cleaning::clean_history(home, readings);
+  const auto run = cleaning::clean_history(home, simulation::readings_of(home, sim));
   auto model = std::make_shared<models::TrainedModel>(evaluation::train_on_history(home, run, {}, "bench"));
 
   // The last day's feature vectors, as the feature service would publish them.

@@ -93,11 +93,6 @@ rapidjson::Document to_json(const Rejection& r) {
   return d;
 }
 
-Rejection rejection_from_json(const Value& v) {
-  namespace f = proto::fields::rejected;
-  return Rejection{reading_from_json(v[f::reading]), text_of(v, f::reason), text_of(v, f::detail)};
-}
-
 rapidjson::Document to_json(const Gap& g) {
   namespace f = proto::fields::gap;
   rapidjson::Document d(rapidjson::kObjectType);
@@ -109,14 +104,6 @@ rapidjson::Document to_json(const Gap& g) {
   if (g.end) d.AddMember(StringRef(f::end), time(*g.end, a), a);
   d.AddMember(StringRef(f::cause), str(g.cause, a), a);
   return d;
-}
-
-Gap gap_from_json(const Value& v) {
-  namespace f = proto::fields::gap;
-  Gap g{text_of(v, f::entity_id), text_of(v, f::room), text_of(v, f::zone),
-        time_of(v, f::start),     std::nullopt,        text_of(v, f::cause)};
-  if (v.HasMember(f::end)) g.end = time_of(v, f::end);
-  return g;
 }
 
 rapidjson::Document to_json(const RoomState& s) {

@@ -66,9 +66,8 @@ CleanerScore evaluate_cleaner(const config::HomeConfig& home, const simulation::
     for (auto& g : out.gaps) gaps.push_back(std::move(g));
     out.clear();
   };
-  for (const auto& e : sim.events) {
-    const auto* entity = home.find_entity(e.entity_id);
-    core.push({e.ts, e.entity_id, entity->room, entity->zone, entity->kind, e.state}, out);
+  for (const auto& r : simulation::readings_of(home, sim)) {
+    core.push(r, out);
     collect();
   }
   core.finish(out);

@@ -42,10 +42,4 @@ std::optional<Truth::Duration> Truth::until_change(const std::string& room, Mill
   return Duration{minutes, !seen};
 }
 
-const std::vector<Truth::Segment>& Truth::segments(const std::string& room) const {
-  static const std::vector<Segment> kNone;
-  const auto it = rooms_.find(room);
-  return it == rooms_.end() ? kNone : it->second;
-}
-
 }  // namespace occupancy::features

@@ -23,12 +23,8 @@ const Week& simulated_week() {
   static const Week w = [] {
     const auto sim =
         simulation::simulate(default_home(), simulation::load_household(simulation::default_household_path()), 7);
-    std::vector<Reading> readings;
-    for (const auto& e : sim.events) {
-      const auto* ent = default_home().find_entity(e.entity_id);
-      readings.push_back({e.ts, e.entity_id, ent->room, ent->zone, ent->kind, e.state});
-    }
-    return Week{cleaning::clean_history(default_home(), readings), sim.start, sim.end};
+    return Week{cleaning::clean_history(default_home(), simulation::readings_of(default_home(), sim)), sim.start,
+                sim.end};
   }();
   return w;
 }

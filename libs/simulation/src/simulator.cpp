@@ -643,4 +643,14 @@ SimResult simulate(const config::HomeConfig& home, const Household& h, int days)
   return result;
 }
 
+std::vector<Reading> readings_of(const config::HomeConfig& home, const SimResult& sim) {
+  std::vector<Reading> out;
+  out.reserve(sim.events.size());
+  for (const auto& e : sim.events) {
+    const auto* entity = home.find_entity(e.entity_id);
+    out.push_back({e.ts, e.entity_id, entity->room, entity->zone, entity->kind, e.state});
+  }
+  return out;
+}
+
 }  // namespace occupancy::simulation

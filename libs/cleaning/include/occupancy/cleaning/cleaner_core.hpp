@@ -46,7 +46,6 @@ class CleanerCore {
   /// End of input: decides everything still held.
   void finish(CleanerOutput& out);
 
-  Millis watermark() const { return watermark_; }
   /// Event time up to which every reading has been decided (and its outputs produced);
   /// nullopt before the first reading.
   std::optional<Millis> settled() const { return started_ ? std::optional<Millis>(watermark_ - hold_) : std::nullopt; }

@@ -14,10 +14,8 @@ rapidjson::Document clock_json(Millis ts);
 Millis clock_from_json(const rapidjson::Value& v);
 
 rapidjson::Document to_json(const Rejection& r);
-Rejection rejection_from_json(const rapidjson::Value& v);
 
 rapidjson::Document to_json(const Gap& g);
-Gap gap_from_json(const rapidjson::Value& v);
 
 rapidjson::Document to_json(const RoomState& s);
 RoomState room_state_from_json(const rapidjson::Value& v);

@@ -30,7 +30,6 @@ class Truth {
   std::optional<bool> occupied_at(const std::string& room, Millis t) const;
   /// Minutes from t until the room's state changes; nullopt where the state at t is unknown.
   std::optional<Duration> until_change(const std::string& room, Millis t) const;
-  const std::vector<Segment>& segments(const std::string& room) const;
   Millis end() const { return end_; }
 
  private:

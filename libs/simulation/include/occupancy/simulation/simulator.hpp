@@ -53,4 +53,7 @@ struct SimResult {
 /// Throws std::runtime_error if the household needs a room or zone the home config lacks.
 SimResult simulate(const config::HomeConfig& home, const Household& household, int days);
 
+/// The events as readings of the home's entities (room, zone, kind from the config), in order.
+std::vector<Reading> readings_of(const config::HomeConfig& home, const SimResult& sim);
+
 }  // namespace occupancy::simulation
