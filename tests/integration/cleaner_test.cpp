@@ -61,17 +61,8 @@ const std::vector<Event> kNight{
 struct Home {
   std::string id = unique_home("clean");
   std::filesystem::path dir = temp_dir(id);
-  std::filesystem::path config = dir / "home.yaml";
   std::uint16_t port = free_port();
-  Home() {
-    std::ifstream in(std::string(OCCUPANCY_SOURCE_DIR) + "/config/home.yaml");
-    std::stringstream s;
-    s << in.rdbuf();
-    std::string text = std::regex_replace(s.str(), std::regex("\nhome: home"), "\nhome: " + id);
-    text = std::regex_replace(text, std::regex("port: 9482"), "port: " + std::to_string(port));
-    text = std::regex_replace(text, std::regex("clock: wall"), "clock: events");  // time moves with the ticks
-    std::ofstream(config) << text;
-  }
+  std::filesystem::path config = write_home_config(dir, id, {{"cleaner", port}}, true);  // time moves with the ticks
   std::string topic(const std::string& rest) const { return "occupancy/" + id + "/" + rest; }
 };
 

@@ -43,22 +43,10 @@ TEST_CASE("a simulated week through every process: HA discovery and states, arch
   const auto dir = temp_dir(home);
   const auto ha_port = free_port();
   std::map<std::string, std::uint16_t> ports;
-  {
-    std::ifstream in(std::string(OCCUPANCY_SOURCE_DIR) + "/config/home.yaml");
-    std::stringstream s;
-    s << in.rdbuf();
-    std::string text = std::regex_replace(s.str(), std::regex("\nhome: home"), "\nhome: " + home);
-    text = std::regex_replace(text, std::regex("clock: wall"), "clock: events");
-    text = std::regex_replace(text, std::regex("ha_url: http://127.0.0.1:8123"),
-                              "ha_url: http://127.0.0.1:" + std::to_string(ha_port));
-    for (std::size_t i = 0; i < kServices.size(); ++i) {
-      ports[kServices[i]] = free_port();
-      text = std::regex_replace(text, std::regex("port: 948" + std::to_string(i + 1)),
-                                "port: " + std::to_string(ports[kServices[i]]));
-    }
-    std::ofstream(dir / "home.yaml") << text;
-  }
-  const auto cfg = (dir / "home.yaml").string();
+  for (const auto& s : kServices) ports[s] = free_port();
+  const auto cfg =
+      write_home_config(dir, home, ports, true,
+                        {{"ha_url: http://127.0.0.1:8123", "ha_url: http://127.0.0.1:" + std::to_string(ha_port)}});
   const std::map<std::string, std::string> env{{"OCCUPANCY_DB_URL", db_url}, {"OCCUPANCY_HA_TOKEN", "e2e-token"}};
 
   // A model first, trained on two simulated weeks.

@@ -20,15 +20,7 @@ TEST_CASE("a restarted feature service restores minutes in state and recent occu
   const auto db_url = fresh_database("it_feat", true);
   const auto home = unique_home("feat");
   const auto dir = temp_dir(home);
-  {
-    std::ifstream in(std::string(OCCUPANCY_SOURCE_DIR) + "/config/home.yaml");
-    std::stringstream s;
-    s << in.rdbuf();
-    std::string text = std::regex_replace(s.str(), std::regex("\nhome: home"), "\nhome: " + home);
-    text = std::regex_replace(text, std::regex("clock: wall"), "clock: events");
-    std::ofstream(dir / "home.yaml") << std::regex_replace(text, std::regex("port: 9483"),
-                                                           "port: " + std::to_string(free_port()));
-  }
+  const auto cfg = write_home_config(dir, home, {{"feature", free_port()}}, true);
   // What the cleaner archived before the restart: the office vacant from 08:00, occupied from 09:30.
   {
     store::Database db{config::Secret(db_url)};
@@ -44,7 +36,7 @@ TEST_CASE("a restarted feature service restores minutes in state and recent occu
               R"({"ts":"2026-01-20T09:30:00.000Z","room":"office","occupied":true,"active_zones":["desk_anca"],)"
               R"("since":"2026-01-20T09:30:00.000Z","reliable":true})",
               true);
-  Process feature(std::string(OCCUPANCY_BIN_DIR) + "/occupancy-feature", {"--config", (dir / "home.yaml").string()},
+  Process feature(std::string(OCCUPANCY_BIN_DIR) + "/occupancy-feature", {"--config", cfg},
                   {{"OCCUPANCY_DB_URL", db_url}}, dir / "feature.log");
   REQUIRE(
       rec.wait_for("occupancy/" + home + "/status/feature", [](const Message& m) { return m.payload == "online"; }));

@@ -32,21 +32,8 @@ TEST_CASE("replaying a history through the live pipeline gives the backtest's pr
   const auto home = unique_home("parity");
   const auto dir = temp_dir(home);
   std::map<std::string, std::uint16_t> ports;
-  {
-    std::ifstream in(std::string(OCCUPANCY_SOURCE_DIR) + "/config/home.yaml");
-    std::stringstream s;
-    s << in.rdbuf();
-    std::string text = std::regex_replace(s.str(), std::regex("\nhome: home"), "\nhome: " + home);
-    text = std::regex_replace(text, std::regex("clock: wall"), "clock: events");
-    int i = 1;
-    for (const char* service : {"ingestor", "cleaner", "feature", "predictor", "publisher"}) {
-      ports[service] = free_port();
-      text = std::regex_replace(text, std::regex("port: 948" + std::to_string(i++)),
-                                "port: " + std::to_string(ports[service]));
-    }
-    std::ofstream(dir / "home.yaml") << text;
-  }
-  const auto cfg = (dir / "home.yaml").string();
+  for (const char* service : {"ingestor", "cleaner", "feature", "predictor", "publisher"}) ports[service] = free_port();
+  const auto cfg = write_home_config(dir, home, ports, true);
   const std::map<std::string, std::string> env{{"OCCUPANCY_DB_URL", db_url}};
   const auto history = (dir / "h.csv").string();
   auto [rc, out] = run(kBin + "/occupancy", {"--config", cfg, "sim", "history", "--days", "5", "--out", history}, env);

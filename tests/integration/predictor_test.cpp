@@ -41,15 +41,7 @@ TEST_CASE("hot reload, a refused broken model, and a rollback within seconds", "
   const auto home = unique_home("pred");
   const auto dir = temp_dir(home);
   const auto port = free_port();
-  {
-    std::ifstream in(std::string(OCCUPANCY_SOURCE_DIR) + "/config/home.yaml");
-    std::stringstream s;
-    s << in.rdbuf();
-    std::string text = std::regex_replace(s.str(), std::regex("\nhome: home"), "\nhome: " + home);
-    std::ofstream(dir / "home.yaml") << std::regex_replace(text, std::regex("port: 9484"),
-                                                           "port: " + std::to_string(port));
-  }
-  const auto cfg = (dir / "home.yaml").string();
+  const auto cfg = write_home_config(dir, home, {{"predictor", port}});
   const std::map<std::string, std::string> env{{"OCCUPANCY_DB_URL", db_url}};
   auto [rc, out] = run(kBin + "/occupancy",
                        {"--config", cfg, "sim", "history", "--days", "12", "--out", (dir / "h.csv").string()}, env);

@@ -36,14 +36,8 @@ TEST_CASE("train registers versions, announces the active one, and models promot
   const auto db_url = fresh_database("it_train");
   const auto home = unique_home("train");
   const auto dir = temp_dir(home);
-  {
-    std::ifstream in(std::string(OCCUPANCY_SOURCE_DIR) + "/config/home.yaml");
-    std::stringstream s;
-    s << in.rdbuf();
-    std::ofstream(dir / "home.yaml") << std::regex_replace(s.str(), std::regex("\nhome: home"), "\nhome: " + home);
-  }
+  const auto cfg = write_home_config(dir, home);
   const std::map<std::string, std::string> env{{"OCCUPANCY_DB_URL", db_url}};
-  const auto cfg = (dir / "home.yaml").string();
   auto [rc, out] =
       run(kCli, {"--config", cfg, "sim", "history", "--days", "21", "--out", (dir / "h.csv").string()}, env);
   REQUIRE(rc == 0);

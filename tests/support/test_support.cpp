@@ -16,6 +16,7 @@
 #include <cstring>
 #include <fstream>
 #include <random>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -51,6 +52,25 @@ std::string fresh_database(const std::string& prefix, bool migrated) {
     store::migrate(db, store::builtin_migrations());
   }
   return fresh;
+}
+
+std::string write_home_config(const std::filesystem::path& dir, const std::string& home,
+                              const std::map<std::string, std::uint16_t>& ports, bool event_clock,
+                              const std::vector<std::pair<std::string, std::string>>& replace) {
+  std::ifstream in(std::string(OCCUPANCY_SOURCE_DIR) + "/config/home.yaml");
+  std::stringstream s;
+  s << in.rdbuf();
+  std::string text = std::regex_replace(s.str(), std::regex("\nhome: home"), "\nhome: " + home);
+  if (event_clock) text = std::regex_replace(text, std::regex("clock: wall"), "clock: events");
+  const char* services[] = {"ingestor", "cleaner", "feature", "predictor", "publisher"};  // ports 9481..9485
+  for (int i = 0; i < 5; ++i)
+    if (const auto it = ports.find(services[i]); it != ports.end())
+      text = std::regex_replace(text, std::regex("port: 948" + std::to_string(i + 1)),
+                                "port: " + std::to_string(it->second));
+  for (const auto& [from, to] : replace) text = std::regex_replace(text, std::regex(from), to);
+  const auto path = dir / "home.yaml";
+  std::ofstream(path) << text;
+  return path.string();
 }
 
 std::string unique_home(const std::string& prefix) {

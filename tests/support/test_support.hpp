@@ -24,6 +24,13 @@ std::string database_url_from_env();
 /// returns its URL.
 std::string fresh_database(const std::string& prefix, bool migrated = false);
 
+/// Writes dir/home.yaml: the shipped config/home.yaml for `home`, with the given services' HTTP
+/// ports (service name -> port), `clock: events` if `event_clock`, and each (from, to) text
+/// replacement. Returns the file's path as a string (for --config).
+std::string write_home_config(const std::filesystem::path& dir, const std::string& home,
+                              const std::map<std::string, std::uint16_t>& ports = {}, bool event_clock = false,
+                              const std::vector<std::pair<std::string, std::string>>& replace = {});
+
 /// A unique home id per test run, so tests never see each other's retained messages.
 std::string unique_home(const std::string& prefix);
 
