@@ -20,14 +20,18 @@ struct MqttClient::Impl {
   unsigned handled_connections = 0;
   std::mutex inflight_mutex;
   std::deque<mqtt::delivery_token_ptr> inflight;
+  InboundQueue inbound;
 
   Impl(MqttOptions o, Metrics& m)
-      : options(std::move(o)), metrics(m), version(options.protocol == "5" ? MQTTVERSION_5 : MQTTVERSION_3_1_1) {}
+      : options(std::move(o)),
+        metrics(m),
+        version(options.protocol == "5" ? MQTTVERSION_5 : MQTTVERSION_3_1_1),
+        inbound(options.max_inbound_queued) {}
 
   void create(std::atomic<bool>& connected) {
     client.reset();
     build_connect_options();
-    // The consumer queue and handlers must exist before connect (Paho's rule).
+    // The handlers must exist before connect (Paho's rule).
     client = std::make_unique<mqtt::async_client>(options.endpoint.server_uri, options.client_id,
                                                   mqtt::create_options_builder()
                                                       .mqtt_version(version)
@@ -47,7 +51,8 @@ struct MqttClient::Impl {
       metrics.add("occupancy_errors_total", {{"kind", "connection_lost"}});
       spdlog::warn("lost the broker connection{}{}; reconnecting", cause.empty() ? "" : ": ", cause);
     });
-    client->start_consuming();
+    // Runs on Paho's receive thread, which waits here while the service is behind.
+    client->set_message_callback([this](mqtt::const_message_ptr m) { inbound.push({m->get_topic(), m->to_string()}); });
   }
 
   // Paho C++ 1.2 copies connect_options without re-pointing the C struct at the copy's
@@ -78,6 +83,7 @@ MqttClient::MqttClient(MqttOptions options, Metrics& metrics)
 }
 
 MqttClient::~MqttClient() {
+  impl_->inbound.close();
   try {
     if (impl_->client && impl_->client->is_connected()) impl_->client->disconnect()->wait();
   } catch (const std::exception&) {
@@ -88,6 +94,7 @@ bool MqttClient::connect(const std::atomic<bool>& stop) {
   std::mt19937 rng(std::random_device{}());
   auto backoff = std::chrono::milliseconds(500);
   const auto cap = std::chrono::milliseconds(30000);
+  const ConsumerInLibrary in_paho(impl_->inbound);
   while (!stop) {
     try {
       impl_->client->connect(*impl_->conn_opts)->wait();
@@ -120,6 +127,7 @@ bool MqttClient::take_new_connection() {
   const unsigned now = impl_->connections.load();
   if (now == impl_->handled_connections) return false;
   impl_->handled_connections = now;
+  const ConsumerInLibrary in_paho(impl_->inbound);
   for (const auto& s : impl_->options.subscriptions) impl_->client->subscribe(s.filter, s.qos);  // resubscribe
   publish(impl_->options.status_topic, "online", 1, true);
   spdlog::info("connected to {} (MQTT {})", impl_->options.endpoint.display,
@@ -128,12 +136,16 @@ bool MqttClient::take_new_connection() {
 }
 
 std::optional<ReceivedMessage> MqttClient::next(std::chrono::milliseconds timeout) {
-  mqtt::const_message_ptr msg;
-  if (!impl_->client->try_consume_message_for(&msg, timeout) || !msg) return std::nullopt;  // null = connection event
-  return ReceivedMessage{msg->get_topic(), msg->to_string()};
+  auto& in = impl_->inbound;
+  auto message = in.pop(timeout);
+  impl_->metrics.set("occupancy_mqtt_inbound_queued", {}, static_cast<double>(in.size()));
+  impl_->metrics.set("occupancy_mqtt_inbound_queued_max", {}, static_cast<double>(in.high_water()));
+  impl_->metrics.set("occupancy_mqtt_inbound_over_bound_total", {}, static_cast<double>(in.over_capacity()));
+  return message;
 }
 
 void MqttClient::publish(const std::string& topic, const std::string& payload, int qos, bool retain) {
+  const ConsumerInLibrary in_paho(impl_->inbound);
   std::lock_guard lock(impl_->inflight_mutex);
   auto& q = impl_->inflight;
   while (!q.empty() && q.front()->is_complete()) q.pop_front();
@@ -161,6 +173,7 @@ void MqttClient::publish(const std::string& topic, const std::string& payload, i
 }
 
 void MqttClient::shutdown() {
+  impl_->inbound.close();  // nothing drains it any more
   try {
     {  // deliveries in flight get five seconds in all
       std::lock_guard lock(impl_->inflight_mutex);
@@ -176,7 +189,6 @@ void MqttClient::shutdown() {
     if (impl_->client->is_connected()) {
       impl_->client->publish(mqtt::make_message(impl_->options.status_topic, "offline", 1, true))
           ->wait_for(std::chrono::seconds(5));
-      impl_->client->stop_consuming();
       impl_->client->disconnect()->wait_for(std::chrono::seconds(5));
     }
   } catch (const mqtt::exception& e) {

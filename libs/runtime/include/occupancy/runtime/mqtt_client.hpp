@@ -2,7 +2,9 @@
 // The broker connection of a service (Paho MQTT C++ async client): MQTT 3.1.1 or 5 (falling
 // back to 3.1.1 if the broker refuses 5) with a persistent session, automatic reconnect with backoff, resubscribe on
 // every connect, last will `offline` and `online` on connect, QoS 1, and publish flow control
-// that waits instead of throwing when too many messages are in flight.
+// that waits instead of throwing when too many messages are in flight; inbound, a bounded
+// queue that makes Paho's receive thread wait, so a burst stays in the broker (inbound_queue.hpp;
+// every call into Paho from the service thread is marked, see there why).
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "occupancy/config/connection.hpp"
+#include "occupancy/runtime/inbound_queue.hpp"
 #include "occupancy/runtime/metrics.hpp"
 #include "occupancy/runtime/router.hpp"
 #include "occupancy/runtime/transport.hpp"
@@ -24,13 +27,9 @@ struct MqttOptions {
   std::string status_topic;  // retained online/offline, and the last will
   std::vector<Subscription> subscriptions;
   size_t max_in_flight = 1000;
-  std::string protocol = "3.1.1";  // or "5" (see docs/architecture.md: Paho C++ 1.2 and MQTT 5)
+  size_t max_inbound_queued = 1000;  // received, not yet handled
+  std::string protocol = "3.1.1";    // or "5" (see docs/architecture.md: Paho C++ 1.2 and MQTT 5)
   std::chrono::seconds session_expiry{24 * 3600};
-};
-
-struct ReceivedMessage {
-  std::string topic;
-  std::string payload;
 };
 
 class MqttClient : public Transport {
