@@ -1,23 +1,53 @@
 // `occupancy replay FILE.csv --speed X|max`: publishes recorded history into the live
 // pipeline exactly as the ingestor would (same IngestCore: readings, dedupe, clock ticks),
 // with publish flow control, so nothing is dropped.
+//
+// At `--speed max` it follows the pipeline: while a predictor is online it stays at most
+// `--ahead-min` event minutes ahead of the latest prediction. The services cannot push back
+// themselves (Paho hands over every message it reads, see runtime/inbound_queue.hpp), so an
+// unpaced replay of months would sit in their memory instead of flowing through.
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <thread>
 
 #include "commands.hpp"
 #include "job.hpp"
 #include "occupancy/contract/messages.hpp"
+#include "occupancy/core/time.hpp"
 #include "occupancy/history/csv_history.hpp"
 #include "occupancy/ingest/ingest_core.hpp"
 #include "occupancy/runtime/logging.hpp"
 #include "occupancy/runtime/mqtt_client.hpp"
 
 namespace occupancy::cli {
+namespace {
+
+// What the replay knows of the pipeline's last stage: whether a predictor is online (its
+// retained status) and the event time of its latest prediction.
+struct PipelineProgress {
+  bool following = false;
+  bool predictor_online = false;
+  std::optional<Millis> latest;
+
+  void follow(runtime::Router& router) {
+    following = true;
+    router.on(proto::channel::status, [this](const runtime::Inbound& in) {
+      if (in.params.at("service") == "predictor") predictor_online = in.doc.GetString() == std::string_view("online");
+    });
+    router.on(proto::channel::prediction, [this](const runtime::Inbound& in) {
+      if (const auto ts = parse_iso8601(in.doc[proto::fields::prediction::ts].GetString()))
+        latest = std::max(latest.value_or(*ts), *ts);
+    });
+  }
+};
+
+}  // namespace
 
 void add_replay_command(CLI::App& app, const GlobalOptions& global, int& result) {
   struct Options {
     std::string file, entities, speed = "max";
+    int ahead_min = 60;
   };
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("replay", "Publish a history CSV into the live pipeline, as the ingestor would");
@@ -25,6 +55,11 @@ void add_replay_command(CLI::App& app, const GlobalOptions& global, int& result)
   cmd->add_option("--entities", o->entities, "entities.csv (default: the home config's entities)")
       ->check(CLI::ExistingFile);
   cmd->add_option("--speed", o->speed, "event seconds per wall second, or max")->capture_default_str();
+  cmd->add_option("--ahead-min", o->ahead_min,
+                  "at max speed, while a predictor is online, stay this many event minutes ahead of its latest "
+                  "prediction (0: do not wait)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   cmd->callback([&global, &result, o] {
     result = run_job("replay", [&] {
       const auto cfg = config::load_config(
@@ -38,21 +73,64 @@ void add_replay_command(CLI::App& app, const GlobalOptions& global, int& result)
       for (const auto& e : history.errors) fmt::print(stderr, "{}: line {}: {}\n", o->file, e.line, e.reason);
 
       runtime::Metrics metrics("replay");
+      // The router publishes through the client, which needs the router's subscriptions.
+      struct Forward : runtime::Transport {
+        runtime::MqttClient* client = nullptr;
+        void publish(const std::string& t, const std::string& p, int q, bool r) override {
+          client->publish(t, p, q, r);
+        }
+      } forward;
+      runtime::Router router("replay", {{"home", cfg.home}}, forward, metrics);
+      PipelineProgress progress;
+      if (speed == 0 && o->ahead_min > 0) progress.follow(router);
       runtime::MqttOptions mo;
       mo.endpoint = cfg.mqtt;
       mo.protocol = cfg.mqtt_protocol;
       mo.client_id = "occupancy-" + cfg.home + "-replay";
       mo.status_topic = contract::format_topic(proto::channel::status, {{"home", cfg.home}, {"service", "replay"}});
+      mo.subscriptions = router.subscriptions();
       runtime::MqttClient client(mo, metrics);
+      forward.client = &client;
       std::atomic<bool> stop{false};
       if (!client.connect(stop)) return kExitUnavailable;
       client.take_new_connection();
-      runtime::Router router("replay", {{"home", cfg.home}}, client, metrics);
+      // Retained predictions are an earlier run's: only the predictor's status counts of them.
+      const auto predictor_status = router.topic(proto::channel::status, {{"service", "predictor"}});
+      const auto take = [&](std::chrono::milliseconds timeout) {
+        auto m = client.next(timeout);
+        if (m && (!m->retained || m->topic == predictor_status)) router.dispatch(m->topic, m->payload);
+        return m.has_value();
+      };
+      if (progress.following)  // the retained status comes right after the subscription
+        for (int i = 0; i < 10 && !progress.predictor_online; ++i) take(std::chrono::milliseconds(50));
+      std::optional<Millis> origin;
+      // Waits until the pipeline is within --ahead-min of `ts` (or has stalled).
+      const auto keep_pace = [&](Millis ts) {
+        const Millis ahead = static_cast<Millis>(o->ahead_min) * 60'000;
+        if (!origin) origin = ts;
+        auto last_progress = std::chrono::steady_clock::now();
+        auto seen = progress.latest;
+        while (true) {
+          while (take(std::chrono::milliseconds(0))) {
+          }
+          if (!progress.predictor_online || ts <= progress.latest.value_or(*origin) + ahead) return;
+          if (progress.latest != seen) {
+            seen = progress.latest;
+            last_progress = std::chrono::steady_clock::now();
+          } else if (std::chrono::steady_clock::now() - last_progress > std::chrono::seconds(30)) {
+            spdlog::warn("no new prediction for 30 s: not waiting for the pipeline any more");
+            progress.following = false;
+            return;
+          }
+          take(std::chrono::milliseconds(50));
+        }
+      };
 
       ingest::IngestCore core(entities);
       size_t readings = 0, ticks = 0;
       auto publish = [&](const std::vector<ingest::Output>& out) {
         for (const auto& item : out) {
+          if (progress.following) keep_pace(std::visit([](const auto& x) -> Millis { return x.ts; }, item));
           if (const auto* r = std::get_if<Reading>(&item)) {
             router.publish(proto::channel::raw, {{"room", r->room}, {"zone", r->zone}}, contract::to_json(*r));
             ++readings;

@@ -158,3 +158,69 @@ TEST_CASE("a wrong token is a clear error and a retry with backoff, not a crash 
   CHECK(ingestor.wait(std::chrono::seconds(10)) == 0);
   ha->signal(SIGTERM);
 }
+
+namespace {
+
+// The event time of the latest clock tick recorded so far, once the ticks have stopped coming.
+Millis clock_when_quiet(const Recorder& rec) {
+  std::size_t seen = 0;
+  for (int quiet = 0; quiet < 4;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    const auto n = rec.messages().size();
+    quiet = n == seen ? quiet + 1 : 0;
+    seen = n;
+  }
+  Millis latest = 0;
+  for (const auto& m : rec.messages()) {
+    rapidjson::Document d;
+    d.Parse(m.payload.c_str());
+    latest = std::max(latest, *parse_iso8601(d["ts"].GetString()));
+  }
+  return latest;
+}
+
+}  // namespace
+
+TEST_CASE("replay at max speed stays --ahead-min ahead of the latest prediction while a predictor is online",
+          "[integration]") {
+  const auto broker = broker_from_env();
+  const auto home = unique_home("pace");
+  const auto dir = temp_dir(home);
+  const auto cfg = write_home_config(dir, home);
+  const auto history = (dir / "h.csv").string();
+  REQUIRE(run(kBin + "/occupancy", {"--config", cfg, "sim", "history", "--days", "1", "--out", history}, {}).first ==
+          0);
+  const std::string prefix = "occupancy/" + home + "/";
+  Recorder rec(broker, {prefix + "clock"});
+  rec.publish(prefix + "status/predictor", "online", true);  // the test plays the predictor
+
+  Process replay(kBin + "/occupancy", {"--config", cfg, "replay", history, "--speed", "max", "--ahead-min", "30"}, {},
+                 dir / "replay.log");
+  REQUIRE(rec.wait_for(prefix + "clock", [](const Message&) { return true; }));
+  const Millis first = *parse_iso8601([&] {
+    rapidjson::Document d;
+    d.Parse(rec.messages().front().payload.c_str());
+    return std::string(d["ts"].GetString());
+  }());
+  const Millis minute = 60'000;
+  // No prediction yet: 30 event minutes from the start, then it waits.
+  Millis reached = clock_when_quiet(rec);
+  CHECK(reached - first >= 25 * minute);
+  CHECK(reached - first <= 31 * minute);
+  CHECK_FALSE(replay.wait(std::chrono::milliseconds(0)));
+
+  // A prediction made at first + 60 min lets it run to first + 90 min.
+  rec.publish(prefix + "prediction/office",
+              R"({"ts":")" + format_iso8601(first + 60 * minute) +
+                  R"(","room":"office","occupied_now":false,"occupancy":{"15":0.1,"120":0.2},"model_version":"test"})");
+  reached = clock_when_quiet(rec);
+  CHECK(reached - first >= 85 * minute);
+  CHECK(reached - first <= 91 * minute);
+  CHECK_FALSE(replay.wait(std::chrono::milliseconds(0)));
+
+  // The predictor goes away: nothing to follow, the replay runs to the end.
+  rec.publish(prefix + "status/predictor", "offline", true);
+  CHECK(replay.wait(std::chrono::seconds(30)) == 0);
+  CHECK(clock_when_quiet(rec) - first >= 23 * 60 * minute);
+  rec.publish(prefix + "status/predictor", "", true);
+}

@@ -33,10 +33,8 @@ Metrics::Metrics(std::string service)
   declare("occupancy_dead_letters_total", "counter", "Messages refused and sent to the dead-letter topic.");
   declare("occupancy_errors_total", "counter", "Errors by kind (handler, publish, invalid_outgoing, connection_lost).");
   declare("occupancy_mqtt_connected", "gauge", "1 while the broker connection is up.");
-  declare("occupancy_mqtt_inbound_queued", "gauge", "Received messages waiting to be handled (bounded).");
+  declare("occupancy_mqtt_inbound_queued", "gauge", "Received messages waiting to be handled.");
   declare("occupancy_mqtt_inbound_queued_max", "gauge", "The most received messages waiting at once.");
-  declare("occupancy_mqtt_inbound_over_bound_total", "counter",
-          "Messages let past the inbound bound while the service waited on the broker.");
   declare("occupancy_build_info", "gauge", "Build information; always 1.");
   set("occupancy_build_info", {{"service", service_}, {"version", OCCUPANCY_VERSION}}, 1);
 }

@@ -23,10 +23,7 @@ struct MqttClient::Impl {
   InboundQueue inbound;
 
   Impl(MqttOptions o, Metrics& m)
-      : options(std::move(o)),
-        metrics(m),
-        version(options.protocol == "5" ? MQTTVERSION_5 : MQTTVERSION_3_1_1),
-        inbound(options.max_inbound_queued) {}
+      : options(std::move(o)), metrics(m), version(options.protocol == "5" ? MQTTVERSION_5 : MQTTVERSION_3_1_1) {}
 
   void create(std::atomic<bool>& connected) {
     client.reset();
@@ -51,8 +48,10 @@ struct MqttClient::Impl {
       metrics.add("occupancy_errors_total", {{"kind", "connection_lost"}});
       spdlog::warn("lost the broker connection{}{}; reconnecting", cause.empty() ? "" : ": ", cause);
     });
-    // Runs on Paho's receive thread, which waits here while the service is behind.
-    client->set_message_callback([this](mqtt::const_message_ptr m) { inbound.push({m->get_topic(), m->to_string()}); });
+    // Runs on Paho's receive thread, inside Paho's mutex: must not wait (inbound_queue.hpp).
+    client->set_message_callback([this](mqtt::const_message_ptr m) {
+      inbound.push({m->get_topic(), m->to_string(), m->is_retained()});
+    });
   }
 
   // Paho C++ 1.2 copies connect_options without re-pointing the C struct at the copy's
@@ -83,7 +82,6 @@ MqttClient::MqttClient(MqttOptions options, Metrics& metrics)
 }
 
 MqttClient::~MqttClient() {
-  impl_->inbound.close();
   try {
     if (impl_->client && impl_->client->is_connected()) impl_->client->disconnect()->wait();
   } catch (const std::exception&) {
@@ -94,7 +92,6 @@ bool MqttClient::connect(const std::atomic<bool>& stop) {
   std::mt19937 rng(std::random_device{}());
   auto backoff = std::chrono::milliseconds(500);
   const auto cap = std::chrono::milliseconds(30000);
-  const ConsumerInLibrary in_paho(impl_->inbound);
   while (!stop) {
     try {
       impl_->client->connect(*impl_->conn_opts)->wait();
@@ -127,7 +124,6 @@ bool MqttClient::take_new_connection() {
   const unsigned now = impl_->connections.load();
   if (now == impl_->handled_connections) return false;
   impl_->handled_connections = now;
-  const ConsumerInLibrary in_paho(impl_->inbound);
   for (const auto& s : impl_->options.subscriptions) impl_->client->subscribe(s.filter, s.qos);  // resubscribe
   publish(impl_->options.status_topic, "online", 1, true);
   spdlog::info("connected to {} (MQTT {})", impl_->options.endpoint.display,
@@ -140,12 +136,10 @@ std::optional<ReceivedMessage> MqttClient::next(std::chrono::milliseconds timeou
   auto message = in.pop(timeout);
   impl_->metrics.set("occupancy_mqtt_inbound_queued", {}, static_cast<double>(in.size()));
   impl_->metrics.set("occupancy_mqtt_inbound_queued_max", {}, static_cast<double>(in.high_water()));
-  impl_->metrics.set("occupancy_mqtt_inbound_over_bound_total", {}, static_cast<double>(in.over_capacity()));
   return message;
 }
 
 void MqttClient::publish(const std::string& topic, const std::string& payload, int qos, bool retain) {
-  const ConsumerInLibrary in_paho(impl_->inbound);
   std::lock_guard lock(impl_->inflight_mutex);
   auto& q = impl_->inflight;
   while (!q.empty() && q.front()->is_complete()) q.pop_front();
@@ -173,7 +167,6 @@ void MqttClient::publish(const std::string& topic, const std::string& payload, i
 }
 
 void MqttClient::shutdown() {
-  impl_->inbound.close();  // nothing drains it any more
   try {
     {  // deliveries in flight get five seconds in all
       std::lock_guard lock(impl_->inflight_mutex);

@@ -1,8 +1,7 @@
 #include "occupancy/runtime/service.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <malloc.h>
+#include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>

@@ -2,9 +2,8 @@
 // The broker connection of a service (Paho MQTT C++ async client): MQTT 3.1.1 or 5 (falling
 // back to 3.1.1 if the broker refuses 5) with a persistent session, automatic reconnect with backoff, resubscribe on
 // every connect, last will `offline` and `online` on connect, QoS 1, and publish flow control
-// that waits instead of throwing when too many messages are in flight; inbound, a bounded
-// queue that makes Paho's receive thread wait, so a burst stays in the broker (inbound_queue.hpp;
-// every call into Paho from the service thread is marked, see there why).
+// that waits instead of throwing when too many messages are in flight; received messages wait
+// in an InboundQueue (why it has no bound: inbound_queue.hpp).
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -27,8 +26,7 @@ struct MqttOptions {
   std::string status_topic;  // retained online/offline, and the last will
   std::vector<Subscription> subscriptions;
   size_t max_in_flight = 1000;
-  size_t max_inbound_queued = 1000;  // received, not yet handled
-  std::string protocol = "3.1.1";    // or "5" (see docs/architecture.md: Paho C++ 1.2 and MQTT 5)
+  std::string protocol = "3.1.1";  // or "5" (see docs/architecture.md: Paho C++ 1.2 and MQTT 5)
   std::chrono::seconds session_expiry{24 * 3600};
 };
 
