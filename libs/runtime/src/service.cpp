@@ -141,7 +141,7 @@ int run_service(std::string_view name, std::string_view description, int argc, c
 
   spdlog::info("starting occupancy-{} {} for home '{}' ({} rooms), broker {}", name, OCCUPANCY_VERSION, cfg.home,
                cfg.rooms.size(), cfg.mqtt.display);
-  // A burst (a replay, a backfill) queues messages in Paho's consumer queue faster than they are
+  // A burst (a replay, a backfill) queues messages in the inbound queue faster than they are
   // handled; once handled, hand the freed heap back to the system so the resident set returns
   // to the steady state instead of staying at the burst's peak (the soak benchmark).
   ctx.every(std::chrono::seconds(30), [] { malloc_trim(0); });
