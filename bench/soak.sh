@@ -50,7 +50,7 @@ for s in cleaner feature predictor publisher; do
   pid[$s]=$!
   pids+=($!)
 done
-sub -t "occupancy/$home/dlq/#" -v >"$dir/dlq.txt" 2>/dev/null &
+mosquitto_sub -h 127.0.0.1 -p "$OCCUPANCY_MQTT_PORT" -t "occupancy/$home/dlq/#" -v >"$dir/dlq.txt" 2>/dev/null &  # not through sub(): $! must be its pid
 pids+=($!)
 sleep 5
 declare -A rss0

@@ -81,8 +81,9 @@ start_servers() {
     echo "log_dest file $dir/mosquitto.log"
     [ "$(id -u)" = 0 ] && echo "user root"
   } >"$dir/mosquitto.conf"
-  mosquitto -c "$dir/mosquitto.conf" -d
-  wait_port "$mqtt_port" mosquitto
+  # Its start-up warnings (e.g. about running as root) go to its log, not the user's screen.
+  mosquitto -c "$dir/mosquitto.conf" -d 2>>"$dir/mosquitto.log"
+  wait_port "$mqtt_port" "mosquitto; see $dir/mosquitto.log"
 
   # initdb refuses root: run PostgreSQL as the postgres user, in a folder it can reach.
   local pg_dir="$dir/pg" run=()
@@ -206,7 +207,8 @@ run_demo() {
   done
   log "the suite is running; watch it with: mosquitto_sub -h 127.0.0.1 -p $OCCUPANCY_MQTT_PORT -v -t 'occupancy/#'"
   sleep 3
-  mosquitto_sub -h 127.0.0.1 -p "$OCCUPANCY_MQTT_PORT" -v -t 'occupancy/home/status/+' -W 2 2>/dev/null | sed 's/^/  /' || true
+  mosquitto_sub -h 127.0.0.1 -p "$OCCUPANCY_MQTT_PORT" -v -t 'occupancy/home/status/+' -W 2 2>/dev/null |
+    grep -E '/(ingestor|cleaner|feature|predictor|publisher) ' | sed 's/^/  /' || true
   local rounds=$((hours * 2))  # a round is 30 simulated minutes (30 s at 60x)
   [ "$forever" = 1 ] && rounds=1000000000
   log "what Home Assistant sees, every 30 simulated minutes (retained occupancy/home/ha/<room>); $hours simulated hours"

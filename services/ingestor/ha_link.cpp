@@ -75,10 +75,9 @@ void HaLink::session(const std::string& host, std::uint16_t port) {
   if (!had_session_) {  // first connection: every entity's current state seeds the pipeline
     const auto res = http::get(host, port, "/api/states", auth_header, std::chrono::seconds(30));
     if (res.status != 200) throw std::runtime_error("states request failed with HTTP " + std::to_string(res.status));
-    for (auto& c : ingest::parse_states(res.body)) {
-      last_event_ = std::max(last_event_, c.last_changed);
-      push(std::move(c));
-    }
+    CurrentStates current{ingest::parse_states(res.body)};
+    for (const auto& c : current.states) last_event_ = std::max(last_event_, c.last_changed);
+    push(std::move(current));
   }
   if (had_session_ && last_event_ > 0) {  // what happened while we were away, in time order
     const Millis until = std::max(wall_clock_now(), last_event_) + 24 * 60 * kMinute;

@@ -17,7 +17,10 @@ namespace occupancy::ingestor {
 struct WallMark {
   Millis now;  // live event time has reached this
 };
-using LinkItem = std::variant<ingest::StateChange, WallMark>;
+struct CurrentStates {
+  std::vector<ingest::StateChange> states;  // every entity's state on the first connection
+};
+using LinkItem = std::variant<ingest::StateChange, CurrentStates, WallMark>;
 
 class HaLink {
  public:

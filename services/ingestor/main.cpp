@@ -36,6 +36,8 @@ int main(int argc, char** argv) {
           for (const auto& item : link->take()) {
             if (const auto* c = std::get_if<ingest::StateChange>(&item))
               publish(core->on_change(*c));
+            else if (auto* current = std::get_if<ingestor::CurrentStates>(&item))
+              publish(core->on_current_states(std::move(current->states)));
             else
               publish(core->advance_to(std::get<ingestor::WallMark>(item).now));
           }

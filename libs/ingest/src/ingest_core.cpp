@@ -49,6 +49,17 @@ std::vector<Output> IngestCore::on_change(const StateChange& c) {
   return out;
 }
 
+std::vector<Output> IngestCore::on_current_states(std::vector<StateChange> states) {
+  std::stable_sort(states.begin(), states.end(),
+                   [](const auto& a, const auto& b) { return a.last_changed < b.last_changed; });
+  std::vector<Output> out;
+  if (states.empty()) return out;
+  if (last_tick_ < 0) ticks_before(states.back().last_changed, false);  // only starts the clock
+  for (const auto& s : states)
+    for (auto& o : on_change(s)) out.push_back(std::move(o));
+  return out;
+}
+
 std::vector<Output> IngestCore::advance_to(Millis now) { return ticks_before(now, true); }
 
 std::chrono::milliseconds Backoff::next(double unit) {

@@ -36,6 +36,20 @@ TEST_CASE("readings come with the clock ticks of the minutes before them", "[ing
   CHECK(describe(core.advance_to(*parse_iso8601("2026-01-05T10:07:00Z"))) == "T10:07 ");
 }
 
+TEST_CASE("HA's current states start the clock at the newest of them, not at a days-old one", "[ingest]") {
+  const std::vector<config::Entity> entities{kEntities[0], {"binary_sensor.office_door", "office", "door", "door"}};
+  IngestCore core(entities);
+  const auto out = core.on_current_states(
+      {{"binary_sensor.office_motion", "off", T}, {"binary_sensor.office_door", "off", T - 3 * 24 * 60 * kMinute}});
+  // Both readings, oldest first, and no tick for the three days between them.
+  CHECK(describe(out) == "R10:00:30off R10:00:30off ");
+  CHECK(std::get<Reading>(out.front()).entity_id == "binary_sensor.office_door");
+  CHECK(describe(core.advance_to(T + 2 * kMinute)) == "T10:01 T10:02 ");
+  // Once the clock runs, a later snapshot (not expected, but harmless) does not move it back.
+  CHECK(describe(core.on_current_states({{"binary_sensor.office_door", "on", T + 3 * kMinute}})) ==
+        "T10:03 R10:03:30on ");
+}
+
 TEST_CASE("duplicates and unconfigured entities are dropped, unknown is unavailable", "[ingest]") {
   IngestCore core(kEntities);
   CHECK(core.on_change({"binary_sensor.office_motion", "on", T}).size() == 1);

@@ -32,6 +32,10 @@ class IngestCore {
   /// already seen (entity, last_changed, state) is dropped. Emits ticks for the minutes that
   /// end before it, then the reading.
   std::vector<Output> on_change(const StateChange& change);
+  /// Home Assistant's current states, on the first connection: the clock starts at the newest
+  /// of them (a sensor unchanged for days must not replay days of minutes through the
+  /// pipeline), then each state is a reading, oldest first.
+  std::vector<Output> on_current_states(std::vector<StateChange> states);
   /// Event time has reached `now` (live: wall clock): ticks for the whole minutes up to it.
   std::vector<Output> advance_to(Millis now);
 
