@@ -3,6 +3,13 @@
 import json
 import sys
 
+DAY_MIN = 24 * 60  # the models' longest duration: "not within a day"
+
+
+def minutes(m):
+    return "> 24 h" if m >= DAY_MIN else f"{m:.0f} min"
+
+
 rows = []
 for line in sys.stdin:
     topic, _, payload = line.strip().partition(" ")
@@ -12,9 +19,9 @@ for line in sys.stdin:
         continue
     room = topic.rsplit("/", 1)[-1]
     if s.get("minutes_to_vacancy") is not None:
-        change = f"vacant in {s['minutes_to_vacancy']:.0f} min"
+        change = f"vacant in {minutes(s['minutes_to_vacancy'])}"
     elif s.get("minutes_to_next_occupancy") is not None:
-        change = f"used in {s['minutes_to_next_occupancy']:.0f} min"
+        change = f"used in {minutes(s['minutes_to_next_occupancy'])}"
     else:
         change = "-"
     source = s.get("model_version", "?") + (f" (fallback {s['fallback']})" if s.get("fallback") else "")
