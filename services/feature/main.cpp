@@ -51,8 +51,12 @@ int main(int argc, char** argv) {
             throw runtime::Refusal("unknown_room", "/room", "room '" + s.room + "' is not in the home config");
           stream->on_state(s);
         });
-        ctx.router.on(proto::channel::clean, [stream](const runtime::Inbound& in) {
-          stream->on_reading(contract::reading_from_json(in.doc));
+        ctx.router.on(proto::channel::clean, [&ctx, stream](const runtime::Inbound& in) {
+          const Reading r = contract::reading_from_json(in.doc);
+          // A reading of a room we do not know must not count as activity in the house.
+          if (ctx.config.find_room(r.room) == nullptr)
+            throw runtime::Refusal("unknown_room", "/room", "room '" + r.room + "' is not in the home config");
+          stream->on_reading(r);
         });
         ctx.router.on(proto::channel::settled, [&ctx, stream](const runtime::Inbound& in) {
           for (const auto& fv : stream->settle(contract::clock_from_json(in.doc)))

@@ -30,7 +30,8 @@ TEST_CASE("a restarted feature service restores minutes in state and recent occu
         "($1, 'office', '2026-01-20T09:30:00Z', true, '{desk_anca}', true, '2026-01-20T09:30:00Z')",
         {home});
   }
-  Recorder rec(broker, {"occupancy/" + home + "/features/office", "occupancy/" + home + "/status/feature"});
+  Recorder rec(broker, {"occupancy/" + home + "/features/office", "occupancy/" + home + "/status/feature",
+                        "occupancy/" + home + "/dlq/feature"});
   // ...and the cleaner's retained state, as the broker keeps it.
   rec.publish("occupancy/" + home + "/state/office",
               R"({"ts":"2026-01-20T09:30:00.000Z","room":"office","occupied":true,"active_zones":["desk_anca"],)"
@@ -52,6 +53,20 @@ TEST_CASE("a restarted feature service restores minutes in state and recent occu
   CHECK(d["values"]["minutes_in_state"].GetDouble() == Approx(30));
   CHECK(d["values"]["occ_share_60"].GetDouble() == Approx(0.5));  // from the archived history
   CHECK_THAT(feature.output(), Catch::Contains("restored 2 room transitions"));
+
+  // A clean reading of a room the config does not have is refused, named, not counted as activity.
+  rec.publish("occupancy/" + home + "/clean/attic/room",
+              R"({"ts":"2026-01-20T10:00:30.000Z","entity_id":"binary_sensor.attic_motion","room":"attic",)"
+              R"("zone":"room","kind":"motion","state":"on"})");
+  const auto dead = rec.wait_for("occupancy/" + home + "/dlq/feature", [](const Message&) { return true; });
+  REQUIRE(dead);
+  CHECK_THAT(dead->payload, Catch::Contains("unknown_room"));
+  CHECK_THAT(dead->payload, Catch::Contains("attic"));
+  rec.publish("occupancy/" + home + "/settled", R"({"ts":"2026-01-20T10:01:00.000Z"})");
+  const auto next = rec.wait_for("occupancy/" + home + "/features/office", [](const Message& m) {
+    return m.payload.find("2026-01-20T10:01:00") != std::string::npos;
+  });
+  REQUIRE(next);  // the service carries on
   feature.signal(SIGTERM);
   CHECK(feature.wait(std::chrono::seconds(10)) == 0);
   rec.publish("occupancy/" + home + "/state/office", "", true);  // clear the retained message
