@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "occupancy/cleaning/cleaner_core.hpp"
+#include "occupancy/cleaning/settled_announcer.hpp"
 #include "occupancy/contract/messages.hpp"
 #include "occupancy/runtime/archive_metrics.hpp"
 #include "occupancy/runtime/service.hpp"
@@ -44,8 +45,8 @@ int main(int argc, char** argv) {
 
         // Publishes what a step produced, archives it, counts it; then how far event time is
         // settled (when it crossed a minute, or something was published), for the feature service.
-        auto last_settled = std::make_shared<Millis>(0);
-        auto emit = [&ctx, core, out, archive, last_settled] {
+        auto announcer = std::make_shared<cleaning::SettledAnnouncer>();
+        auto emit = [&ctx, core, out, archive, announcer] {
           auto& m = ctx.metrics;
           const bool produced = !out->clean.empty() || !out->states.empty();
           for (const auto& r : out->clean)
@@ -68,11 +69,8 @@ int main(int argc, char** argv) {
             m.add("occupancy_cleaner_readings_total", {{"verdict", "clean"}}, static_cast<double>(out->clean.size()));
           if (archive) archive->add(store::CleanBatch{out->clean, out->states, out->gaps});
           out->clear();
-          if (const auto settled = core->settled();
-              settled && *settled > *last_settled && (produced || *settled / 60'000 > *last_settled / 60'000)) {
-            *last_settled = *settled;
+          if (const auto settled = announcer->after_step(core->settled(), produced))
             ctx.router.publish(proto::channel::settled, {}, contract::clock_json(*settled));
-          }
         };
 
         ctx.router.on(proto::channel::raw, [&ctx, core, out, emit](const runtime::Inbound& in) {
