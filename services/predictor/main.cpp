@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
             throw runtime::Refusal("missing_feature", "/values/occupied_now", e.what());
           }
           ctx.router.publish(proto::channel::prediction, {{"room", p.room}}, contract::to_json(p));
-          if (archive) archive->add(store::PredictionBatch{{p}});
+          if (archive) archive->add(store::PredictionBatch{{p}, core->matured()});
         });
         ctx.router.on(proto::channel::model, [&ctx, core, install](const runtime::Inbound& in) {
           const std::string version = in.doc[proto::fields::model::version].GetString();

@@ -114,6 +114,18 @@ TEST_CASE("a simulated week through every process: HA discovery and states, arch
     if (!archived) std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
   CHECK(archived);
+  // Matured predictions carry their outcome, and it is what the cleaner archived for that room
+  // at ts + horizon (the state seen at the first minute at or after it).
+  const auto agree = db.exec(
+      "SELECT count(*) FILTER (WHERE p.outcome = t.occupied), count(*) FROM predictions p CROSS JOIN LATERAL "
+      "(SELECT occupied FROM room_transitions r WHERE r.home = p.home AND r.room = p.room "
+      " AND r.ts <= p.ts + make_interval(mins => p.horizon_min) ORDER BY r.ts DESC LIMIT 1) t "
+      "WHERE p.home = $1 AND p.outcome IS NOT NULL",
+      {home});
+  const double agreeing = std::stod(agree.text(0, 0)), with_outcome = std::stod(agree.text(0, 1));
+  WARN(agreeing << " of " << with_outcome << " outcomes agree with the archived room states");
+  CHECK(with_outcome > 6 * 7 * 1000);
+  CHECK(agreeing >= 0.98 * with_outcome);
   CHECK(std::stoul(db.exec("SELECT count(*) FROM clean_readings WHERE home = $1", {home}).text(0, 0)) > 7 * 300);
 
   for (const auto& s : kServices) {

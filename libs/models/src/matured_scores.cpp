@@ -6,18 +6,21 @@ void MaturedScores::predicted(const std::string& room, int h, Millis made_at, do
   auto& q = pending_[{room, h}];
   const Millis due = made_at + h * 60'000LL;
   if (!q.empty() && due < q.back().due) return;  // out of order (a replayed past): not scored
-  q.push_back({due, p});
+  q.push_back({made_at, due, p});
   if (q.size() > 4 * window_) q.pop_front();  // a room that stopped reporting must not grow memory
 }
 
-void MaturedScores::observed(const std::string& room, Millis t, bool occupied) {
+std::vector<PredictionOutcome> MaturedScores::observed(const std::string& room, Millis t, bool occupied) {
+  std::vector<PredictionOutcome> outcomes;
   for (auto it = pending_.lower_bound({room, 0}); it != pending_.end() && it->first.first == room; ++it) {
     auto& scored = scored_[it->first];
     for (auto& q = it->second; !q.empty() && q.front().due <= t; q.pop_front()) {
       scored.push_back({q.front().p, occupied});
       if (scored.size() > window_) scored.pop_front();
+      outcomes.push_back({room, q.front().made_at, it->first.second, occupied});
     }
   }
+  return outcomes;
 }
 
 std::optional<MaturedScores::Rolling> MaturedScores::rolling(const std::string& room, int h) const {

@@ -29,7 +29,7 @@ Prediction PredictorCore::predict(const FeatureVector& fv) {
   else
     p = make_prediction(fv, row, set_, baseline.predict(fv.room, row.data()),
                         model_ ? model_->version : "baseline-" + baseline.name(), baseline.name());
-  scores_.observed(fv.room, fv.ts, now >= 0.5);
+  matured_ = scores_.observed(fv.room, fv.ts, now >= 0.5);
   for (const auto& [h, q] : p.occupancy) scores_.predicted(fv.room, h, fv.ts, q);
   return p;
 }

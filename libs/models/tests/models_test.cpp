@@ -149,9 +149,14 @@ TEST_CASE("matured predictions are scored against what the room then was", "[mod
   const Millis t = 1'000'000'000'000;
   scores.predicted("office", 15, t, 0.9);
   scores.predicted("office", 15, t + 60'000, 0.2);
-  scores.observed("office", t + 10 * 60'000, true);  // not due yet
+  CHECK(scores.observed("office", t + 10 * 60'000, true).empty());  // not due yet
   CHECK_FALSE(scores.rolling("office", 15));
-  scores.observed("office", t + 15 * 60'000, true);  // the first matures: right, Brier 0.01
+  const auto outcomes = scores.observed("office", t + 15 * 60'000, true);  // the first matures: right, Brier 0.01
+  REQUIRE(outcomes.size() == 1);                                           // ...and its outcome goes to the archive
+  CHECK(outcomes[0].room == "office");
+  CHECK(outcomes[0].made_at == t);
+  CHECK(outcomes[0].horizon_min == 15);
+  CHECK(outcomes[0].occupied);
   auto r = scores.rolling("office", 15);
   REQUIRE(r);
   CHECK(r->n == 1);

@@ -1,25 +1,61 @@
 #include "occupancy/store/prediction_archive.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iterator>
 
 namespace occupancy::store {
 
-void PredictionBatch::append(PredictionBatch&& other) {
-  items.insert(items.end(), std::make_move_iterator(other.items.begin()), std::make_move_iterator(other.items.end()));
-  other.items.clear();
+namespace {
+
+template <typename T>
+void move_append(std::vector<T>& to, std::vector<T>& from) {
+  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+  from.clear();
 }
 
-std::size_t PredictionBatch::drop_oldest(std::size_t n) {
-  n = std::min(n, items.size());
-  items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(n));
+template <typename T>
+std::size_t erase_front(std::vector<T>& v, std::size_t n) {
+  n = std::min(n, v.size());
+  v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(n));
   return n;
 }
 
+// Outcomes as PostgreSQL array literals, for one UPDATE ... FROM unnest(...). Room ids are
+// [a-z0-9_] (config schema) and timestamps ISO 8601: nothing to quote.
+void update_outcomes(Database& db, const std::string& home, const std::vector<PredictionOutcome>& outcomes) {
+  std::string rooms = "{", times = "{", horizons = "{", values = "{";
+  for (const auto& o : outcomes) {
+    const char* sep = rooms.size() > 1 ? "," : "";
+    rooms += sep + o.room;
+    times += sep + format_iso8601(o.made_at);
+    horizons += sep + std::to_string(o.horizon_min);
+    values += std::string(sep) + (o.occupied ? "t" : "f");
+  }
+  db.exec(
+      "UPDATE predictions p SET outcome = v.outcome "
+      "FROM unnest($2::text[], $3::timestamptz[], $4::int[], $5::bool[]) AS v(room, ts, horizon_min, outcome) "
+      "WHERE p.home = $1 AND p.room = v.room AND p.ts = v.ts AND p.horizon_min = v.horizon_min",
+      {home, rooms + "}", times + "}", horizons + "}", values + "}"});
+}
+
+}  // namespace
+
+void PredictionBatch::append(PredictionBatch&& other) {
+  move_append(items, other.items);
+  move_append(outcomes, other.outcomes);
+}
+
+std::size_t PredictionBatch::drop_oldest(std::size_t n) {
+  const std::size_t dropped = erase_front(items, n);
+  return dropped + erase_front(outcomes, n - dropped);
+}
+
 void archive_predictions(Database& db, const std::string& home, const PredictionBatch& batch) {
-  if (batch.items.empty()) return;
+  if (batch.items.empty() && batch.outcomes.empty()) return;
   in_transaction(db, [&] {
+    if (batch.items.empty()) return update_outcomes(db, home, batch.outcomes);
     db.exec("CREATE TEMP TABLE IF NOT EXISTS predictions_in (LIKE predictions) ON COMMIT DROP");
     {
       Result start(PQexec(db.raw(),
@@ -44,7 +80,14 @@ void archive_predictions(Database& db, const std::string& home, const Prediction
         throw DatabaseError(std::string("COPY failed: ") + PQresultErrorMessage(res));
     }
     db.exec("INSERT INTO predictions SELECT * FROM predictions_in ON CONFLICT DO NOTHING");
+    if (!batch.outcomes.empty()) update_outcomes(db, home, batch.outcomes);
   });
+}
+
+std::size_t count_outcomes(Database& db, const std::string& home) {
+  return std::strtoull(
+      db.exec("SELECT count(*) FROM predictions WHERE home = $1 AND outcome IS NOT NULL", {home}).text(0, 0).c_str(),
+      nullptr, 10);
 }
 
 std::size_t count_predictions(Database& db, const std::string& home) {

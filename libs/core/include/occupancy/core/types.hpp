@@ -71,6 +71,14 @@ struct Prediction {
   std::optional<std::string> fallback;
 };
 
+/// What became of a prediction once its horizon passed: was the room occupied then?
+struct PredictionOutcome {
+  std::string room;
+  Millis made_at = 0;  // the prediction's ts
+  int horizon_min = 0;
+  bool occupied = false;
+};
+
 /// What Home Assistant shows: percentages 0-100 and minutes.
 struct HaState {
   Millis ts = 0;

@@ -7,8 +7,10 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "occupancy/core/time.hpp"
+#include "occupancy/core/types.hpp"
 
 namespace occupancy::models {
 
@@ -17,8 +19,9 @@ class MaturedScores {
   explicit MaturedScores(std::size_t window = 1440) : window_(window) {}
 
   void predicted(const std::string& room, int horizon_min, Millis made_at, double probability);
-  /// The room's state at `t` (from a feature vector): scores what matured by then.
-  void observed(const std::string& room, Millis t, bool occupied);
+  /// The room's state at `t` (from a feature vector): scores what matured by then, and
+  /// returns those predictions' outcomes (for the archive).
+  std::vector<PredictionOutcome> observed(const std::string& room, Millis t, bool occupied);
 
   struct Rolling {
     std::size_t n = 0;
@@ -30,7 +33,7 @@ class MaturedScores {
 
  private:
   struct Pending {
-    Millis due;
+    Millis made_at, due;
     double p;
   };
   struct Scored {

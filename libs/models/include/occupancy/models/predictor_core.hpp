@@ -25,6 +25,8 @@ class PredictorCore {
 
   /// Throws std::invalid_argument if the vector lacks occupied_now.
   Prediction predict(const FeatureVector& fv);
+  /// The outcomes of earlier predictions that the last predict() saw mature.
+  const std::vector<PredictionOutcome>& matured() const { return matured_; }
   MaturedScores& scores() { return scores_; }
 
  private:
@@ -34,6 +36,7 @@ class PredictorCore {
   std::shared_ptr<const TrainedModel> model_;
   std::unique_ptr<ModelForecaster> forecaster_;
   MaturedScores scores_;
+  std::vector<PredictionOutcome> matured_;
 };
 
 }  // namespace occupancy::models

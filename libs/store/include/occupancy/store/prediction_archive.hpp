@@ -1,6 +1,7 @@
 #pragma once
 // The predictor's archive (table predictions): one row per room, time and horizon, loaded with
-// COPY; a prediction already archived is not added again.
+// COPY; a prediction already archived is not added again. Outcomes fill `outcome` of rows
+// already archived (or archived in the same batch).
 #include <string>
 #include <vector>
 
@@ -11,7 +12,8 @@ namespace occupancy::store {
 
 struct PredictionBatch {
   std::vector<Prediction> items;
-  std::size_t size() const { return items.size(); }
+  std::vector<PredictionOutcome> outcomes;
+  std::size_t size() const { return items.size() + outcomes.size(); }
   void append(PredictionBatch&& other);
   std::size_t drop_oldest(std::size_t n);
 };
@@ -19,5 +21,7 @@ struct PredictionBatch {
 void archive_predictions(Database& db, const std::string& home, const PredictionBatch& batch);
 
 std::size_t count_predictions(Database& db, const std::string& home);
+/// Archived predictions whose outcome is known.
+std::size_t count_outcomes(Database& db, const std::string& home);
 
 }  // namespace occupancy::store
