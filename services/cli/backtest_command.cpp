@@ -41,9 +41,7 @@ void add_backtest_command(CLI::App& app, const GlobalOptions& global, int& resul
       std::optional<models::TrainedModel> fixed;
       if (!o->model.empty()) {
         store::Database db(home.database_url);
-        std::vector<models::ModelFile> files;
-        for (auto& f : store::load_model_files(db, o->model))
-          files.push_back({f.room, f.target, f.format, std::move(f.data)});
+        const auto files = store::load_model_files(db, o->model);
         if (files.empty()) throw std::runtime_error("model " + o->model + " is not in the registry");
         fixed = models::TrainedModel::from_files(files, features::FeatureSet(home.horizons_min).names());
         options.fixed = &*fixed;

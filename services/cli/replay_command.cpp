@@ -106,7 +106,7 @@ void add_replay_command(CLI::App& app, const GlobalOptions& global, int& result)
       std::optional<Millis> origin;
       // Waits until the pipeline is within --ahead-min of `ts` (or has stalled).
       const auto keep_pace = [&](Millis ts) {
-        const Millis ahead = static_cast<Millis>(o->ahead_min) * 60'000;
+        const Millis ahead = static_cast<Millis>(o->ahead_min) * kMinute;
         if (!origin) origin = ts;
         auto last_progress = std::chrono::steady_clock::now();
         auto seen = progress.latest;

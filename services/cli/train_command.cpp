@@ -113,10 +113,7 @@ void add_train_command(CLI::App& app, const GlobalOptions& global, int& result) 
       const auto active = store::active_model(registry, home.home);
       if (active) {
         try {
-          std::vector<models::ModelFile> files;
-          for (auto& f : store::load_model_files(registry, active->version))
-            files.push_back({f.room, f.target, f.format, std::move(f.data)});
-          incumbent = models::TrainedModel::from_files(files, set.names());
+          incumbent = models::TrainedModel::from_files(store::load_model_files(registry, active->version), set.names());
         } catch (const std::exception& e) {
           fmt::print("the active version {} cannot be compared: {}\n", active->version, e.what());
         }
@@ -151,8 +148,7 @@ void add_train_command(CLI::App& app, const GlobalOptions& global, int& result) 
       std::erase_if(version, [](char c) { return c == '-' || c == ':'; });
       auto model = evaluation::train_on_history(home, run, {}, version);
       const double train_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_train).count();
-      std::vector<store::StoredModelFile> files;
-      for (auto& f : model.files()) files.push_back({f.room, f.target, f.format, std::move(f.data)});
+      const auto files = model.files();
       store::register_model(registry,
                             {version, home.home, model.feature_set, "candidate", "", "",
                              metrics_json(folds, train_s, in.input.readings.size())},

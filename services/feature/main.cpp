@@ -47,15 +47,12 @@ int main(int argc, char** argv) {
         }
         ctx.router.on(proto::channel::state, [&ctx, stream](const runtime::Inbound& in) {
           const RoomState s = contract::room_state_from_json(in.doc);
-          if (ctx.config.find_room(s.room) == nullptr)
-            throw runtime::Refusal("unknown_room", "/room", "room '" + s.room + "' is not in the home config");
+          ctx.require_room(s.room);
           stream->on_state(s);
         });
         ctx.router.on(proto::channel::clean, [&ctx, stream](const runtime::Inbound& in) {
           const Reading r = contract::reading_from_json(in.doc);
-          // A reading of a room we do not know must not count as activity in the house.
-          if (ctx.config.find_room(r.room) == nullptr)
-            throw runtime::Refusal("unknown_room", "/room", "room '" + r.room + "' is not in the home config");
+          ctx.require_room(r.room);  // a room we do not know must not count as activity in the house
           stream->on_reading(r);
         });
         ctx.router.on(proto::channel::settled, [&ctx, stream](const runtime::Inbound& in) {

@@ -27,10 +27,8 @@ std::shared_ptr<const models::TrainedModel> load_model(const config::HomeConfig&
     if (version) throw std::runtime_error("model " + *version + " is not in the registry");
     return nullptr;
   }
-  std::vector<models::ModelFile> files;
-  for (auto& f : store::load_model_files(db, record->version))
-    files.push_back({f.room, f.target, f.format, std::move(f.data)});
-  return std::make_shared<models::TrainedModel>(models::TrainedModel::from_files(files, set.names()));
+  return std::make_shared<models::TrainedModel>(
+      models::TrainedModel::from_files(store::load_model_files(db, record->version), set.names()));
 }
 
 void declare_metrics(runtime::Metrics& m) {
@@ -77,8 +75,7 @@ int main(int argc, char** argv) {
 
         ctx.router.on(proto::channel::features, [&ctx, core, archive](const runtime::Inbound& in) {
           const auto fv = contract::features_from_json(in.doc);
-          if (ctx.config.find_room(fv.room) == nullptr)
-            throw runtime::Refusal("unknown_room", "/room", "room '" + fv.room + "' is not in the home config");
+          ctx.require_room(fv.room);
           Prediction p;
           try {
             p = core->predict(fv);

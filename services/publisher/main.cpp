@@ -23,8 +23,11 @@ int main(int argc, char** argv) {
         ctx.on_connected([core, send] { send(core->on_connected()); });
         ctx.router.on(proto::channel::prediction, [&ctx, core, latest, send](const runtime::Inbound& in) {
           const auto p = contract::prediction_from_json(in.doc);
-          if (ctx.config.find_room(p.room) == nullptr || in.params.at("room") != p.room)
-            throw runtime::Refusal("unknown_room", "/room", "room '" + p.room + "' is not in the home config");
+          ctx.require_room(p.room);
+          if (in.params.at("room") != p.room)
+            throw runtime::Refusal(
+                "unknown_room", "/room",
+                "the topic names room '" + in.params.at("room") + "' but the payload '" + p.room + "'");
           latest->put(p);
           send(core->on_prediction(p));
         });

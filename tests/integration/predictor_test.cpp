@@ -73,7 +73,7 @@ TEST_CASE("hot reload, a refused broken model, and a rollback within seconds", "
   // Refused with XGBoost's reason, and the first keeps serving.
   {
     store::Database db{config::Secret(db_url)};
-    std::vector<store::StoredModelFile> files;
+    std::vector<ModelFile> files;
     for (auto& f : store::load_model_files(db, first))
       if (f.room.empty()) files.push_back(std::move(f));
     files.push_back({"office", "occupied_15", "ubj", "not a model at all"});

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
+#include "occupancy/core/time.hpp"
+
 namespace occupancy::features {
 namespace {
-
-constexpr Millis kMinute = 60'000;
 
 Millis ts_of(const std::variant<Reading, RoomState>& e) {
   return std::visit([](const auto& x) { return x.ts; }, e);

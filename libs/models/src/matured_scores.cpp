@@ -4,7 +4,7 @@ namespace occupancy::models {
 
 void MaturedScores::predicted(const std::string& room, int h, Millis made_at, double p) {
   auto& q = pending_[{room, h}];
-  const Millis due = made_at + h * 60'000LL;
+  const Millis due = made_at + h * kMinute;
   if (!q.empty() && due < q.back().due) return;  // out of order (a replayed past): not scored
   q.push_back({made_at, due, p});
   if (q.size() > 4 * window_) q.pop_front();  // a room that stopped reporting must not grow memory

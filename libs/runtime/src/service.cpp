@@ -26,6 +26,11 @@ void ServiceContext::route(std::string path_prefix, http::Handler handler) {
   routes.emplace_back(std::move(path_prefix), std::move(handler));
 }
 
+void ServiceContext::require_room(const std::string& room) const {
+  if (config.find_room(room) == nullptr)
+    throw Refusal("unknown_room", "/room", "room '" + room + "' is not in the home config");
+}
+
 namespace {
 
 // SIGTERM/SIGINT are blocked in every thread and taken by one waiting thread, so no handler

@@ -41,7 +41,7 @@ std::optional<ModelRecord> first(std::vector<ModelRecord> v) {
 
 }  // namespace
 
-void register_model(Database& db, const ModelRecord& m, const std::vector<StoredModelFile>& files) {
+void register_model(Database& db, const ModelRecord& m, const std::vector<ModelFile>& files) {
   in_transaction(db, [&] {
     db.exec("INSERT INTO models (version, home, feature_set, status, metrics) VALUES ($1, $2, $3, 'candidate', $4)",
             {m.version, m.home, m.feature_set, m.metrics_json});
@@ -74,11 +74,11 @@ std::optional<ModelRecord> previous_model(Database& db, const std::string& home)
                                {home})));
 }
 
-std::vector<StoredModelFile> load_model_files(Database& db, const std::string& version) {
+std::vector<ModelFile> load_model_files(Database& db, const std::string& version) {
   const auto r = db.exec(
       "SELECT room, target, format, encode(data, 'hex') FROM model_files WHERE version = $1 ORDER BY room, target",
       {version});
-  std::vector<StoredModelFile> out;
+  std::vector<ModelFile> out;
   for (int i = 0; i < r.rows(); ++i) out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), from_hex(r.text(i, 3))});
   return out;
 }

@@ -71,6 +71,12 @@ struct Prediction {
   std::optional<std::string> fallback;
 };
 
+/// One file of a trained model version, as the registry stores it and the model loads it.
+struct ModelFile {
+  std::string room, target, format;  // e.g. office, occupied_15, ubj; room empty for manifest, priors
+  std::string data;                  // bytes
+};
+
 /// What became of a prediction once its horizon passed: was the room occupied then?
 struct PredictionOutcome {
   std::string room;

@@ -19,10 +19,7 @@ namespace occupancy::models {
 
 inline const std::vector<int> kLadderMinutes{15, 30, 60, 120, 240, 480};
 
-struct ModelFile {
-  std::string room, target, format;  // e.g. office, occupied_15, ubj
-  std::string data;
-};
+using occupancy::ModelFile;
 
 struct RoomModel {
   std::map<int, XgbBooster> occupancy;        // horizon -> P(occupied at t + h)

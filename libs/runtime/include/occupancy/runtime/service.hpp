@@ -27,6 +27,9 @@ struct ServiceContext {
   void on_connected(std::function<void()> task);
   /// Extra HTTP routes (besides /healthz and /metrics); called on the HTTP thread.
   void route(std::string path_prefix, http::Handler handler);
+  /// For handlers: refuses the message (dead letter `unknown_room`) if the home config has no
+  /// room `room`.
+  void require_room(const std::string& room) const;
 
   struct Timer {
     std::chrono::milliseconds period;

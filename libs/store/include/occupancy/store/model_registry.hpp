@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "occupancy/core/types.hpp"
 #include "occupancy/store/database.hpp"
 
 namespace occupancy::store {
@@ -16,20 +17,15 @@ struct ModelRecord {
   std::string metrics_json = "{}";
 };
 
-struct StoredModelFile {
-  std::string room, target, format;
-  std::string data;  // bytes
-};
-
 /// Stores a new version (status candidate) with its files, in one transaction.
-void register_model(Database& db, const ModelRecord& record, const std::vector<StoredModelFile>& files);
+void register_model(Database& db, const ModelRecord& record, const std::vector<ModelFile>& files);
 /// Newest first.
 std::vector<ModelRecord> list_models(Database& db, const std::string& home);
 std::optional<ModelRecord> find_model(Database& db, const std::string& version);
 std::optional<ModelRecord> active_model(Database& db, const std::string& home);
 /// The version that was active before the current one (the newest retired that was ever active).
 std::optional<ModelRecord> previous_model(Database& db, const std::string& home);
-std::vector<StoredModelFile> load_model_files(Database& db, const std::string& version);
+std::vector<ModelFile> load_model_files(Database& db, const std::string& version);
 /// Makes `version` the home's active version; the one active before is retired. Returns the
 /// record as now stored. Throws DatabaseError if the version does not exist for the home.
 ModelRecord activate_model(Database& db, const std::string& home, const std::string& version);
