@@ -2,10 +2,9 @@
 // pipeline exactly as the ingestor would (same IngestCore: readings, dedupe, clock ticks),
 // with publish flow control, so nothing is dropped.
 //
-// At `--speed max` it follows the pipeline: while a predictor is online it stays at most
-// `--ahead-min` event minutes ahead of the latest prediction. The services cannot push back
-// themselves (Paho hands over every message it reads, see runtime/inbound_queue.hpp), so an
-// unpaced replay of months would sit in their memory instead of flowing through.
+// At `--speed max` it follows the pipeline (ingest/replay_pacer.hpp): while a predictor is
+// online it stays at most `--ahead-min` event minutes ahead of the latest prediction, so a
+// replay of months flows through the services instead of sitting in their memory.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -17,30 +16,25 @@
 #include "occupancy/core/time.hpp"
 #include "occupancy/history/csv_history.hpp"
 #include "occupancy/ingest/ingest_core.hpp"
+#include "occupancy/ingest/replay_pacer.hpp"
 #include "occupancy/runtime/logging.hpp"
 #include "occupancy/runtime/mqtt_client.hpp"
 
 namespace occupancy::cli {
 namespace {
 
-// What the replay knows of the pipeline's last stage: whether a predictor is online (its
-// retained status) and the event time of its latest prediction.
-struct PipelineProgress {
-  bool following = false;
-  bool predictor_online = false;
-  std::optional<Millis> latest;
-
-  void follow(runtime::Router& router) {
-    following = true;
-    router.on(proto::channel::status, [this](const runtime::Inbound& in) {
-      if (in.params.at("service") == "predictor") predictor_online = in.doc.GetString() == std::string_view("online");
-    });
-    router.on(proto::channel::prediction, [this](const runtime::Inbound& in) {
-      if (const auto ts = parse_iso8601(in.doc[proto::fields::prediction::ts].GetString()))
-        latest = std::max(latest.value_or(*ts), *ts);
-    });
-  }
-};
+// Feeds the pacer what the broker says of the pipeline's last stage: the predictor's
+// (retained) status and the event time of each live prediction.
+void follow_pipeline(runtime::Router& router, ingest::ReplayPacer& pacer) {
+  router.on(proto::channel::status, [&pacer](const runtime::Inbound& in) {
+    if (in.params.at("service") == "predictor")
+      pacer.predictor_status(in.doc.GetString() == std::string_view("online"));
+  });
+  router.on(proto::channel::prediction, [&pacer](const runtime::Inbound& in) {
+    if (const auto ts = parse_iso8601(in.doc[proto::fields::prediction::ts].GetString()))
+      pacer.prediction_made_at(*ts, ingest::ReplayPacer::Clock::now());
+  });
+}
 
 }  // namespace
 
@@ -81,8 +75,9 @@ void add_replay_command(CLI::App& app, const GlobalOptions& global, int& result)
         }
       } forward;
       runtime::Router router("replay", {{"home", cfg.home}}, forward, metrics);
-      PipelineProgress progress;
-      if (speed == 0 && o->ahead_min > 0) progress.follow(router);
+      const bool pace = speed == 0 && o->ahead_min > 0;
+      ingest::ReplayPacer pacer(static_cast<Millis>(o->ahead_min) * kMinute, std::chrono::seconds(30));
+      if (pace) follow_pipeline(router, pacer);
       runtime::MqttOptions mo;
       mo.endpoint = cfg.mqtt;
       mo.protocol = cfg.mqtt_protocol;
@@ -101,25 +96,17 @@ void add_replay_command(CLI::App& app, const GlobalOptions& global, int& result)
         if (m && (!m->retained || m->topic == predictor_status)) router.dispatch(m->topic, m->payload);
         return m.has_value();
       };
-      if (progress.following)  // the retained status comes right after the subscription
-        for (int i = 0; i < 10 && !progress.predictor_online; ++i) take(std::chrono::milliseconds(50));
-      std::optional<Millis> origin;
-      // Waits until the pipeline is within --ahead-min of `ts` (or has stalled).
+      if (pace)  // the retained status comes right after the subscription
+        for (int i = 0; i < 10 && !pacer.predictor_online(); ++i) take(std::chrono::milliseconds(50));
+      // Waits until the pipeline is close enough to `ts` (or has stalled).
       const auto keep_pace = [&](Millis ts) {
-        const Millis ahead = static_cast<Millis>(o->ahead_min) * kMinute;
-        if (!origin) origin = ts;
-        auto last_progress = std::chrono::steady_clock::now();
-        auto seen = progress.latest;
         while (true) {
           while (take(std::chrono::milliseconds(0))) {
           }
-          if (!progress.predictor_online || ts <= progress.latest.value_or(*origin) + ahead) return;
-          if (progress.latest != seen) {
-            seen = progress.latest;
-            last_progress = std::chrono::steady_clock::now();
-          } else if (std::chrono::steady_clock::now() - last_progress > std::chrono::seconds(30)) {
+          const auto verdict = pacer.check(ts, ingest::ReplayPacer::Clock::now());
+          if (verdict == ingest::ReplayPacer::Verdict::go) return;
+          if (verdict == ingest::ReplayPacer::Verdict::stalled) {
             spdlog::warn("no new prediction for 30 s: not waiting for the pipeline any more");
-            progress.following = false;
             return;
           }
           take(std::chrono::milliseconds(50));
@@ -130,7 +117,7 @@ void add_replay_command(CLI::App& app, const GlobalOptions& global, int& result)
       size_t readings = 0, ticks = 0;
       auto publish = [&](const std::vector<ingest::Output>& out) {
         for (const auto& item : out) {
-          if (progress.following) keep_pace(std::visit([](const auto& x) -> Millis { return x.ts; }, item));
+          if (pace && pacer.following()) keep_pace(std::visit([](const auto& x) -> Millis { return x.ts; }, item));
           if (const auto* r = std::get_if<Reading>(&item)) {
             router.publish(proto::channel::raw, {{"room", r->room}, {"zone", r->zone}}, contract::to_json(*r));
             ++readings;
