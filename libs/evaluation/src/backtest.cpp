@@ -49,31 +49,22 @@ BacktestResult run_backtest(const config::HomeConfig& home, const cleaning::Clea
   std::map<std::string, std::vector<RoomState>> by_room;
   for (const auto& s : run.states) by_room[s.room].push_back(s);
   const auto tz = home.timezone.empty() ? TimeZone::utc() : TimeZone::load(home.timezone);
-  const auto priors = o.fixed ? o.fixed->priors : features::learn_priors(by_room, res.start, res.train_end, tz);
 
-  // One pass over the history: training samples, then every minute of the test period.
+  const auto t_train = std::chrono::steady_clock::now();
+  if (!o.fixed) res.model = train_served(home, run, res.start, res.train_end, o.train, "backtest");
+  res.train_seconds = seconds_since(t_train);
+  if (!o.fixed)
+    res.train_rows = static_cast<std::size_t>((res.train_end - res.start - 60 * kMinute) / o.train.train_every) *
+                     home.rooms.size();
+  const models::TrainedModel& chosen = o.fixed ? *o.fixed : res.model;
+  const auto& priors = chosen.priors;
+  res.serving = chosen.serving;
+
+  // Every minute of the test period, with the priors the version under test ships.
   std::vector<Millis> at;
-  const Millis first = (res.start / kMinute + 60) * kMinute;  // an hour in, the timeline knows the rooms
-  for (Millis t = first; t < res.train_end; t += o.train_every) at.push_back(t);
-  const std::size_t train_times = at.size();
   for (Millis t = res.test_start; t < res.end; t += kMinute) at.push_back(t);
   const features::FeatureSet set(home.horizons_min);
   const auto rows = features::extract_features(set, home, priors, run.states, run.clean, at);
-  const std::size_t per_time = home.rooms.size();
-  features::FeatureRows train;
-  train.width = rows.width;
-  const std::size_t train_n = train_times * per_time;
-  train.times.assign(rows.times.begin(), rows.times.begin() + static_cast<std::ptrdiff_t>(train_n));
-  train.rooms.assign(rows.rooms.begin(), rows.rooms.begin() + static_cast<std::ptrdiff_t>(train_n));
-  train.values.assign(rows.values.begin(), rows.values.begin() + static_cast<std::ptrdiff_t>(train_n * rows.width));
-  res.train_rows = train_n;
-
-  const auto t_train = std::chrono::steady_clock::now();
-  const features::Truth train_truth(by_room, res.train_end);
-  if (!o.fixed)
-    res.model = models::train_model(train, train_truth, set.names(), home.horizons_min, priors, o.train, "backtest");
-  res.train_seconds = seconds_since(t_train);
-  const models::TrainedModel& chosen = o.fixed ? *o.fixed : res.model;
 
   // Forecasters.
   std::map<std::string, std::unique_ptr<models::Forecaster>> baselines;
@@ -81,7 +72,9 @@ BacktestResult run_backtest(const config::HomeConfig& home, const cleaning::Clea
     baselines[name] = models::make_baseline(name, set, home.horizons_min);
     res.forecasters.push_back(name);
   }
+  const models::ModelForecaster booster(chosen, set, *baselines.at("time_of_week"), false);
   const models::ModelForecaster model(chosen, set, *baselines.at("time_of_week"));
+  res.forecasters.push_back("booster");
   res.forecasters.push_back("model");
   std::optional<models::ModelForecaster> incumbent;
   if (o.incumbent && o.incumbent->feature_names == set.names()) {
@@ -92,18 +85,14 @@ BacktestResult run_backtest(const config::HomeConfig& home, const cleaning::Clea
   const features::Truth truth(by_room, res.end);
   const std::size_t now_col = set.index("occupied_now");
   for (const auto& room : home.rooms) {
-    // This room's test rows, in time order (one per minute).
-    std::vector<double> x;
-    std::vector<Millis> ts;
-    for (std::size_t i = train_n; i < rows.rows(); ++i)
-      if (rows.rooms[i] == room.id) {
-        ts.push_back(rows.times[i]);
-        x.insert(x.end(), rows.row(i), rows.row(i) + rows.width);
-      }
+    const auto mine = rows.of_room(room.id);  // this room's test rows, one per minute
+    const auto& ts = mine.times;
+    const auto& x = mine.values;
     if (ts.empty()) continue;
     RoomBacktest& rb = res.rooms[room.id];
     std::map<std::string, std::vector<models::Forecast>> forecasts;
     for (const auto& [name, f] : baselines) forecasts[name] = f->predict_many(room.id, x.data(), ts.size(), rows.width);
+    forecasts["booster"] = booster.predict_many(room.id, x.data(), ts.size(), rows.width);
     forecasts["model"] = model.predict_many(room.id, x.data(), ts.size(), rows.width);
     if (incumbent) forecasts["active"] = incumbent->predict_many(room.id, x.data(), ts.size(), rows.width);
 
@@ -111,11 +100,16 @@ BacktestResult run_backtest(const config::HomeConfig& home, const cleaning::Clea
       for (int h : home.horizons_min) {
         std::vector<double> p;
         std::vector<int> y;
+        auto& daily = rb.daily[name][h];
+        daily.assign(static_cast<std::size_t>((res.end - res.test_start + kDay - 1) / kDay), {});
         for (std::size_t i = 0; i < ts.size(); ++i)
           if (const auto label = truth.occupied_at(room.id, ts[i] + h * kMinute)) {
             const double q = fc[i].occupancy.at(h);
             p.push_back(q);
             y.push_back(*label);
+            auto& day = daily.at(static_cast<std::size_t>((ts[i] - res.test_start) / kDay));
+            day.sum_squared += (q - *label) * (q - *label);
+            ++day.n;
             auto& bin = res.reliability[name][h][std::min<std::size_t>(9, static_cast<std::size_t>(q * 10))];
             ++bin.n;
             bin.sum_p += q;
@@ -177,17 +171,7 @@ BacktestResult run_backtest(const config::HomeConfig& home, const cleaning::Clea
 models::TrainedModel train_on_history(const config::HomeConfig& home, const cleaning::CleanRun& run,
                                       const BacktestOptions& o, std::string version) {
   if (run.clean.empty() || run.states.empty()) throw std::runtime_error("the history has no clean readings");
-  const Millis start = run.clean.front().ts, end = run.clean.back().ts;
-  std::map<std::string, std::vector<RoomState>> by_room;
-  for (const auto& s : run.states) by_room[s.room].push_back(s);
-  const auto tz = home.timezone.empty() ? TimeZone::utc() : TimeZone::load(home.timezone);
-  const auto priors = features::learn_priors(by_room, start, end, tz);
-  std::vector<Millis> at;
-  for (Millis t = (start / kMinute + 60) * kMinute; t < end; t += o.train_every) at.push_back(t);
-  const features::FeatureSet set(home.horizons_min);
-  const auto rows = features::extract_features(set, home, priors, run.states, run.clean, at);
-  const features::Truth truth(by_room, end);
-  return models::train_model(rows, truth, set.names(), home.horizons_min, priors, o.train, std::move(version));
+  return train_served(home, run, run.clean.front().ts, run.clean.back().ts, o.train, std::move(version));
 }
 
 }  // namespace occupancy::evaluation

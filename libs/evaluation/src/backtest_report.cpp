@@ -8,7 +8,8 @@
 namespace occupancy::evaluation {
 namespace {
 
-constexpr const char* kColors[] = {"#888888", "#1f77b4", "#2ca02c", "#9467bd", "#d62728"};
+constexpr const char* kColors[] = {"#888888", "#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#ff7f0e", "#d62728"};
+constexpr std::size_t kColorCount = sizeof(kColors) / sizeof(kColors[0]);
 
 DurationScores pooled(const BacktestResult& r, const std::string& f, bool vacancy) {
   DurationScores out;
@@ -99,7 +100,7 @@ std::string format_bars(const BacktestResult& r, const std::vector<int>& horizon
   for (int h : horizons) {
     const double model = r.mean_brier("model", h);
     for (const auto& f : r.forecasters) {
-      if (f == "model" || f == "active") continue;
+      if (f == "model" || f == "active" || f == "booster") continue;
       const double base = r.mean_brier(f, h);
       const bool ok = model < base;
       all_met &= ok;
@@ -135,7 +136,7 @@ void write_report_html(std::ostream& out, const BacktestResult& r, const std::ve
       << ". Baselines: persistence, time of week, a first-order Markov chain, PreHeat (5 most similar days).</p>\n";
   out << "<p class=\"legend\">";
   for (std::size_t i = 0; i < r.forecasters.size(); ++i)
-    out << "<span style=\"color:" << kColors[i % 5] << "\">&#9632; " << r.forecasters[i] << "</span>";
+    out << "<span style=\"color:" << kColors[i % kColorCount] << "\">&#9632; " << r.forecasters[i] << "</span>";
   out << "</p>\n";
 
   // Reliability diagrams.
@@ -158,7 +159,7 @@ void write_report_html(std::ostream& out, const BacktestResult& r, const std::ve
         const double y = W - P - (W - 2 * P) * b.sum_y / static_cast<double>(b.n);
         pts += fmt::format("{:.1f},{:.1f} ", x, y);
       }
-      out << fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>", kColors[fi % 5],
+      out << fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>", kColors[fi % kColorCount],
                          pts);
     }
     out << "</svg>\n";
@@ -208,7 +209,7 @@ void write_report_html(std::ostream& out, const BacktestResult& r, const std::ve
       }
       line += fmt::format("{:.1f},{:.1f} ", x, H - 4 - (H - 8) * pts[i].p_first_horizon);
     }
-    out << fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"1\" points=\"{}\"/></svg>\n", kColors[4],
+    out << fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"1\" points=\"{}\"/></svg>\n", kColors[kColorCount - 1],
                        line);
   }
   out << "<h2>Tables</h2><pre>" << esc(format_tables(r, horizons)) << "</pre></body></html>\n";

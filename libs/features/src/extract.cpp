@@ -2,6 +2,18 @@
 
 namespace occupancy::features {
 
+FeatureRows FeatureRows::of_room(const std::string& room) const {
+  FeatureRows out;
+  out.width = width;
+  for (std::size_t i = 0; i < rows(); ++i)
+    if (rooms[i] == room) {
+      out.times.push_back(times[i]);
+      out.rooms.push_back(rooms[i]);
+      out.values.insert(out.values.end(), row(i), row(i) + width);
+    }
+  return out;
+}
+
 FeatureRows extract_features(const FeatureSet& set, const config::HomeConfig& home, const Priors& priors,
                              const std::vector<RoomState>& states, const std::vector<Reading>& clean,
                              const std::vector<Millis>& at) {

@@ -76,7 +76,7 @@ Priors Priors::from_json(const std::string& text) {
 }
 
 Priors learn_priors(const std::map<std::string, std::vector<RoomState>>& states, Millis start, Millis end,
-                    const TimeZone& tz) {
+                    const TimeZone& tz, Excluded excluded) {
   Priors out;
   for (const auto& [room, changes] : states) {
     RoomPriors p;
@@ -95,7 +95,7 @@ Priors learn_priors(const std::map<std::string, std::vector<RoomState>>& states,
       const auto& s = changes[i];
       const auto lt = local_time(tz.to_local(m));
       const int slot = lt.weekday * 48 + lt.minute_of_day / 30, hour = lt.minute_of_day / 60;
-      if (!s.reliable) {
+      if (!s.reliable || excluded.contains(m)) {
         prev_known = false;
         stay_start = -1;
         continue;
@@ -141,7 +141,8 @@ Priors learn_priors(const std::map<std::string, std::vector<RoomState>>& states,
       const bool seen = b < changes.size() && changes[b].reliable && seg_end < end;
       if (changes[a].reliable && seen)
         for (Millis m = seg_start; m < std::min(seg_end, end); m += 5 * kMinute)
-          (changes[a].occupied ? left_occ : left_vac)[static_cast<std::size_t>(week_slot(m, tz))].push_back(
+          if (!excluded.contains(m) && !excluded.contains(seg_end))
+            (changes[a].occupied ? left_occ : left_vac)[static_cast<std::size_t>(week_slot(m, tz))].push_back(
               static_cast<double>(seg_end - m) / kMinute);
       a = b;
     }

@@ -25,7 +25,8 @@ Prediction PredictorCore::predict(const FeatureVector& fv) {
   const Forecaster& baseline = priors ? *time_of_week_ : *persistence_;
   Prediction p;
   if (forecaster_ && forecaster_->has_room(fv.room))
-    p = make_prediction(fv, row, set_, forecaster_->predict(fv.room, row.data()), model_->version, std::nullopt);
+    p = make_prediction(fv, row, set_, forecaster_->predict(fv.room, row.data()), model_->version,
+                        model_->serving.fallback(fv.room));  // a baseline the version chose for this room
   else
     p = make_prediction(fv, row, set_, baseline.predict(fv.room, row.data()),
                         model_ ? model_->version : "baseline-" + baseline.name(), baseline.name());

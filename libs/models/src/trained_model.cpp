@@ -35,6 +35,7 @@ std::string manifest(const TrainedModel& m) {
 
 std::vector<ModelFile> TrainedModel::files() const {
   std::vector<ModelFile> out{{"", "manifest", "json", manifest(*this)}, {"", "priors", "json", priors.to_json()}};
+  if (!serving.rooms.empty()) out.push_back({"", "serving", "json", serving.to_json()});
   for (const auto& [room, rm] : rooms) {
     for (const auto& [h, b] : rm.occupancy) out.push_back({room, "occupied_" + std::to_string(h), "ubj", b.bytes()});
     if (rm.vacancy_aft) out.push_back({room, "vacancy_aft", "ubj", rm.vacancy_aft->bytes()});
@@ -70,6 +71,7 @@ TrainedModel TrainedModel::from_files(const std::vector<ModelFile>& files, const
                              std::to_string(m.feature_names.size()) + " features; this build computes " +
                              std::to_string(expected.size()) + " (retrain it)");
   if (const auto* p = find("priors")) m.priors = features::Priors::from_json(p->data);
+  if (const auto* s = find("serving")) m.serving = ServingPlan::from_json(s->data);  // older versions have none
   for (const auto& f : files) {
     if (f.room.empty()) continue;
     if (f.target == "vacancy_aft" || f.target == "next_occupancy_aft") {
@@ -111,30 +113,15 @@ float base_margin(const double* f, std::size_t markov_column, std::size_t now_co
   return static_cast<float>(std::log(p / (1 - p)));
 }
 
-ModelForecaster::ModelForecaster(const TrainedModel& model, const features::FeatureSet& set, const Forecaster& fallback)
-    : model_(model), fallback_(fallback), now_(set.index("occupied_now")), width_(set.size()) {
+ModelForecaster::ModelForecaster(const TrainedModel& model, const features::FeatureSet& set, const Forecaster& fallback,
+                                 bool apply_plan)
+    : model_(model), fallback_(fallback), apply_plan_(apply_plan), now_(set.index("occupied_now")), width_(set.size()) {
   for (int h : model.horizons) markov_[h] = set.index("markov_occ_" + std::to_string(h));
+  for (const auto& name : baseline_names()) baselines_[name] = make_baseline(name, set, model.horizons);
 }
 
 Forecast ModelForecaster::predict(const std::string& room, const double* f) const {
-  const auto it = model_.rooms.find(room);
-  if (it == model_.rooms.end() || it->second.occupancy.empty()) return fallback_.predict(room, f);
-  const auto& rm = it->second;
-  std::vector<float> row(f, f + width_);
-  Forecast out;
-  for (const auto& [h, b] : rm.occupancy) out.occupancy[h] = b.predict_one(row, base_margin(f, markov_.at(h), now_));
-  const bool occupied = !std::isnan(f[now_]) && f[now_] >= 0.5;
-  const auto& ladder = occupied ? rm.vacant_within : rm.occupied_within;
-  if (const auto& aft = occupied ? rm.vacancy_aft : rm.next_aft) {
-    out.minutes_to_change = std::clamp(static_cast<double>(aft->predict_one(row)), 1.0, 24.0 * 60);
-  } else if (!ladder.empty()) {
-    std::map<int, double> within;
-    for (const auto& [k, b] : ladder) within[k] = b.predict_one(row);
-    out.minutes_to_change = median_minutes(within);
-  } else {
-    out.minutes_to_change = fallback_.predict(room, f).minutes_to_change;
-  }
-  return out;
+  return predict_many(room, f, 1, width_).at(0);
 }
 
 std::vector<Forecast> ModelForecaster::predict_many(const std::string& room, const double* rows, std::size_t n,
@@ -142,14 +129,37 @@ std::vector<Forecast> ModelForecaster::predict_many(const std::string& room, con
   const auto it = model_.rooms.find(room);
   if (it == model_.rooms.end() || it->second.occupancy.empty()) return fallback_.predict_many(room, rows, n, width);
   const auto& rm = it->second;
+  const RoomServing* plan = nullptr;
+  if (const auto p = model_.serving.rooms.find(room); apply_plan_ && p != model_.serving.rooms.end()) plan = &p->second;
+  std::map<std::string, std::vector<Forecast>> alternatives;  // baselines the plan serves, computed once
+  const auto alternative = [&](const std::string& name) -> const std::vector<Forecast>& {
+    auto a = alternatives.find(name);
+    if (a == alternatives.end()) {
+      const auto b = baselines_.find(name);
+      if (b == baselines_.end()) throw std::runtime_error("serving plan names an unknown forecaster '" + name + "'");
+      a = alternatives.emplace(name, b->second->predict_many(room, rows, n, width)).first;
+    }
+    return a->second;
+  };
+
   Matrix m{std::vector<float>(rows, rows + n * width), n, width, {}};
   std::vector<Forecast> out(n);
   for (const auto& [h, b] : rm.occupancy) {
+    const ServedChoice* choice = nullptr;
+    if (plan)
+      if (const auto c = plan->occupancy.find(h); c != plan->occupancy.end()) choice = &c->second;
+    if (choice && choice->source != "model") {
+      const auto& alt = alternative(choice->source);
+      for (std::size_t i = 0; i < n; ++i) out[i].occupancy[h] = choice->calibration.apply(alt[i].occupancy.at(h));
+      continue;
+    }
     m.base_margin.resize(n);
     for (std::size_t i = 0; i < n; ++i) m.base_margin[i] = base_margin(rows + i * width, markov_.at(h), now_);
     const auto p = b.predict(m);
-    for (std::size_t i = 0; i < n; ++i) out[i].occupancy[h] = p[i];
+    for (std::size_t i = 0; i < n; ++i)
+      out[i].occupancy[h] = choice ? choice->calibration.apply(p[i]) : static_cast<double>(p[i]);
   }
+
   std::vector<std::map<int, double>> within(n);
   m.base_margin.clear();
   for (const auto* ladder : {&rm.vacant_within, &rm.occupied_within}) {
@@ -163,8 +173,17 @@ std::vector<Forecast> ModelForecaster::predict_many(const std::string& room, con
     }
   }
   for (const auto* aft : {&rm.vacancy_aft, &rm.next_aft}) {
-    if (!*aft) continue;
     const bool for_occupied = aft == &rm.vacancy_aft;
+    const ServedDuration* choice = plan ? (for_occupied ? &plan->vacancy : &plan->next_occupancy) : nullptr;
+    if (choice && choice->source != "model") {
+      const auto& alt = alternative(choice->source);
+      for (std::size_t i = 0; i < n; ++i) {
+        const double now = rows[i * width + now_];
+        if (!std::isnan(now) && (now >= 0.5) == for_occupied) out[i].minutes_to_change = alt[i].minutes_to_change;
+      }
+      continue;
+    }
+    if (!*aft) continue;
     const auto p = (*aft)->predict(m);
     for (std::size_t i = 0; i < n; ++i) {
       const double now = rows[i * width + now_];

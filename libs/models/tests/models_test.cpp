@@ -6,6 +6,7 @@
 #include "occupancy/models/matured_scores.hpp"
 #include "occupancy/models/trained_model.hpp"
 #include "occupancy/models/xgb_booster.hpp"
+#include "toy_model.hpp"
 
 using namespace occupancy;
 using namespace occupancy::models;
@@ -105,24 +106,8 @@ TEST_CASE("baselines read their features and fall back where one is missing", "[
 
 TEST_CASE("a trained model survives its files, and files from another feature set are refused", "[models]") {
   const features::FeatureSet set({15, 120});
-  std::vector<float> y, vy;
-  Matrix train{{}, 0, set.size(), {}}, valid{{}, 0, set.size(), {}};
-  // occupied in 15 min = occupied now (column occupied_now), over random other columns.
-  unsigned s = 7;
-  const auto next = [&] { return static_cast<float>((s = s * 1103515245u + 12345u) >> 8 & 0xffff) / 65535.0f; };
-  for (int i = 0; i < 1500; ++i) {
-    auto& m = i < 1200 ? train : valid;
-    for (std::size_t k = 0; k < set.size(); ++k) m.values.push_back(next());
-    const bool occ = next() > 0.5f;
-    m.values[m.rows * set.size() + set.index("occupied_now")] = occ;
-    ++m.rows;
-    (i < 1200 ? y : vy).push_back(occ);
-  }
-  TrainedModel model;
+  auto model = testing::toy_model(set, {15}, 7);
   model.version = "test-1";
-  model.feature_names = set.names();
-  model.horizons = {15};
-  model.rooms["office"].occupancy.emplace(15, XgbBooster::train(train, y, valid, vy, {}));
   const auto files = model.files();
   const auto back = TrainedModel::from_files(files, set.names());
   CHECK(back.version == "test-1");

@@ -11,6 +11,7 @@
 #include "occupancy/cleaning/clean_report.hpp"
 #include "occupancy/config/home_config.hpp"
 #include "occupancy/evaluation/metrics.hpp"
+#include "occupancy/evaluation/served_training.hpp"
 #include "occupancy/models/training.hpp"
 
 namespace occupancy::evaluation {
@@ -20,8 +21,7 @@ struct BacktestOptions {
   Millis test_end = 0;                              // 0: the end of the history; earlier for rolling-origin folds
   const models::TrainedModel* incumbent = nullptr;  // scored too, as "active", if its features match
   const models::TrainedModel* fixed = nullptr;      // use this model (and its priors) instead of training
-  Millis train_every = 5 * 60'000;                  // training rows: one per room every 5 minutes
-  models::TrainOptions train;
+  ServedTrainOptions train;                         // how the version under test is trained and chosen
 };
 
 struct HvacScores {  // minutes over the test period
@@ -29,8 +29,14 @@ struct HvacScores {  // minutes over the test period
   double empty = 0;  // conditioned while empty
 };
 
+struct DayError {  // one test day of one forecaster at one horizon
+  double sum_squared = 0;
+  std::size_t n = 0;
+};
+
 struct RoomBacktest {
   std::map<std::string, std::map<int, BinaryScores>> occupancy;   // forecaster -> horizon -> scores
+  std::map<std::string, std::map<int, std::vector<DayError>>> daily;  // forecaster -> horizon -> by test day
   std::map<std::string, DurationScores> vacancy, next_occupancy;  // forecaster -> scores
   std::map<int, std::map<std::string, HvacScores>> hvac;          // lag -> strategy -> minutes
   double occupied_share = 0;                                      // of labelled test minutes
@@ -56,13 +62,14 @@ struct TimelinePoint {  // for the report's week view, every 5 minutes
 
 struct BacktestResult {
   Millis start = 0, train_end = 0, test_start = 0, end = 0;
-  std::vector<std::string> forecasters;  // the baselines, then "model"
+  std::vector<std::string> forecasters;  // the baselines, "booster" (raw), then "model" (what is served)
   std::map<std::string, RoomBacktest> rooms;
   std::vector<PredictionRow> predictions;  // the model's, every minute of the test period
   std::vector<std::string> hvac_strategies{"always_on", "schedule", "reactive", "predictive"};
   double train_seconds = 0, total_seconds = 0;
   std::size_t train_rows = 0;
-  models::TrainedModel model;
+  models::TrainedModel model;   // the version trained for the test (empty with BacktestOptions::fixed)
+  models::ServingPlan serving;  // what the version under test serves, per room and horizon
   std::map<std::string, std::map<int, std::array<ReliabilityBin, 10>>> reliability;  // forecaster -> horizon
   std::map<std::string, std::vector<TimelinePoint>> last_week;                       // room -> points
   /// Mean over rooms (with labels) of a forecaster's score at a horizon.
@@ -72,7 +79,8 @@ struct BacktestResult {
 BacktestResult run_backtest(const config::HomeConfig& home, const cleaning::CleanRun& run,
                             const BacktestOptions& options);
 
-/// The model to deploy: trained on the whole history (labels up to its end), priors included.
+/// The model to deploy: trained on the whole history (labels up to its end), priors and serving
+/// plan included.
 models::TrainedModel train_on_history(const config::HomeConfig& home, const cleaning::CleanRun& run,
                                       const BacktestOptions& options, std::string version);
 

@@ -17,6 +17,8 @@ struct FeatureRows {
   std::size_t width = 0;
   std::size_t rows() const { return times.size(); }
   const double* row(std::size_t i) const { return values.data() + i * width; }
+  /// One room's rows, in their order (time order, as extracted).
+  FeatureRows of_room(const std::string& room) const;
 };
 
 /// `at` ascending. Rooms: every room of `home`, in config order, at each time.

@@ -32,9 +32,16 @@ struct Priors {
   static Priors from_json(const std::string& text);
 };
 
-/// Learns priors from each room's state changes (time-ordered), using [start, end) only.
+/// A stretch of time left out of learning (empty by default).
+struct Excluded {
+  Millis from = 0, to = 0;
+  bool contains(Millis t) const { return t >= from && t < to; }
+};
+
+/// Learns priors from each room's state changes (time-ordered), using [start, end) only, less
+/// `excluded` (so that training rows there see priors learned without them, as live data will).
 Priors learn_priors(const std::map<std::string, std::vector<RoomState>>& states, Millis start, Millis end,
-                    const TimeZone& tz);
+                    const TimeZone& tz, Excluded excluded = {});
 
 /// The half hour of the week (0 = Monday 00:00) of a UTC instant, in local time.
 int week_slot(Millis utc, const TimeZone& tz);

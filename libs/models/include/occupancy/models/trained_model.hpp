@@ -13,6 +13,7 @@
 
 #include "occupancy/features/priors.hpp"
 #include "occupancy/models/forecaster.hpp"
+#include "occupancy/models/serving.hpp"
 #include "occupancy/models/xgb_booster.hpp"
 
 namespace occupancy::models {
@@ -40,6 +41,7 @@ struct TrainedModel {
   std::vector<int> horizons;
   features::Priors priors;
   std::map<std::string, RoomModel> rooms;
+  ServingPlan serving;  // per room and horizon: booster or baseline, calibration (empty: the boosters)
 
   std::vector<ModelFile> files() const;
   /// Rebuilds a model from its files; throws std::runtime_error naming what is wrong
@@ -52,11 +54,14 @@ struct TrainedModel {
 /// last rung when the change is unlikely even then.
 double median_minutes(const std::map<int, double>& within);
 
-/// Predicts with the trained model where the room has one, else with `fallback`.
+/// Predicts what the version serves: per room and horizon the booster or the baseline its
+/// serving plan chose, recalibrated as the plan says; a room without boosters gets `fallback`.
+/// `apply_plan = false` gives the raw boosters (the backtest's "booster", for comparison).
 class ModelForecaster : public Forecaster {
  public:
-  ModelForecaster(const TrainedModel& model, const features::FeatureSet& set, const Forecaster& fallback);
-  std::string name() const override { return "model"; }
+  ModelForecaster(const TrainedModel& model, const features::FeatureSet& set, const Forecaster& fallback,
+                  bool apply_plan = true);
+  std::string name() const override { return apply_plan_ ? "model" : "booster"; }
   Forecast predict(const std::string& room, const double* features) const override;
   std::vector<Forecast> predict_many(const std::string& room, const double* rows, std::size_t n,
                                      std::size_t width) const override;
@@ -65,6 +70,8 @@ class ModelForecaster : public Forecaster {
  private:
   const TrainedModel& model_;
   const Forecaster& fallback_;
+  bool apply_plan_;
+  std::map<std::string, std::unique_ptr<Forecaster>> baselines_;  // the plan's alternatives, by name
   std::size_t now_, width_;
   std::map<int, std::size_t> markov_;  // horizon -> column of markov_occ_<h>
 };

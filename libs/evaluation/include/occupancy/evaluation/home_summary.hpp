@@ -1,0 +1,70 @@
+#pragma once
+// One backtest boiled down to the questions that matter for a home: is what the version serves
+// at least as good as the best baseline, per home and per room, beyond noise? Noise is measured
+// by a paired bootstrap over test days (days, not minutes, are the independent units: minutes
+// within a day are strongly correlated). Also: is it calibrated, and how close are its vacancy
+// estimates?
+#include <string>
+#include <vector>
+
+#include "occupancy/evaluation/backtest.hpp"
+
+namespace occupancy::evaluation {
+
+struct Difference {  // mean Brier of the served forecaster minus the reference's; 95 % interval
+  double mean = 0, low = 0, high = 0;
+  bool worse() const { return low > 0; }  // worse beyond noise
+};
+
+/// Paired bootstrap over days: each resample draws days with replacement (the same days for
+/// every room), takes each room's Brier difference over them and averages over rooms.
+/// `a` and `b`: per room, per day (same lengths). Deterministic for a given seed.
+Difference bootstrap_difference(const std::vector<std::vector<DayError>>& a, const std::vector<std::vector<DayError>>& b,
+                                int resamples = 2000, unsigned seed = 1);
+
+struct HorizonSummary {
+  int horizon = 0;
+  std::string best_baseline;  // lowest mean Brier over rooms among the baselines
+  double baseline_brier = 0, served_brier = 0, booster_brier = 0;
+  Difference difference;  // served − best baseline, mean over rooms
+};
+
+struct RoomSummary {
+  std::string room;
+  int horizon = 0;
+  std::string served_by;      // "model", "markov", "markov+platt", ...
+  std::string best_baseline;  // this room's best baseline on the test days
+  double baseline_brier = 0, served_brier = 0;
+  Difference difference;
+};
+
+struct CalibrationSummary {
+  int horizon = 0;
+  double worst_gap = 0;  // largest |mean forecast − observed share| over bins with >= 1 % of the minutes
+  double baseline_gap = 0;  // the same for the horizon's best baseline, for scale
+  bool within(double bound = 0.05) const { return worst_gap <= bound; }
+};
+
+struct HomeSummary {
+  std::string home;
+  int test_days = 0;
+  std::vector<HorizonSummary> horizons;
+  std::vector<RoomSummary> rooms;
+  std::vector<CalibrationSummary> calibration;
+  double vacancy_served = 0, vacancy_baseline = 0;  // share within ±15 min, pooled over rooms
+  std::string vacancy_best_baseline;
+  std::size_t vacancy_stays = 0;
+};
+
+/// Largest |mean forecast − observed share| over the reliability bins that hold >= 1 % of the
+/// forecaster's labelled test minutes at horizon h.
+double calibration_gap(const BacktestResult& result, const std::string& forecaster, int h);
+
+HomeSummary summarize(const std::string& home, int test_days, const BacktestResult& result,
+                      const std::vector<int>& horizons);
+
+/// The table over homes: home × horizon × {best baseline, served, difference with CI}, then
+/// per-room verdicts, calibration and vacancy.
+std::string format_summary(const std::vector<HomeSummary>& homes);
+
+}  // namespace occupancy::evaluation

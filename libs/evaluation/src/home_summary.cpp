@@ -1,0 +1,209 @@
+#include "occupancy/evaluation/home_summary.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+
+#include "occupancy/models/forecaster.hpp"
+
+namespace occupancy::evaluation {
+namespace {
+
+double percentile(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const double pos = q * static_cast<double>(v.size() - 1);
+  const auto lo = static_cast<std::size_t>(std::floor(pos));
+  const auto hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
+}
+
+// Mean over rooms of each room's Brier difference over the days `pick` (with repetitions).
+double mean_difference(const std::vector<std::vector<DayError>>& a, const std::vector<std::vector<DayError>>& b,
+                       const std::vector<std::size_t>& pick) {
+  double sum = 0;
+  int rooms = 0;
+  for (std::size_t r = 0; r < a.size(); ++r) {
+    double da = 0, db = 0;
+    std::size_t n = 0;
+    for (std::size_t d : pick) {
+      if (d >= a[r].size() || d >= b[r].size()) continue;
+      da += a[r][d].sum_squared;
+      db += b[r][d].sum_squared;
+      n += a[r][d].n;
+    }
+    if (n == 0) continue;
+    sum += (da - db) / static_cast<double>(n);
+    ++rooms;
+  }
+  return rooms ? sum / rooms : 0;
+}
+
+const std::vector<DayError>& daily_of(const RoomBacktest& rb, const std::string& f, int h) {
+  static const std::vector<DayError> kNone;
+  const auto it = rb.daily.find(f);
+  if (it == rb.daily.end()) return kNone;
+  const auto jt = it->second.find(h);
+  return jt == it->second.end() ? kNone : jt->second;
+}
+
+double pooled_within(const BacktestResult& r, const std::string& f, std::size_t* stays = nullptr) {
+  double hit = 0;
+  std::size_t n = 0;
+  for (const auto& [_, rb] : r.rooms)
+    if (const auto it = rb.vacancy.find(f); it != rb.vacancy.end()) {
+      hit += it->second.within_15 * static_cast<double>(it->second.n);
+      n += it->second.n;
+    }
+  if (stays) *stays = n;
+  return n ? hit / static_cast<double>(n) : 0;
+}
+
+std::string served_by(const models::ServingPlan& plan, const std::string& room, int h) {
+  const auto* c = plan.occupancy(room, h);
+  if (!c) return "model";
+  return c->source + (c->calibration.identity() ? "" : "+platt");
+}
+
+}  // namespace
+
+double calibration_gap(const BacktestResult& r, const std::string& forecaster, int h) {
+  double gap = 0;
+  if (const auto f = r.reliability.find(forecaster); f != r.reliability.end())
+    if (const auto bins = f->second.find(h); bins != f->second.end()) {
+      std::size_t total = 0;
+      for (const auto& bin : bins->second) total += bin.n;
+      for (const auto& bin : bins->second)
+        if (bin.n > 0 && static_cast<double>(bin.n) >= 0.01 * static_cast<double>(total))
+          gap = std::max(gap, std::abs(bin.sum_p - bin.sum_y) / static_cast<double>(bin.n));
+    }
+  return gap;
+}
+
+Difference bootstrap_difference(const std::vector<std::vector<DayError>>& a, const std::vector<std::vector<DayError>>& b,
+                                int resamples, unsigned seed) {
+  std::size_t days = 0;
+  for (const auto& r : a) days = std::max(days, r.size());
+  Difference out;
+  if (days == 0) return out;
+  std::vector<std::size_t> all(days);
+  for (std::size_t d = 0; d < days; ++d) all[d] = d;
+  out.mean = mean_difference(a, b, all);
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<std::size_t> day(0, days - 1);
+  std::vector<double> means;
+  means.reserve(static_cast<std::size_t>(resamples));
+  std::vector<std::size_t> pick(days);
+  for (int i = 0; i < resamples; ++i) {
+    for (auto& d : pick) d = day(rng);
+    means.push_back(mean_difference(a, b, pick));
+  }
+  out.low = percentile(means, 0.025);
+  out.high = percentile(means, 0.975);
+  return out;
+}
+
+HomeSummary summarize(const std::string& home, int test_days, const BacktestResult& r, const std::vector<int>& horizons) {
+  HomeSummary s;
+  s.home = home;
+  s.test_days = test_days;
+  const auto& baselines = models::baseline_names();
+  for (int h : horizons) {
+    HorizonSummary hs;
+    hs.horizon = h;
+    hs.baseline_brier = std::numeric_limits<double>::infinity();
+    for (const auto& b : baselines)
+      if (const double v = r.mean_brier(b, h); v < hs.baseline_brier) {
+        hs.baseline_brier = v;
+        hs.best_baseline = b;
+      }
+    hs.served_brier = r.mean_brier("model", h);
+    hs.booster_brier = r.mean_brier("booster", h);
+    std::vector<std::vector<DayError>> served, base;
+    for (const auto& [room, rb] : r.rooms) {
+      served.push_back(daily_of(rb, "model", h));
+      base.push_back(daily_of(rb, hs.best_baseline, h));
+
+      RoomSummary rs;
+      rs.room = room;
+      rs.horizon = h;
+      rs.served_by = served_by(r.serving, room, h);
+      rs.baseline_brier = std::numeric_limits<double>::infinity();
+      for (const auto& b : baselines)
+        if (const auto it = rb.occupancy.find(b); it != rb.occupancy.end() && it->second.at(h).brier < rs.baseline_brier) {
+          rs.baseline_brier = it->second.at(h).brier;
+          rs.best_baseline = b;
+        }
+      rs.served_brier = rb.occupancy.at("model").at(h).brier;
+      rs.difference = bootstrap_difference({daily_of(rb, "model", h)}, {daily_of(rb, rs.best_baseline, h)});
+      s.rooms.push_back(rs);
+    }
+    hs.difference = bootstrap_difference(served, base);
+    s.horizons.push_back(hs);
+
+    CalibrationSummary cs;
+    cs.horizon = h;
+    cs.worst_gap = calibration_gap(r, "model", h);
+    cs.baseline_gap = calibration_gap(r, hs.best_baseline, h);
+    s.calibration.push_back(cs);
+  }
+  s.vacancy_served = pooled_within(r, "model", &s.vacancy_stays);
+  s.vacancy_baseline = -1;
+  for (const auto& b : baselines)
+    if (const double v = pooled_within(r, b); v > s.vacancy_baseline) {
+      s.vacancy_baseline = v;
+      s.vacancy_best_baseline = b;
+    }
+  return s;
+}
+
+std::string format_summary(const std::vector<HomeSummary>& homes) {
+  std::string out = "Served forecaster against the best baseline (mean Brier over rooms; difference = served − "
+                    "baseline, 95 % CI from a paired bootstrap over test days)\n\n";
+  out += fmt::format("| {:<20} | {:>4} | {:>9} | {:<14} | {:>8} | {:>8} | {:>8} | {:>28} | {:>7} |\n", "home",
+                     "days", "horizon", "best baseline", "Brier", "served", "booster", "difference [95 % CI]", "gain");
+  out += "|---|---|---|---|---|---|---|---|---|\n";
+  double gains = 0;
+  int n = 0;
+  for (const auto& s : homes)
+    for (const auto& h : s.horizons) {
+      const double gain = h.baseline_brier > 0 ? 1 - h.served_brier / h.baseline_brier : 0;
+      gains += gain;
+      ++n;
+      out += fmt::format("| {:<20} | {:>4} | {:>5} min | {:<14} | {:>8.4f} | {:>8.4f} | {:>8.4f} | {:>+8.4f} [{:+.4f}, {:+.4f}] | {:>+6.1f}% |\n",
+                         s.home, s.test_days, h.horizon, h.best_baseline, h.baseline_brier, h.served_brier,
+                         h.booster_brier, h.difference.mean, h.difference.low, h.difference.high, gain * 100);
+    }
+  if (n) out += fmt::format("\nMean gain over homes and horizons: {:+.1f}% (goal: >= +5 %)\n", gains / n * 100);
+
+  out += "\nPer room (difference against the room's own best baseline on the test days)\n\n";
+  out += fmt::format("| {:<20} | {:<16} | {:>7} | {:<18} | {:<14} | {:>8} | {:>8} | {:>28} | {:<7} |\n", "home", "room",
+                     "horizon", "served by", "best baseline", "Brier", "served", "difference [95 % CI]", "verdict");
+  out += "|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& s : homes)
+    for (const auto& r : s.rooms)
+      out += fmt::format("| {:<20} | {:<16} | {:>3} min | {:<18} | {:<14} | {:>8.4f} | {:>8.4f} | {:>+8.4f} [{:+.4f}, {:+.4f}] | {:<7} |\n",
+                         s.home, r.room, r.horizon, r.served_by, r.best_baseline, r.baseline_brier, r.served_brier,
+                         r.difference.mean, r.difference.low, r.difference.high,
+                         r.difference.worse() ? "WORSE" : r.difference.high < 0 ? "better" : "tie");
+
+  out += "\nCalibration (largest gap to the diagonal over bins holding >= 1 % of the minutes; bound 0.05) and "
+         "vacancy (estimates within ±15 min of the real end of a stay in progress)\n\n";
+  out += fmt::format("| {:<20} | {:<24} | {:>14} | {:>24} | {:>6} |\n", "home", "calibration gap", "vacancy served",
+                     "best baseline", "stays");
+  out += "|---|---|---|---|---|\n";
+  for (const auto& s : homes) {
+    std::string cal;
+    for (const auto& c : s.calibration)
+      cal += fmt::format("{}{} min {:.3f}{} ({} {:.3f})", cal.empty() ? "" : ", ", c.horizon, c.worst_gap,
+                         c.within() ? "" : " (!)", "baseline", c.baseline_gap);
+    out += fmt::format("| {:<20} | {:<24} | {:>13.1f}% | {:>15} {:>7.1f}% | {:>6} |\n", s.home, cal,
+                       s.vacancy_served * 100, s.vacancy_best_baseline, s.vacancy_baseline * 100, s.vacancy_stays);
+  }
+  return out;
+}
+
+}  // namespace occupancy::evaluation

@@ -1,0 +1,211 @@
+#include "occupancy/evaluation/served_training.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "occupancy/evaluation/home_summary.hpp"
+#include "occupancy/features/extract.hpp"
+
+namespace occupancy::evaluation {
+namespace {
+
+constexpr Millis kMinute = 60'000, kDay = 24 * 60 * kMinute;
+
+int max_horizon(const config::HomeConfig& home) {
+  return *std::max_element(home.horizons_min.begin(), home.horizons_min.end());
+}
+
+TimeZone zone_of(const config::HomeConfig& home) {
+  return home.timezone.empty() ? TimeZone::utc() : TimeZone::load(home.timezone);
+}
+
+double brier(const std::vector<double>& p, const std::vector<int>& y) {
+  double sum = 0;
+  for (std::size_t i = 0; i < p.size(); ++i) sum += (p[i] - y[i]) * (p[i] - y[i]);
+  return p.empty() ? std::numeric_limits<double>::infinity() : sum / static_cast<double>(p.size());
+}
+
+// Platt-recalibrated probabilities, each half of the (time-ordered) rows recalibrated with the
+// scaling fitted on the other half: an honest price for its two parameters.
+std::vector<double> cross_fitted(const std::vector<double>& p, const std::vector<int>& y) {
+  const std::size_t half = p.size() / 2;
+  const auto mid = static_cast<std::ptrdiff_t>(half);
+  const std::vector<double> p1(p.begin(), p.begin() + mid), p2(p.begin() + mid, p.end());
+  const std::vector<int> y1(y.begin(), y.begin() + mid), y2(y.begin() + mid, y.end());
+  const auto c1 = models::fit_platt(p2, y2), c2 = models::fit_platt(p1, y1);
+  std::vector<double> out(p.size());
+  for (std::size_t i = 0; i < p.size(); ++i) out[i] = (i < half ? c1 : c2).apply(p[i]);
+  return out;
+}
+
+}  // namespace
+
+models::TrainedModel train_boosters(const config::HomeConfig& home, const cleaning::CleanRun& run,
+                                    const RoomStates& by_room, Millis start, Millis end,
+                                    const ServedTrainOptions& o, std::string version) {
+  const auto tz = zone_of(home);
+  const auto priors = features::learn_priors(by_room, start, end, tz);
+  std::vector<Millis> at;
+  for (Millis t = (start / kMinute + 60) * kMinute; t < end; t += o.train_every) at.push_back(t);
+  const features::FeatureSet set(home.horizons_min);
+  features::FeatureRows rows;
+  const std::size_t folds = static_cast<std::size_t>(std::max(1, o.prior_folds));
+  if (folds == 1 || at.size() < folds) {
+    rows = features::extract_features(set, home, priors, run.states, run.clean, at);
+  } else {
+    rows.width = set.size();
+    for (std::size_t k = 0; k < folds; ++k) {
+      const std::vector<Millis> part(at.begin() + static_cast<std::ptrdiff_t>(at.size() * k / folds),
+                                     at.begin() + static_cast<std::ptrdiff_t>(at.size() * (k + 1) / folds));
+      if (part.empty()) continue;
+      const features::Excluded own{part.front(), part.back() + o.train_every};
+      const auto fold_priors = features::learn_priors(by_room, start, end, tz, own);
+      auto r = features::extract_features(set, home, fold_priors, run.states, run.clean, part);
+      rows.times.insert(rows.times.end(), r.times.begin(), r.times.end());
+      rows.rooms.insert(rows.rooms.end(), r.rooms.begin(), r.rooms.end());
+      rows.values.insert(rows.values.end(), r.values.begin(), r.values.end());
+    }
+  }
+  const features::Truth truth(by_room, end);
+  return models::train_model(rows, truth, set.names(), home.horizons_min, priors, o.train, std::move(version));
+}
+
+models::ServingPlan choose_serving(const config::HomeConfig& home, const cleaning::CleanRun& run,
+                                   const RoomStates& by_room, Millis start, Millis end,
+                                   const ServedTrainOptions& o) {
+  models::ServingPlan plan;
+  const double days = static_cast<double>(end - start) / kDay;
+  plan.valid_days = std::clamp(static_cast<int>(std::lround(days * o.valid_share)), o.min_valid_days, o.max_valid_days);
+  const Millis valid_start = (end - plan.valid_days * kDay) / kMinute * kMinute;
+  const Millis inner_end = valid_start - max_horizon(home) * kMinute;  // no inner label looks into validation
+  if (inner_end - start < 3 * kDay) return plan;                       // too short to hold anything out: boosters
+
+  const auto inner = train_boosters(home, run, by_room, start, inner_end, o, "validation");
+  std::vector<Millis> at;
+  for (Millis t = valid_start; t < end; t += o.valid_every) at.push_back(t);
+  const features::FeatureSet set(home.horizons_min);
+  const auto rows = features::extract_features(set, home, inner.priors, run.states, run.clean, at);
+  const features::Truth truth(by_room, end);
+  const std::size_t now_col = set.index("occupied_now");
+
+  std::map<std::string, std::unique_ptr<models::Forecaster>> candidates;
+  for (const auto& name : models::baseline_names()) candidates[name] = models::make_baseline(name, set, home.horizons_min);
+  const models::ModelForecaster booster(inner, set, *candidates.at("time_of_week"), false);
+
+  for (const auto& room : home.rooms) {
+    if (!inner.rooms.count(room.id)) continue;  // no booster: the fallback serves it anyway
+    const auto mine = rows.of_room(room.id);
+    const auto& ts = mine.times;
+    const auto& x = mine.values;
+    if (ts.empty()) continue;
+    std::map<std::string, std::vector<models::Forecast>> forecasts;
+    for (const auto& [name, f] : candidates) forecasts[name] = f->predict_many(room.id, x.data(), ts.size(), rows.width);
+    forecasts["model"] = booster.predict_many(room.id, x.data(), ts.size(), rows.width);
+
+    const auto day_of = [&](std::size_t i) { return static_cast<std::size_t>((ts[i] - valid_start) / kDay); };
+    const std::size_t days = static_cast<std::size_t>(plan.valid_days);
+
+    models::RoomServing rs;
+    for (int h : home.horizons_min) {
+      std::vector<int> y;
+      std::vector<std::size_t> labelled;
+      for (std::size_t i = 0; i < ts.size(); ++i)
+        if (const auto label = truth.occupied_at(room.id, ts[i] + h * kMinute)) {
+          labelled.push_back(i);
+          y.push_back(*label ? 1 : 0);
+        }
+      models::ServedChoice choice;
+      if (labelled.size() < 100) {  // nothing to decide on: the booster, as trained
+        rs.occupancy.emplace(h, choice);
+        continue;
+      }
+      // Every candidate's squared errors by validation day; the booster's raw ones are the reference.
+      const auto daily = [&](const std::vector<double>& p) {
+        std::vector<DayError> out(days);
+        for (std::size_t k = 0; k < labelled.size(); ++k) {
+          auto& d = out.at(std::min(days - 1, day_of(labelled[k])));
+          d.sum_squared += (p[k] - y[k]) * (p[k] - y[k]);
+          ++d.n;
+        }
+        return out;
+      };
+      std::vector<double> booster_p;
+      for (std::size_t i : labelled) booster_p.push_back(forecasts.at("model")[i].occupancy.at(h));
+      const auto reference = daily(booster_p);
+      double best_mean = 0;
+      for (const auto& [name, fc] : forecasts) {
+        std::vector<double> p;
+        for (std::size_t i : labelled) p.push_back(fc[i].occupancy.at(h));
+        for (const bool calibrate : {false, true}) {
+          const auto q = calibrate ? cross_fitted(p, y) : p;
+          const auto diff = bootstrap_difference({daily(q)}, {reference});
+          const std::string label = name + (calibrate ? "+platt" : "");
+          choice.valid_brier[label] = brier(q, y);
+          // Leave the booster only for what is better on the validation days beyond noise.
+          if (diff.high < 0 && diff.mean < best_mean) {
+            best_mean = diff.mean;
+            choice.source = name;
+            choice.calibration = calibrate ? models::fit_platt(p, y) : models::Platt{};
+          }
+        }
+      }
+      rs.occupancy.emplace(h, std::move(choice));
+    }
+    for (const bool occupied : {true, false}) {
+      auto& d = occupied ? rs.vacancy : rs.next_occupancy;
+      std::vector<double> actual;
+      std::vector<std::size_t> seen;
+      for (std::size_t i = 0; i < ts.size(); ++i) {
+        const double now = x[i * rows.width + now_col];
+        const auto change = truth.until_change(room.id, ts[i]);
+        if (std::isnan(now) || (now >= 0.5) != occupied || !change || change->censored) continue;
+        seen.push_back(i);
+        actual.push_back(change->minutes);
+      }
+      // Misses (|estimate − actual| > 15 min) by validation day, as "squared errors" of a 0/1 loss.
+      const auto misses = [&](const std::vector<models::Forecast>& fc, bool& complete) {
+        std::vector<DayError> out(days);
+        complete = true;
+        for (std::size_t k = 0; k < seen.size(); ++k) {
+          auto& day = out.at(std::min(days - 1, day_of(seen[k])));
+          const auto m = fc[seen[k]].minutes_to_change;
+          complete = complete && m.has_value();
+          day.sum_squared += !m || std::abs(*m - actual[k]) > 15;
+          ++day.n;
+        }
+        return out;
+      };
+      bool complete = true;
+      const auto reference = misses(forecasts.at("model"), complete);
+      double best_mean = 0;
+      for (const auto& [name, fc] : forecasts) {
+        const auto mine = misses(fc, complete);
+        double missed = 0;
+        for (const auto& day : mine) missed += day.sum_squared;
+        d.valid_within[name] = seen.empty() ? -1 : 1 - missed / static_cast<double>(seen.size());
+        if (!complete || seen.size() < 20) continue;  // no estimate for some stays, or too few stays
+        const auto diff = bootstrap_difference({mine}, {reference});
+        if (diff.high < 0 && diff.mean < best_mean) {
+          best_mean = diff.mean;
+          d.source = name;
+        }
+      }
+    }
+    plan.rooms.emplace(room.id, std::move(rs));
+  }
+  return plan;
+}
+
+models::TrainedModel train_served(const config::HomeConfig& home, const cleaning::CleanRun& run, Millis start,
+                                  Millis end, const ServedTrainOptions& o, std::string version) {
+  if (run.clean.empty() || run.states.empty()) throw std::runtime_error("the history has no clean readings");
+  RoomStates by_room;
+  for (const auto& s : run.states) by_room[s.room].push_back(s);
+  auto model = train_boosters(home, run, by_room, start, end, o, std::move(version));
+  if (o.choose) model.serving = choose_serving(home, run, by_room, start, end, o);
+  return model;
+}
+
+}  // namespace occupancy::evaluation
