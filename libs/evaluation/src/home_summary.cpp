@@ -65,21 +65,31 @@ double pooled_within(const BacktestResult& r, const std::string& f, std::size_t*
 std::string served_by(const models::ServingPlan& plan, const std::string& room, int h) {
   const auto* c = plan.occupancy(room, h);
   if (!c) return "model";
-  return c->source + (c->calibration.identity() ? "" : "+platt");
+  std::string out = c->source;
+  if (!c->blend.empty()) out += fmt::format("*{:.2f}+{}", c->weight, c->blend);
+  return out + (c->calibration.identity() ? "" : "+platt");
 }
 
 }  // namespace
 
-double calibration_gap(const BacktestResult& r, const std::string& forecaster, int h) {
-  double gap = 0;
+std::vector<CalibrationSummary::Bin> calibration_bins(const BacktestResult& r, const std::string& forecaster, int h) {
+  std::vector<CalibrationSummary::Bin> out;
   if (const auto f = r.reliability.find(forecaster); f != r.reliability.end())
     if (const auto bins = f->second.find(h); bins != f->second.end()) {
       std::size_t total = 0;
       for (const auto& bin : bins->second) total += bin.n;
       for (const auto& bin : bins->second)
-        if (bin.n > 0 && static_cast<double>(bin.n) >= 0.01 * static_cast<double>(total))
-          gap = std::max(gap, std::abs(bin.sum_p - bin.sum_y) / static_cast<double>(bin.n));
+        if (bin.n > 0 && static_cast<double>(bin.n) >= 0.01 * static_cast<double>(total)) {
+          const auto n = static_cast<double>(bin.n);
+          out.push_back({bin.sum_p / n, bin.sum_y / n, n / static_cast<double>(total)});
+        }
     }
+  return out;
+}
+
+double calibration_gap(const BacktestResult& r, const std::string& forecaster, int h) {
+  double gap = 0;
+  for (const auto& b : calibration_bins(r, forecaster, h)) gap = std::max(gap, std::abs(b.forecast - b.observed));
   return gap;
 }
 
@@ -147,6 +157,7 @@ HomeSummary summarize(const std::string& home, int test_days, const BacktestResu
     CalibrationSummary cs;
     cs.horizon = h;
     cs.worst_gap = calibration_gap(r, "model", h);
+    cs.bins = calibration_bins(r, "model", h);
     cs.baseline_gap = calibration_gap(r, hs.best_baseline, h);
     s.calibration.push_back(cs);
   }
@@ -203,6 +214,15 @@ std::string format_summary(const std::vector<HomeSummary>& homes) {
     out += fmt::format("| {:<20} | {:<24} | {:>13.1f}% | {:>15} {:>7.1f}% | {:>6} |\n", s.home, cal,
                        s.vacancy_served * 100, s.vacancy_best_baseline, s.vacancy_baseline * 100, s.vacancy_stays);
   }
+  out += "\nReliability bins of the served forecaster (mean forecast → observed share, share of the minutes)\n";
+  for (const auto& s : homes)
+    for (const auto& c : s.calibration) {
+      out += fmt::format("  {:<20} {:>3} min:", s.home, c.horizon);
+      for (const auto& b : c.bins)
+        out += fmt::format(" {:.2f}→{:.2f} ({:.0f}%){}", b.forecast, b.observed, b.share * 100,
+                           std::abs(b.forecast - b.observed) > 0.05 ? "!" : "");
+      out += "\n";
+    }
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "occupancy/evaluation/served_training.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -12,6 +14,7 @@ namespace occupancy::evaluation {
 namespace {
 
 constexpr Millis kMinute = 60'000, kDay = 24 * 60 * kMinute;
+constexpr double kBlendWeights[] = {0.75, 0.5, 0.25};  // the booster's share in a mix with a baseline
 
 int max_horizon(const config::HomeConfig& home) {
   return *std::max_element(home.horizons_min.begin(), home.horizons_min.end());
@@ -134,20 +137,41 @@ models::ServingPlan choose_serving(const config::HomeConfig& home, const cleanin
       std::vector<double> booster_p;
       for (std::size_t i : labelled) booster_p.push_back(forecasts.at("model")[i].occupancy.at(h));
       const auto reference = daily(booster_p);
-      double best_mean = 0;
-      for (const auto& [name, fc] : forecasts) {
+      // Candidates: each forecaster alone, and the booster mixed with each baseline.
+      struct Candidate {
+        std::string source, blend;
+        double weight;
         std::vector<double> p;
-        for (std::size_t i : labelled) p.push_back(fc[i].occupancy.at(h));
+      };
+      std::vector<Candidate> candidates;
+      for (const auto& [name, fc] : forecasts) {
+        Candidate c{name, "", 1, {}};
+        for (std::size_t i : labelled) c.p.push_back(fc[i].occupancy.at(h));
+        candidates.push_back(std::move(c));
+      }
+      for (const auto& name : models::baseline_names())
+        for (const double w : kBlendWeights) {
+          Candidate c{"model", name, w, {}};
+          for (std::size_t k = 0; k < labelled.size(); ++k)
+            c.p.push_back(w * booster_p[k] + (1 - w) * forecasts.at(name)[labelled[k]].occupancy.at(h));
+          candidates.push_back(std::move(c));
+        }
+      double best_mean = 0;
+      for (const auto& c : candidates) {
         for (const bool calibrate : {false, true}) {
-          const auto q = calibrate ? cross_fitted(p, y) : p;
+          const auto q = calibrate ? cross_fitted(c.p, y) : c.p;
           const auto diff = bootstrap_difference({daily(q)}, {reference});
-          const std::string label = name + (calibrate ? "+platt" : "");
+          std::string label = c.source;
+          if (!c.blend.empty()) label += fmt::format("*{:.2f}+{}", c.weight, c.blend);
+          if (calibrate) label += "+platt";
           choice.valid_brier[label] = brier(q, y);
           // Leave the booster only for what is better on the validation days beyond noise.
           if (diff.high < 0 && diff.mean < best_mean) {
             best_mean = diff.mean;
-            choice.source = name;
-            choice.calibration = calibrate ? models::fit_platt(p, y) : models::Platt{};
+            choice.source = c.source;
+            choice.blend = c.blend;
+            choice.weight = c.weight;
+            choice.calibration = calibrate ? models::fit_platt(c.p, y) : models::Platt{};
           }
         }
       }

@@ -103,6 +103,10 @@ std::string ServingPlan::to_json() const {
       w.StartObject();
       w.Key("source");
       w.String(c.source.c_str());
+      w.Key("blend");
+      w.String(c.blend.c_str());
+      w.Key("weight");
+      w.Double(c.weight);
       w.Key("platt_a");
       w.Double(c.calibration.a);
       w.Key("platt_b");
@@ -149,6 +153,9 @@ ServingPlan ServingPlan::from_json(const std::string& text) {
       }
       ServedChoice c;
       c.source = string_of(h.value, "source", where);
+      c.blend = string_of(h.value, "blend", where);
+      c.weight = number_of(h.value, "weight", where);
+      if (!(c.weight >= 0 && c.weight <= 1)) throw std::runtime_error("serving plan: " + where + ".weight is not in [0, 1]");
       c.calibration = {number_of(h.value, "platt_a", where), number_of(h.value, "platt_b", where)};
       c.valid_brier = scores_of(h.value, "valid_brier", where);
       rs.occupancy.emplace(horizon, std::move(c));

@@ -148,16 +148,22 @@ std::vector<Forecast> ModelForecaster::predict_many(const std::string& room, con
     const ServedChoice* choice = nullptr;
     if (plan)
       if (const auto c = plan->occupancy.find(h); c != plan->occupancy.end()) choice = &c->second;
+    std::vector<double> p(n);
     if (choice && choice->source != "model") {
       const auto& alt = alternative(choice->source);
-      for (std::size_t i = 0; i < n; ++i) out[i].occupancy[h] = choice->calibration.apply(alt[i].occupancy.at(h));
-      continue;
+      for (std::size_t i = 0; i < n; ++i) p[i] = alt[i].occupancy.at(h);
+    } else {
+      m.base_margin.resize(n);
+      for (std::size_t i = 0; i < n; ++i) m.base_margin[i] = base_margin(rows + i * width, markov_.at(h), now_);
+      const auto q = b.predict(m);
+      std::copy(q.begin(), q.end(), p.begin());
     }
-    m.base_margin.resize(n);
-    for (std::size_t i = 0; i < n; ++i) m.base_margin[i] = base_margin(rows + i * width, markov_.at(h), now_);
-    const auto p = b.predict(m);
-    for (std::size_t i = 0; i < n; ++i)
-      out[i].occupancy[h] = choice ? choice->calibration.apply(p[i]) : static_cast<double>(p[i]);
+    if (choice && !choice->blend.empty()) {
+      const auto& mix = alternative(choice->blend);
+      for (std::size_t i = 0; i < n; ++i)
+        p[i] = choice->weight * p[i] + (1 - choice->weight) * mix[i].occupancy.at(h);
+    }
+    for (std::size_t i = 0; i < n; ++i) out[i].occupancy[h] = choice ? choice->calibration.apply(p[i]) : p[i];
   }
 
   std::vector<std::map<int, double>> within(n);

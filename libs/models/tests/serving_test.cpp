@@ -35,13 +35,13 @@ TEST_CASE("a serving plan round-trips through JSON and names its fallbacks", "[m
   ServingPlan plan;
   plan.valid_days = 3;
   auto& office = plan.rooms["office"];
-  office.occupancy[15] = {"markov", {1.2, -0.3}, {{"markov", 0.05}, {"model", 0.06}}};
-  office.occupancy[120] = {"model", {}, {{"model", 0.04}}};
+  office.occupancy[15] = {"markov", "", 1, {1.2, -0.3}, {{"markov", 0.05}, {"model", 0.06}}};
+  office.occupancy[120] = {"model", "time_of_week", 0.75, {}, {{"model", 0.04}}};
   office.vacancy.source = "preheat";
   office.vacancy.valid_within = {{"preheat", 0.4}, {"model", 0.3}};
   auto& bath = plan.rooms["bathroom"];
-  bath.occupancy[15] = {"persistence", {}, {}};
-  bath.occupancy[120] = {"persistence", {}, {}};
+  bath.occupancy[15] = {"persistence", "", 1, {}, {}};
+  bath.occupancy[120] = {"persistence", "", 1, {}, {}};
 
   const auto back = ServingPlan::from_json(plan.to_json());
   CHECK(back.valid_days == 3);
@@ -50,6 +50,8 @@ TEST_CASE("a serving plan round-trips through JSON and names its fallbacks", "[m
   CHECK(back.occupancy("office", 15)->calibration.a == 1.2);
   CHECK(back.occupancy("office", 15)->calibration.b == -0.3);
   CHECK(back.occupancy("office", 15)->valid_brier.at("model") == 0.06);
+  CHECK(back.occupancy("office", 120)->blend == "time_of_week");
+  CHECK(back.occupancy("office", 120)->weight == 0.75);
   CHECK(back.rooms.at("office").vacancy.source == "preheat");
   CHECK(back.occupancy("kitchen", 15) == nullptr);
 
@@ -62,6 +64,10 @@ TEST_CASE("a serving plan round-trips through JSON and names its fallbacks", "[m
                     Catch::Contains("office.occupancy.x"));
   CHECK_THROWS_WITH(ServingPlan::from_json(R"({"valid_days":2,"rooms":{"office":{"occupancy":{"15":{"source":1}}}}})"),
                     Catch::Contains("source"));
+  CHECK_THROWS_WITH(ServingPlan::from_json(
+                        R"({"valid_days":2,"rooms":{"office":{"occupancy":{"15":{"source":"model","blend":"markov",)"
+                        R"("weight":1.5,"platt_a":1,"platt_b":0,"valid_brier":{}}}}}})"),
+                    Catch::Contains("weight"));
 }
 
 TEST_CASE("the forecaster serves what the plan chose: a baseline, recalibrated, or the booster", "[models]") {
@@ -69,8 +75,8 @@ TEST_CASE("the forecaster serves what the plan chose: a baseline, recalibrated, 
   auto model = testing::toy_model(set, {15, 120}, 5);
   model.version = "test-2";
   model.serving.valid_days = 2;
-  model.serving.rooms["office"].occupancy[15] = {"markov", {2, 0}, {}};
-  model.serving.rooms["office"].occupancy[120] = {"model", {}, {}};
+  model.serving.rooms["office"].occupancy[15] = {"markov", "", 1, {2, 0}, {}};
+  model.serving.rooms["office"].occupancy[120] = {"model", "", 1, {}, {}};
   model.serving.rooms["office"].vacancy.source = "time_of_week";
 
   const auto back = TrainedModel::from_files(model.files(), set.names());
@@ -95,4 +101,11 @@ TEST_CASE("the forecaster serves what the plan chose: a baseline, recalibrated, 
   const auto many = served.predict_many("office", rows.data(), 2, set.size());
   CHECK(many[0].occupancy.at(15) == f.occupancy.at(15));
   CHECK(many[1].occupancy.at(15) == Approx(Platt{2, 0}.apply(0.1)));
+
+  // A mix: three quarters booster, one quarter time-of-week prior.
+  model.serving.rooms["office"].occupancy[120] = {"model", "time_of_week", 0.75, {}, {}};
+  row[set.index("prior_occ_120")] = 0.2;
+  const ModelForecaster mixed(model, set, *persistence), plain(model, set, *persistence, false);
+  const double booster = plain.predict("office", row.data()).occupancy.at(120);
+  CHECK(mixed.predict("office", row.data()).occupancy.at(120) == Approx(0.75 * booster + 0.25 * 0.2));
 }

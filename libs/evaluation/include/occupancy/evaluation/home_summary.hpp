@@ -42,6 +42,10 @@ struct CalibrationSummary {
   int horizon = 0;
   double worst_gap = 0;  // largest |mean forecast − observed share| over bins with >= 1 % of the minutes
   double baseline_gap = 0;  // the same for the horizon's best baseline, for scale
+  struct Bin {
+    double forecast, observed, share;  // mean forecast, observed share occupied, share of the minutes
+  };
+  std::vector<Bin> bins;  // the served forecaster's bins holding >= 1 % of the minutes
   bool within(double bound = 0.05) const { return worst_gap <= bound; }
 };
 

@@ -19,7 +19,9 @@ namespace occupancy::evaluation {
 struct ServedTrainOptions {
   Millis train_every = 5 * 60'000;  // training rows: one per room every 5 minutes
   Millis valid_every = 5 * 60'000;  // validation rows
-  int min_valid_days = 2, max_valid_days = 7;
+  // At least 3: a bootstrap over fewer days cannot tell noise from skill ("better beyond noise"
+  // on 2 days only means "better on both").
+  int min_valid_days = 3, max_valid_days = 7;
   double valid_share = 0.25;  // of the period's days held out for the decision (within the bounds above)
   bool choose = true;         // false: serve the boosters everywhere (the plan stays empty)
   // Training rows see priors learned without their own stretch of days (K contiguous folds),

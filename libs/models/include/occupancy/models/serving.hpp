@@ -19,7 +19,9 @@ struct Platt {
 
 struct ServedChoice {
   std::string source = "model";  // "model" (the booster) or a baseline name
-  Platt calibration;
+  std::string blend;             // a baseline mixed in: p = weight * p(source) + (1 − weight) * p(blend)
+  double weight = 1;
+  Platt calibration;             // applied last
   std::map<std::string, double> valid_brier;  // candidate -> Brier on the validation days (what decided)
 };
 
