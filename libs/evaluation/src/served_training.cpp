@@ -7,7 +7,7 @@
 #include <limits>
 #include <stdexcept>
 
-#include "occupancy/evaluation/home_summary.hpp"
+#include "occupancy/evaluation/paired_bootstrap.hpp"
 #include "occupancy/features/extract.hpp"
 
 namespace occupancy::evaluation {
@@ -156,24 +156,26 @@ models::ServingPlan choose_serving(const config::HomeConfig& home, const cleanin
             c.p.push_back(w * booster_p[k] + (1 - w) * forecasts.at(name)[labelled[k]].occupancy.at(h));
           candidates.push_back(std::move(c));
         }
-      double best_mean = 0;
-      for (const auto& c : candidates) {
+      // Each candidate raw and recalibrated (Platt, cross-fitted over the validation days' halves).
+      std::vector<std::vector<DayError>> scored;
+      std::vector<std::pair<const Candidate*, bool>> options;
+      for (const auto& c : candidates)
         for (const bool calibrate : {false, true}) {
           const auto q = calibrate ? cross_fitted(c.p, y) : c.p;
-          const auto diff = bootstrap_difference({daily(q)}, {reference});
           std::string label = c.source;
           if (!c.blend.empty()) label += fmt::format("*{:.2f}+{}", c.weight, c.blend);
           if (calibrate) label += "+platt";
           choice.valid_brier[label] = brier(q, y);
-          // Leave the booster only for what is better on the validation days beyond noise.
-          if (diff.high < 0 && diff.mean < best_mean) {
-            best_mean = diff.mean;
-            choice.source = c.source;
-            choice.blend = c.blend;
-            choice.weight = c.weight;
-            choice.calibration = calibrate ? models::fit_platt(c.p, y) : models::Platt{};
-          }
+          scored.push_back(daily(q));
+          options.emplace_back(&c, calibrate);
         }
+      // Leave the booster only for what is better on the validation days beyond noise.
+      if (const auto pick = better_beyond_noise(scored, reference)) {
+        const auto& [c, calibrate] = options[*pick];
+        choice.source = c->source;
+        choice.blend = c->blend;
+        choice.weight = c->weight;
+        choice.calibration = calibrate ? models::fit_platt(c->p, y) : models::Platt{};
       }
       rs.occupancy.emplace(h, std::move(choice));
     }
@@ -203,19 +205,18 @@ models::ServingPlan choose_serving(const config::HomeConfig& home, const cleanin
       };
       bool complete = true;
       const auto reference = misses(forecasts.at("model"), complete);
-      double best_mean = 0;
+      std::vector<std::vector<DayError>> scored;
+      std::vector<std::string> names;
       for (const auto& [name, fc] : forecasts) {
         const auto mine = misses(fc, complete);
         double missed = 0;
         for (const auto& day : mine) missed += day.sum_squared;
         d.valid_within[name] = seen.empty() ? -1 : 1 - missed / static_cast<double>(seen.size());
         if (!complete || seen.size() < 20) continue;  // no estimate for some stays, or too few stays
-        const auto diff = bootstrap_difference({mine}, {reference});
-        if (diff.high < 0 && diff.mean < best_mean) {
-          best_mean = diff.mean;
-          d.source = name;
-        }
+        scored.push_back(mine);
+        names.push_back(name);
       }
+      if (const auto pick = better_beyond_noise(scored, reference)) d.source = names[*pick];
     }
     plan.rooms.emplace(room.id, std::move(rs));
   }

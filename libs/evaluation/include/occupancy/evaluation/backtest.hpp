@@ -11,6 +11,7 @@
 #include "occupancy/cleaning/clean_report.hpp"
 #include "occupancy/config/home_config.hpp"
 #include "occupancy/evaluation/metrics.hpp"
+#include "occupancy/evaluation/paired_bootstrap.hpp"
 #include "occupancy/evaluation/served_training.hpp"
 #include "occupancy/models/training.hpp"
 
@@ -27,11 +28,6 @@ struct BacktestOptions {
 struct HvacScores {  // minutes over the test period
   double miss = 0;   // occupied but not yet conditioned
   double empty = 0;  // conditioned while empty
-};
-
-struct DayError {  // one test day of one forecaster at one horizon
-  double sum_squared = 0;
-  std::size_t n = 0;
 };
 
 struct RoomBacktest {

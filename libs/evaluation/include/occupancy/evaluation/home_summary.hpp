@@ -8,19 +8,9 @@
 #include <vector>
 
 #include "occupancy/evaluation/backtest.hpp"
+#include "occupancy/evaluation/paired_bootstrap.hpp"
 
 namespace occupancy::evaluation {
-
-struct Difference {  // mean Brier of the served forecaster minus the reference's; 95 % interval
-  double mean = 0, low = 0, high = 0;
-  bool worse() const { return low > 0; }  // worse beyond noise
-};
-
-/// Paired bootstrap over days: each resample draws days with replacement (the same days for
-/// every room), takes each room's Brier difference over them and averages over rooms.
-/// `a` and `b`: per room, per day (same lengths). Deterministic for a given seed.
-Difference bootstrap_difference(const std::vector<std::vector<DayError>>& a, const std::vector<std::vector<DayError>>& b,
-                                int resamples = 2000, unsigned seed = 1);
 
 struct HorizonSummary {
   int horizon = 0;
