@@ -28,6 +28,8 @@ std::vector<HaState> example_states() {
   p.minutes_to_next_occupancy = 95;
   p.fallback = "time-of-week";
   out.push_back(publishing::to_ha_state(p));
+  p.fallback = "markov (15 min)";  // a trained version serving a baseline at one horizon
+  out.push_back(publishing::to_ha_state(p));
   p.minutes_to_next_occupancy.reset();
   p.occupancy = {{15, 0.5}, {120, 0.499}};
   out.push_back(publishing::to_ha_state(p));

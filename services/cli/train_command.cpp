@@ -155,6 +155,9 @@ void add_train_command(CLI::App& app, const GlobalOptions& global, int& result) 
                             files);
       fmt::print("registered {}: {} rooms, {} files, trained in {:.1f} s\n", version, model.rooms.size(), files.size(),
                  train_s);
+      if (!model.serving.rooms.empty())
+        fmt::print("serves (decided on the last {} days held out):\n{}", model.serving.valid_days,
+                   model.serving.summary());
 
       bool activate = o->force || !incumbent;
       std::string why = o->force  ? "--force"

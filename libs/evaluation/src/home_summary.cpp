@@ -33,10 +33,7 @@ double pooled_within(const BacktestResult& r, const std::string& f, std::size_t*
 
 std::string served_by(const models::ServingPlan& plan, const std::string& room, int h) {
   const auto* c = plan.occupancy(room, h);
-  if (!c) return "model";
-  std::string out = c->source;
-  if (!c->blend.empty()) out += fmt::format("*{:.2f}+{}", c->weight, c->blend);
-  return out + (c->calibration.identity() ? "" : "+platt");
+  return c ? models::describe(*c) : "model";
 }
 
 }  // namespace

@@ -1,7 +1,5 @@
 #include "occupancy/evaluation/served_training.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -162,9 +160,7 @@ models::ServingPlan choose_serving(const config::HomeConfig& home, const cleanin
       for (const auto& c : candidates)
         for (const bool calibrate : {false, true}) {
           const auto q = calibrate ? cross_fitted(c.p, y) : c.p;
-          std::string label = c.source;
-          if (!c.blend.empty()) label += fmt::format("*{:.2f}+{}", c.weight, c.blend);
-          if (calibrate) label += "+platt";
+          const auto label = models::describe({c.source, c.blend, c.weight, {}, {}}) + (calibrate ? "+platt" : "");
           choice.valid_brier[label] = brier(q, y);
           scored.push_back(daily(q));
           options.emplace_back(&c, calibrate);

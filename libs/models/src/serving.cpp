@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 namespace occupancy::models {
@@ -58,6 +59,26 @@ double Platt::apply(double p) const {
   const double q = std::clamp(p, 1e-4, 1 - 1e-4);
   const double z = a * std::log(q / (1 - q)) + b;
   return 1 / (1 + std::exp(-z));
+}
+
+std::string describe(const ServedChoice& c) {
+  std::string out = c.source;
+  if (!c.blend.empty()) {
+    char weight[16];
+    std::snprintf(weight, sizeof weight, "%.2f", c.weight);
+    out += std::string("*") + weight + "+" + c.blend;
+  }
+  return out + (c.calibration.identity() ? "" : "+platt");
+}
+
+std::string ServingPlan::summary() const {
+  std::string out;
+  for (const auto& [room, rs] : rooms) {
+    out += "  " + room + ":";
+    for (const auto& [h, c] : rs.occupancy) out += " " + std::to_string(h) + " min " + describe(c) + ",";
+    out += " vacancy " + rs.vacancy.source + ", next use " + rs.next_occupancy.source + "\n";
+  }
+  return out;
 }
 
 const ServedChoice* ServingPlan::occupancy(const std::string& room, int horizon) const {

@@ -49,8 +49,12 @@ std::vector<Component> components(double threshold_pct) {
        "occupancy"},
       {"expected_occupied_120", "binary_sensor", "Expected occupied in 2 h", expected(f::occupancy_120_pct),
        "occupancy"},
-      {"model_version", "sensor", "Model version", fmt::format("{{{{ value_json.{} }}}}", f::model_version), nullptr,
-       nullptr, nullptr, "diagnostic", "mdi:brain"},
+      // "m20261130T120000 · markov (15 min)" where the version serves a baseline for this room.
+      {"model_version", "sensor", "Model version",
+       fmt::format("{{{{ value_json.{0} }}}}{{% if value_json.{1} and value_json.{0} != 'baseline-' ~ value_json.{1} "
+                   "%}} · {{{{ value_json.{1} }}}}{{% endif %}}",
+                   f::model_version, f::fallback),
+       nullptr, nullptr, nullptr, "diagnostic", "mdi:brain"},
   };
 }
 

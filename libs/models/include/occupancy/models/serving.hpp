@@ -25,6 +25,9 @@ struct ServedChoice {
   std::map<std::string, double> valid_brier;  // candidate -> Brier on the validation days (what decided)
 };
 
+/// "model", "markov", "model*0.75+markov", "markov+platt": what a choice serves, in one word.
+std::string describe(const ServedChoice& choice);
+
 struct ServedDuration {
   std::string source = "model";               // "model" (survival:aft) or a baseline name
   std::map<std::string, double> valid_within;  // candidate -> share within +/- 15 min on validation
@@ -48,6 +51,8 @@ struct ServingPlan {
   std::string to_json() const;
   /// Throws std::runtime_error naming what is malformed.
   static ServingPlan from_json(const std::string& text);
+  /// One line per room: what it serves at each horizon and for its durations.
+  std::string summary() const;
 };
 
 }  // namespace occupancy::models
