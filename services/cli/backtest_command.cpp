@@ -69,8 +69,7 @@ void add_backtest_command(CLI::App& app, const GlobalOptions& global, int& resul
                   "training rows see priors learned without their own fold of days (1: priors from all days)")
       ->check(CLI::Range(1, 20))
       ->capture_default_str();
-  cmd->footer(
-      "Exit codes: 0 every quality bar met, 1 a bar missed (the report says which), 5 bad rows, 2/3 as usual.");
+  cmd->footer("Exit codes: 0 every quality bar met, 1 a bar missed (the report says which), 5 bad rows, 2/3 as usual.");
   cmd->callback([&global, &result, o] {
     result = run_job("backtest", [&]() -> int {
       evaluation::BacktestOptions options;

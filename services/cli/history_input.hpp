@@ -7,6 +7,7 @@
 #include <string>
 
 #include "commands.hpp"
+#include "occupancy/cleaning/cat_filter.hpp"
 #include "occupancy/config/home_config.hpp"
 #include "occupancy/history/csv_history.hpp"
 #include "occupancy/history/home_from_entities.hpp"
@@ -43,6 +44,8 @@ inline HistoryInput load_history_input(const GlobalOptions& global, const Histor
                                                            : std::optional<std::filesystem::path>(global.config_path))
           : history::home_from_entities(history::read_entities_csv(o.entities), o.tz, o.entities),
       {}};
+  if (!o.entities.empty())  // what an entity list could not decide, said once
+    for (const auto& line : cleaning::cat_rules(in.home)) fmt::print("{}\n", line);
   in.input = history::read_history_csv(o.history, history::entities_from_config(in.home));
   for (size_t i = 0; i < in.input.errors.size() && i < o.show_errors; ++i)
     fmt::print(stderr, "{}: line {}: {}\n", o.history, in.input.errors[i].line, in.input.errors[i].reason);

@@ -193,6 +193,10 @@ TEST_CASE("replay at max speed stays --ahead-min ahead of the latest prediction 
   const std::string prefix = "occupancy/" + home + "/";
   Recorder rec(broker, {prefix + "clock"});
   rec.publish(prefix + "status/predictor", "online", true);  // the test plays the predictor
+  {  // retained at the broker before the replay starts (it decides from the retained status)
+    Recorder seen(broker, {prefix + "status/predictor"});
+    REQUIRE(seen.wait_for(prefix + "status/predictor", [](const Message& m) { return m.payload == "online"; }));
+  }
 
   Process replay(kBin + "/occupancy", {"--config", cfg, "replay", history, "--speed", "max", "--ahead-min", "30"}, {},
                  dir / "replay.log");

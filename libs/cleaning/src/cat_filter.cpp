@@ -17,7 +17,47 @@ constexpr Millis kBusyWindow = 10 * 60'000;    // activations this close togethe
 constexpr int kBusyActivations = 3;            // ...this many times: a person moving about, not a cat passing
 double apart_s(Millis a, Millis b) { return static_cast<double>(std::llabs(a - b)) / 1000.0; }
 
+constexpr Millis kLeavingGrace = 60'000;  // the entrance's own sensors this soon after the door: the leaver
+
 }  // namespace
+
+const char* to_string(HousePresence p) {
+  switch (p) {
+    case HousePresence::someone_home:
+      return "someone_home";
+    case HousePresence::empty:
+      return "empty";
+    case HousePresence::unknown:
+      break;
+  }
+  return "unknown";
+}
+
+std::vector<std::string> cat_rules(const config::HomeConfig& c) {
+  const auto& f = c.cat_filter;
+  if (!f.enabled) return {"cat filter: off (cat_filter.enabled: false)"};
+  const auto on_off = [](bool on) { return on ? "on " : "off"; };
+  const bool door = !f.entrance.empty();
+  return {
+      fmt::format("cat rule {} {} rooms waking within {} s (no person is that fast)", on_off(true),
+                  f.cross_room_min_rooms, f.cross_room_transition_s),
+      fmt::format("cat rule {} exclusive zones{}", on_off(!f.exclusive_zones.empty()),
+                  f.exclusive_zones.empty() ? ": which zones one person cannot hold at once (both bed sides, both "
+                                              "desks) needs cat_filter.exclusive_zones in a config"
+                                            : ""),
+      fmt::format(
+          "cat rule {} motion needs presence{}", on_off(f.motion_needs_presence),
+          f.motion_needs_presence ? "" : ": whether a room's presence sensors cover the whole room needs a config"),
+      fmt::format("cat rule {} nobody could have come{}", on_off(f.path_rule && door),
+                  !door          ? ": no door entity with zone front_door or entrance"
+                  : !f.path_rule ? ": sparse real sensors leave a still person unseen for minutes; a config turns it on"
+                                 : ""),
+      fmt::format(
+          "cat rule {} the house is empty{}", on_off(door && f.away_after_min > 0),
+          door ? fmt::format(" (front door {}, nothing inside for {} min after it)", f.entrance, f.away_after_min)
+               : ": no door entity with zone front_door or entrance"),
+  };
+}
 
 CatFilter::CatFilter(const config::HomeConfig& config)
     : config_(config),
@@ -25,7 +65,9 @@ CatFilter::CatFilter(const config::HomeConfig& config)
       cross_(seconds(config.cat_filter.cross_room_transition_s)),
       exclusive_(seconds(config.cat_filter.exclusive_zone_window_s)),
       path_(seconds(config.cat_filter.path_window_s)),
-      quiet_(seconds(config.cat_filter.episode_quiet_s)) {
+      quiet_(seconds(config.cat_filter.episode_quiet_s)),
+      away_(seconds(config.cat_filter.away_after_min * 60)),
+      entrance_room_(config.cat_filter.entrance.substr(0, config.cat_filter.entrance.find('/'))) {
   for (const auto& room : config.rooms) rooms_[room.id];
   for (const auto& e : config.entities)
     if (e.kind == "presence") rooms_[e.room].has_presence = true;
@@ -45,6 +87,7 @@ CatVerdict CatFilter::decide(const Reading& r, std::span<const Reading> ahead) {
   while (!recent_.empty() && recent_.front().ts < r.ts - horizon) recent_.pop_front();
   while (!activations_.empty() && activations_.front().ts < r.ts - horizon) activations_.pop_front();
 
+  update_house(r);
   auto& track = rooms_[r.room];
   const bool first_of_entity = seen_.insert(r.entity_id).second;
   if (is_human_only(r.kind) || !config_.cat_filter.enabled) {
@@ -91,6 +134,11 @@ CatVerdict CatFilter::decide(const Reading& r, std::span<const Reading> ahead) {
   }
   track.last_activity = r.ts;
   if (!verdict.cat) track.last_human = r.ts;
+  const bool leaver = r.room == entrance_room_ && door_ts_ >= 0 && r.ts - door_ts_ <= kLeavingGrace;
+  if (!verdict.cat && r.state == SensorState::on && !leaver) {
+    inside_ts_ = r.ts;
+    if (house_ == HousePresence::empty) house_ = HousePresence::someone_home;  // it was not empty after all
+  }
   recent_.push_back({r.ts, r.room, r.zone, r.kind, !verdict.cat, r.kind == "presence" && r.state == SensorState::on});
   return verdict;
 }
@@ -101,11 +149,15 @@ CatVerdict CatFilter::judge_activation(const Reading& r, std::span<const Reading
   const auto busy = std::count_if(activations_.begin(), activations_.end(),
                                   [&](const Seen& a) { return a.room == r.room && a.ts >= r.ts - kBusyWindow; });
   if (busy + 1 >= kBusyActivations) return {};
+  // A presence sensor (a pressure mat, a radar) turning on while the house seems empty is taken
+  // for the person the door missed, not for the pet.
+  if (auto empty = house_empty(r); !empty.empty() && r.kind != "presence") return {true, empty};
   if (auto pair = exclusive_pair(r, ahead); !pair.empty()) return {true, pair};
   if (auto hop = cross_room(r, ahead); !hop.empty()) return {true, hop};
 
   const auto& track = rooms_.at(r.room);
-  if (r.kind == "motion" && track.has_presence && track.presence_on.empty() && track.unavailable.empty()) {
+  if (config_.cat_filter.motion_needs_presence && r.kind == "motion" && track.has_presence &&
+      track.presence_on.empty() && track.unavailable.empty()) {
     const bool presence_follows = std::any_of(ahead.begin(), ahead.end(), [&](const Reading& x) {
       return x.room == r.room && x.kind == "presence" && x.state == SensorState::on;
     });
@@ -113,8 +165,8 @@ CatVerdict CatFilter::judge_activation(const Reading& r, std::span<const Reading
       return {true, fmt::format("motion in {} with none of its presence sensors on within {} s", r.room,
                                 config_.cat_filter.hold_window_s)};
   }
-  if (!config_.cat_filter.entrance.empty() && unavailable_ == 0 && r.ts - first_ts_ >= path_ &&
-      !someone_could_come(r, ahead))
+  if (config_.cat_filter.path_rule && !config_.cat_filter.entrance.empty() && unavailable_ == 0 &&
+      r.ts - first_ts_ >= path_ && !someone_could_come(r, ahead))
     return {true, fmt::format("nobody could have come into {}: no activity where a person was in the last {} s "
                               "and the front door stayed shut",
                               r.room, config_.cat_filter.path_window_s)};
@@ -158,17 +210,31 @@ bool CatFilter::would_activate(const Reading& x) const {
 }
 
 std::string CatFilter::cross_room(const Reading& r, std::span<const Reading> ahead) const {
+  // Other rooms waking within cross_room_transition_s before or after this one, nearest first.
+  std::map<std::string, Millis> others;
   for (auto it = activations_.rbegin(); it != activations_.rend() && it->ts >= r.ts - cross_; ++it)
-    if (it->room != r.room)
-      return fmt::format("{} became active {:.1f} s before {} (no person changes rooms that fast)", it->room,
-                         apart_s(it->ts, r.ts), r.room);
+    if (it->room != r.room) others.emplace(it->room, it->ts);
   for (const auto& x : ahead) {
     if (x.ts > r.ts + cross_) break;
-    if (x.room != r.room && would_activate(x))
-      return fmt::format("{} becomes active {:.1f} s after {} (no person changes rooms that fast)", x.room,
-                         apart_s(x.ts, r.ts), r.room);
+    if (x.room != r.room && would_activate(x)) others.emplace(x.room, x.ts);
   }
-  return {};
+  if (static_cast<int>(others.size()) + 1 < config_.cat_filter.cross_room_min_rooms || others.empty()) return {};
+  std::string rooms;
+  Millis first = r.ts, last = r.ts;
+  for (const auto& [room, ts] : others) {
+    rooms += (rooms.empty() ? "" : ", ") + room;
+    first = std::min(first, ts);
+    last = std::max(last, ts);
+  }
+  if (others.size() == 1) {
+    const auto& [room, ts] = *others.begin();
+    return ts <= r.ts ? fmt::format("{} became active {:.1f} s before {} (no person changes rooms that fast)", room,
+                                    apart_s(ts, r.ts), r.room)
+                      : fmt::format("{} becomes active {:.1f} s after {} (no person changes rooms that fast)", room,
+                                    apart_s(ts, r.ts), r.room);
+  }
+  return fmt::format("{} and {} woke within {:.1f} s (no person crosses {} rooms that fast)", r.room, rooms,
+                     apart_s(first, last), others.size() + 1);
 }
 
 bool CatFilter::someone_could_come(const Reading& r, std::span<const Reading> ahead) const {
@@ -181,6 +247,36 @@ bool CatFilter::someone_could_come(const Reading& r, std::span<const Reading> ah
     const auto it = rooms_.find(x.room);
     return it != rooms_.end() && it->second.episode == RoomTrack::Episode::human && !quiet(it->second, x.ts);
   });
+}
+
+void CatFilter::update_house(const Reading& r) {
+  if (away_ <= 0 || config_.cat_filter.entrance.empty()) return;
+  if (r.kind == "door" && is_entrance(r.room, r.zone)) {
+    if (!seen_.count(r.entity_id)) return;  // HA's initial state: the door as it was, not a use of it
+    if (r.state == SensorState::unavailable) {
+      house_ = HousePresence::unknown;
+      door_ts_ = -1;
+      return;
+    }
+    door_ts_ = r.ts;  // someone came in or went out: home until the quiet after it says otherwise
+    house_ = HousePresence::someone_home;
+    return;
+  }
+  if (house_ != HousePresence::someone_home || door_ts_ < 0 || r.ts < door_ts_ + away_) return;
+  // The door, then nothing inside for away_after_min (the entrance's own sensors just after the
+  // door aside: the leaver on the way out), nobody on a presence sensor, and every sensor
+  // reporting: everyone has left. Somebody who came in moves somewhere else.
+  const bool present =
+      std::any_of(rooms_.begin(), rooms_.end(), [](const auto& room) { return !room.second.presence_on.empty(); });
+  if (inside_ts_ <= door_ts_ && !present && unavailable_ == 0) house_ = HousePresence::empty;
+}
+
+std::string CatFilter::house_empty(const Reading& r) const {
+  if (house_ != HousePresence::empty) return {};
+  return fmt::format(
+      "the house is empty: the front door was last used {:.0f} min before and nothing inside moved "
+      "for {:.0f} min after it",
+      static_cast<double>(r.ts - door_ts_) / 60'000.0, config_.cat_filter.away_after_min);
 }
 
 }  // namespace occupancy::cleaning

@@ -127,3 +127,91 @@ TEST_CASE("each sensor's first reading is the house as it was, not the cat", "[c
   CHECK(verdict(run, kLivingMotion, 6000) == "clean");
   CHECK(verdict(run, kLivingMotion, 6300) == "cat");  // a later event is judged as usual
 }
+
+namespace {
+
+// Only the house-empty rule among those that need the layout (as with a bare entity list).
+config::HomeConfig door_only_home() {
+  auto home = default_home();
+  home.cat_filter.path_rule = false;
+  home.cat_filter.motion_needs_presence = false;
+  return home;
+}
+
+const double kMin = 60;
+
+}  // namespace
+
+TEST_CASE("after everyone left through the front door, motion is the pet's until the door is used again",
+          "[cleaning][cat]") {
+  const auto home = door_only_home();
+  const auto left = initial_states({}) + std::vector{on(600, kFrontDoor, home), off(605, kFrontDoor, home)};
+  SECTION("fires: nothing moved for 15 min after the door") {
+    const auto run = clean(
+        left + std::vector{on(600 + 20 * kMin, kLivingMotion, home), off(602 + 20 * kMin, kLivingMotion, home)}, home);
+    CHECK(verdict(run, kLivingMotion, 600 + 20 * kMin) == "cat");
+    CHECK_THAT(detail(run, kLivingMotion, 600 + 20 * kMin), Catch::Contains("the house is empty"));
+    for (const auto& s : run.states)  // the pet does not make the room occupied
+      if (s.ts >= kT0 + static_cast<Millis>((600 + 20 * kMin) * 1000))
+        CHECK_FALSE((s.room == "living_kitchen" && s.occupied));
+  }
+  SECTION("the next arrival through the door is a person") {
+    const auto run =
+        clean(left + std::vector{on(600 + 20 * kMin, kLivingMotion, home), off(602 + 20 * kMin, kLivingMotion, home),
+                                 on(600 + 60 * kMin, kFrontDoor, home), off(604 + 60 * kMin, kFrontDoor, home),
+                                 on(615 + 60 * kMin, kLivingMotion, home)},
+              home);
+    CHECK(verdict(run, kLivingMotion, 600 + 20 * kMin) == "cat");
+    CHECK(verdict(run, kLivingMotion, 615 + 60 * kMin) == "clean");
+  }
+  SECTION("does not fire after an arrival: someone moved inside right after the door") {
+    const auto run = clean(left + std::vector{on(620, kOfficeMotion, home), off(622, kOfficeMotion, home),
+                                              on(600 + 40 * kMin, kLivingMotion, home)},
+                           home);
+    CHECK(verdict(run, kLivingMotion, 600 + 40 * kMin) == "clean");
+  }
+  SECTION("does not fire while a presence sensor sees somebody (one left, one sleeps)") {
+    const auto run =
+        clean(initial_states({kBedAnca}) + std::vector{on(600, kFrontDoor, home), off(605, kFrontDoor, home),
+                                                       on(600 + 20 * kMin, kLivingMotion, home)},
+              home);
+    CHECK(verdict(run, kLivingMotion, 600 + 20 * kMin) == "clean");
+  }
+  SECTION("a presence sensor turning on is the person the door missed, not the pet") {
+    const auto run = clean(left + std::vector{on(600 + 20 * kMin, kCouch, home)}, home);
+    CHECK(verdict(run, kCouch, 600 + 20 * kMin) == "clean");
+  }
+  SECTION("does not fire before the door has been seen: the house is unknown") {
+    const auto run = clean(initial_states({}) + std::vector{on(600 + 20 * kMin, kLivingMotion, home)}, home);
+    CHECK(verdict(run, kLivingMotion, 600 + 20 * kMin) == "clean");
+  }
+}
+
+TEST_CASE("the house is unknown, then someone home after the door, then empty after the quiet", "[cleaning][cat]") {
+  const auto home = door_only_home();
+  cleaning::CatFilter filter(home);
+  for (const auto& r : initial_states({})) filter.decide(r, {});
+  CHECK(filter.house() == cleaning::HousePresence::unknown);
+  filter.decide(on(600, kFrontDoor, home), {});
+  filter.decide(off(605, kFrontDoor, home), {});
+  CHECK(filter.house() == cleaning::HousePresence::someone_home);
+  filter.decide(on(600 + 20 * kMin, kLivingMotion, home), {});
+  CHECK(filter.house() == cleaning::HousePresence::empty);
+  filter.decide(at(601 + 20 * kMin, kFrontDoor, SensorState::unavailable, home), {});
+  CHECK(filter.house() == cleaning::HousePresence::unknown);  // no door, no evidence
+  CHECK(std::string(cleaning::to_string(filter.house())) == "unknown");
+}
+
+TEST_CASE("with a bare entity list the cat rules say which are off and why", "[cleaning][cat]") {
+  auto home = door_only_home();
+  home.cat_filter.exclusive_zones.clear();
+  const auto lines = cleaning::cat_rules(home);
+  REQUIRE(lines.size() == 5);
+  CHECK_THAT(lines[1], Catch::StartsWith("cat rule off exclusive zones") && Catch::Contains("config"));
+  CHECK_THAT(lines[3], Catch::StartsWith("cat rule off nobody could have come"));
+  CHECK_THAT(lines[4], Catch::StartsWith("cat rule on  the house is empty") && Catch::Contains("entrance"));
+  home.cat_filter.entrance.clear();
+  CHECK_THAT(cleaning::cat_rules(home)[4], Catch::Contains("no door entity with zone front_door or entrance"));
+  home.cat_filter.enabled = false;
+  CHECK(cleaning::cat_rules(home).size() == 1);
+}

@@ -54,8 +54,8 @@ BacktestResult run_backtest(const config::HomeConfig& home, const cleaning::Clea
   if (!o.fixed) res.model = train_served(home, run, res.start, res.train_end, o.train, "backtest");
   res.train_seconds = seconds_since(t_train);
   if (!o.fixed)
-    res.train_rows = static_cast<std::size_t>((res.train_end - res.start - 60 * kMinute) / o.train.train_every) *
-                     home.rooms.size();
+    res.train_rows =
+        static_cast<std::size_t>((res.train_end - res.start - 60 * kMinute) / o.train.train_every) * home.rooms.size();
   const models::TrainedModel& chosen = o.fixed ? *o.fixed : res.model;
   const auto& priors = chosen.priors;
   res.serving = chosen.serving;

@@ -159,8 +159,8 @@ void write_report_html(std::ostream& out, const BacktestResult& r, const std::ve
         const double y = W - P - (W - 2 * P) * b.sum_y / static_cast<double>(b.n);
         pts += fmt::format("{:.1f},{:.1f} ", x, y);
       }
-      out << fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>", kColors[fi % kColorCount],
-                         pts);
+      out << fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>",
+                         kColors[fi % kColorCount], pts);
     }
     out << "</svg>\n";
   }
@@ -209,8 +209,8 @@ void write_report_html(std::ostream& out, const BacktestResult& r, const std::ve
       }
       line += fmt::format("{:.1f},{:.1f} ", x, H - 4 - (H - 8) * pts[i].p_first_horizon);
     }
-    out << fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"1\" points=\"{}\"/></svg>\n", kColors[kColorCount - 1],
-                       line);
+    out << fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"1\" points=\"{}\"/></svg>\n",
+                       kColors[kColorCount - 1], line);
   }
   out << "<h2>Tables</h2><pre>" << esc(format_tables(r, horizons)) << "</pre></body></html>\n";
 }

@@ -59,7 +59,8 @@ double calibration_gap(const BacktestResult& r, const std::string& forecaster, i
   return gap;
 }
 
-HomeSummary summarize(const std::string& home, int test_days, const BacktestResult& r, const std::vector<int>& horizons) {
+HomeSummary summarize(const std::string& home, int test_days, const BacktestResult& r,
+                      const std::vector<int>& horizons) {
   HomeSummary s;
   s.home = home;
   s.test_days = test_days;
@@ -86,7 +87,8 @@ HomeSummary summarize(const std::string& home, int test_days, const BacktestResu
       rs.served_by = served_by(r.serving, room, h);
       rs.baseline_brier = std::numeric_limits<double>::infinity();
       for (const auto& b : baselines)
-        if (const auto it = rb.occupancy.find(b); it != rb.occupancy.end() && it->second.at(h).brier < rs.baseline_brier) {
+        if (const auto it = rb.occupancy.find(b);
+            it != rb.occupancy.end() && it->second.at(h).brier < rs.baseline_brier) {
           rs.baseline_brier = it->second.at(h).brier;
           rs.best_baseline = b;
         }
@@ -115,10 +117,11 @@ HomeSummary summarize(const std::string& home, int test_days, const BacktestResu
 }
 
 std::string format_summary(const std::vector<HomeSummary>& homes) {
-  std::string out = "Served forecaster against the best baseline (mean Brier over rooms; difference = served − "
-                    "baseline, 95 % CI from a paired bootstrap over test days)\n\n";
-  out += fmt::format("| {:<20} | {:>4} | {:>9} | {:<14} | {:>8} | {:>8} | {:>8} | {:>28} | {:>7} |\n", "home",
-                     "days", "horizon", "best baseline", "Brier", "served", "booster", "difference [95 % CI]", "gain");
+  std::string out =
+      "Served forecaster against the best baseline (mean Brier over rooms; difference = served − "
+      "baseline, 95 % CI from a paired bootstrap over test days)\n\n";
+  out += fmt::format("| {:<20} | {:>4} | {:>9} | {:<14} | {:>8} | {:>8} | {:>8} | {:>28} | {:>7} |\n", "home", "days",
+                     "horizon", "best baseline", "Brier", "served", "booster", "difference [95 % CI]", "gain");
   out += "|---|---|---|---|---|---|---|---|---|\n";
   double gains = 0;
   int n = 0;
@@ -127,9 +130,11 @@ std::string format_summary(const std::vector<HomeSummary>& homes) {
       const double gain = h.baseline_brier > 0 ? 1 - h.served_brier / h.baseline_brier : 0;
       gains += gain;
       ++n;
-      out += fmt::format("| {:<20} | {:>4} | {:>5} min | {:<14} | {:>8.4f} | {:>8.4f} | {:>8.4f} | {:>+8.4f} [{:+.4f}, {:+.4f}] | {:>+6.1f}% |\n",
-                         s.home, s.test_days, h.horizon, h.best_baseline, h.baseline_brier, h.served_brier,
-                         h.booster_brier, h.difference.mean, h.difference.low, h.difference.high, gain * 100);
+      out += fmt::format(
+          "| {:<20} | {:>4} | {:>5} min | {:<14} | {:>8.4f} | {:>8.4f} | {:>8.4f} | {:>+8.4f} [{:+.4f}, {:+.4f}] | "
+          "{:>+6.1f}% |\n",
+          s.home, s.test_days, h.horizon, h.best_baseline, h.baseline_brier, h.served_brier, h.booster_brier,
+          h.difference.mean, h.difference.low, h.difference.high, gain * 100);
     }
   if (n) out += fmt::format("\nMean gain over homes and horizons: {:+.1f}% (goal: >= +5 %)\n", gains / n * 100);
 
@@ -139,13 +144,18 @@ std::string format_summary(const std::vector<HomeSummary>& homes) {
   out += "|---|---|---|---|---|---|---|---|---|\n";
   for (const auto& s : homes)
     for (const auto& r : s.rooms)
-      out += fmt::format("| {:<20} | {:<16} | {:>3} min | {:<18} | {:<14} | {:>8.4f} | {:>8.4f} | {:>+8.4f} [{:+.4f}, {:+.4f}] | {:<7} |\n",
-                         s.home, r.room, r.horizon, r.served_by, r.best_baseline, r.baseline_brier, r.served_brier,
-                         r.difference.mean, r.difference.low, r.difference.high,
-                         r.difference.worse() ? "WORSE" : r.difference.high < 0 ? "better" : "tie");
+      out += fmt::format(
+          "| {:<20} | {:<16} | {:>3} min | {:<18} | {:<14} | {:>8.4f} | {:>8.4f} | {:>+8.4f} [{:+.4f}, {:+.4f}] | "
+          "{:<7} |\n",
+          s.home, r.room, r.horizon, r.served_by, r.best_baseline, r.baseline_brier, r.served_brier, r.difference.mean,
+          r.difference.low, r.difference.high,
+          r.difference.worse()    ? "WORSE"
+          : r.difference.high < 0 ? "better"
+                                  : "tie");
 
-  out += "\nCalibration (largest gap to the diagonal over bins holding >= 1 % of the minutes; bound 0.05) and "
-         "vacancy (estimates within ±15 min of the real end of a stay in progress)\n\n";
+  out +=
+      "\nCalibration (largest gap to the diagonal over bins holding >= 1 % of the minutes; bound 0.05) and "
+      "vacancy (estimates within ±15 min of the real end of a stay in progress)\n\n";
   out += fmt::format("| {:<20} | {:<24} | {:>14} | {:>24} | {:>6} |\n", "home", "calibration gap", "vacancy served",
                      "best baseline", "stays");
   out += "|---|---|---|---|---|\n";

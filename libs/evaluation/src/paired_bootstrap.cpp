@@ -39,8 +39,8 @@ double mean_difference(const std::vector<std::vector<DayError>>& a, const std::v
 
 }  // namespace
 
-Difference bootstrap_difference(const std::vector<std::vector<DayError>>& a, const std::vector<std::vector<DayError>>& b,
-                                int resamples, unsigned seed) {
+Difference bootstrap_difference(const std::vector<std::vector<DayError>>& a,
+                                const std::vector<std::vector<DayError>>& b, int resamples, unsigned seed) {
   std::size_t days = 0;
   for (const auto& r : a) days = std::max(days, r.size());
   Difference out;

@@ -44,8 +44,8 @@ std::vector<double> cross_fitted(const std::vector<double>& p, const std::vector
 }  // namespace
 
 models::TrainedModel train_boosters(const config::HomeConfig& home, const cleaning::CleanRun& run,
-                                    const RoomStates& by_room, Millis start, Millis end,
-                                    const ServedTrainOptions& o, std::string version) {
+                                    const RoomStates& by_room, Millis start, Millis end, const ServedTrainOptions& o,
+                                    std::string version) {
   const auto tz = zone_of(home);
   const auto priors = features::learn_priors(by_room, start, end, tz);
   std::vector<Millis> at;
@@ -74,8 +74,7 @@ models::TrainedModel train_boosters(const config::HomeConfig& home, const cleani
 }
 
 models::ServingPlan choose_serving(const config::HomeConfig& home, const cleaning::CleanRun& run,
-                                   const RoomStates& by_room, Millis start, Millis end,
-                                   const ServedTrainOptions& o) {
+                                   const RoomStates& by_room, Millis start, Millis end, const ServedTrainOptions& o) {
   models::ServingPlan plan;
   const double days = static_cast<double>(end - start) / kDay;
   plan.valid_days = std::clamp(static_cast<int>(std::lround(days * o.valid_share)), o.min_valid_days, o.max_valid_days);
@@ -92,7 +91,8 @@ models::ServingPlan choose_serving(const config::HomeConfig& home, const cleanin
   const std::size_t now_col = set.index("occupied_now");
 
   std::map<std::string, std::unique_ptr<models::Forecaster>> candidates;
-  for (const auto& name : models::baseline_names()) candidates[name] = models::make_baseline(name, set, home.horizons_min);
+  for (const auto& name : models::baseline_names())
+    candidates[name] = models::make_baseline(name, set, home.horizons_min);
   const models::ModelForecaster booster(inner, set, *candidates.at("time_of_week"), false);
 
   for (const auto& room : home.rooms) {
@@ -102,7 +102,8 @@ models::ServingPlan choose_serving(const config::HomeConfig& home, const cleanin
     const auto& x = mine.values;
     if (ts.empty()) continue;
     std::map<std::string, std::vector<models::Forecast>> forecasts;
-    for (const auto& [name, f] : candidates) forecasts[name] = f->predict_many(room.id, x.data(), ts.size(), rows.width);
+    for (const auto& [name, f] : candidates)
+      forecasts[name] = f->predict_many(room.id, x.data(), ts.size(), rows.width);
     forecasts["model"] = booster.predict_many(room.id, x.data(), ts.size(), rows.width);
 
     const auto day_of = [&](std::size_t i) { return static_cast<std::size_t>((ts[i] - valid_start) / kDay); };

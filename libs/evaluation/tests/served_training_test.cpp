@@ -60,8 +60,8 @@ TEST_CASE("a booster that learned nothing is replaced where validation shows a b
   const auto r = evaluation::run_backtest(home, simulated_run(26), o);
   // At 2 h the time-of-week prior beats the Markov chain in this household (docs/benchmarks.md).
   int replaced = 0;
-  for (const auto& [room, rs] : r.serving.rooms) replaced += r.serving.occupancy(room, 120)->source != "model" ||
-                                                             !r.serving.occupancy(room, 120)->blend.empty();
+  for (const auto& [room, rs] : r.serving.rooms)
+    replaced += r.serving.occupancy(room, 120)->source != "model" || !r.serving.occupancy(room, 120)->blend.empty();
   CHECK(replaced >= 3);
   CHECK(r.mean_brier("model", 120) < r.mean_brier("booster", 120));
 

@@ -143,7 +143,7 @@ Priors learn_priors(const std::map<std::string, std::vector<RoomState>>& states,
         for (Millis m = seg_start; m < std::min(seg_end, end); m += 5 * kMinute)
           if (!excluded.contains(m) && !excluded.contains(seg_end))
             (changes[a].occupied ? left_occ : left_vac)[static_cast<std::size_t>(week_slot(m, tz))].push_back(
-              static_cast<double>(seg_end - m) / kMinute);
+                static_cast<double>(seg_end - m) / kMinute);
       a = b;
     }
     for (int s = 0; s < kWeekSlots; ++s) {

@@ -14,7 +14,18 @@ config::HomeConfig home_from_entities(const EntityMap& entities, const std::stri
   c.source = source;
   c.timezone = timezone;
   c.horizons_min = {15, 120};
-  c.cat_filter.enabled = false;
+  // What an entity list can decide: no person crosses rooms seconds apart (always on), and a
+  // door whose zone is front_door or entrance is the way in (the path rule). Exclusive zones
+  // need to know whose zones they are: a config only.
+  c.cat_filter.exclusive_zones.clear();
+  c.cat_filter.motion_needs_presence = false;
+  c.cat_filter.cross_room_min_rooms = 3;     // neighbouring rooms' sensors can see one person pass
+  c.cat_filter.cross_room_transition_s = 3;  // ...and a quick person crosses three in 4-5 s (CASAS)
+  c.cat_filter.path_rule = false;
+  c.cat_filter.entrance.clear();
+  for (const auto& e : entities)
+    if (e.kind == "door" && (e.zone == "front_door" || e.zone == "entrance") && c.cat_filter.entrance.empty())
+      c.cat_filter.entrance = e.room + "/" + e.zone;
   for (const auto& e : entities) {
     auto room = std::find_if(c.rooms.begin(), c.rooms.end(), [&](const config::Room& r) { return r.id == e.room; });
     if (room == c.rooms.end()) room = c.rooms.insert(c.rooms.end(), config::Room{e.room, e.room, {}});

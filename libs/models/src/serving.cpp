@@ -176,12 +176,14 @@ ServingPlan ServingPlan::from_json(const std::string& text) {
       c.source = string_of(h.value, "source", where);
       c.blend = string_of(h.value, "blend", where);
       c.weight = number_of(h.value, "weight", where);
-      if (!(c.weight >= 0 && c.weight <= 1)) throw std::runtime_error("serving plan: " + where + ".weight is not in [0, 1]");
+      if (!(c.weight >= 0 && c.weight <= 1))
+        throw std::runtime_error("serving plan: " + where + ".weight is not in [0, 1]");
       c.calibration = {number_of(h.value, "platt_a", where), number_of(h.value, "platt_b", where)};
       c.valid_brier = scores_of(h.value, "valid_brier", where);
       rs.occupancy.emplace(horizon, std::move(c));
     }
-    for (const auto& [key, dur] : {std::pair{"vacancy", &rs.vacancy}, std::pair{"next_occupancy", &rs.next_occupancy}}) {
+    for (const auto& [key, dur] :
+         {std::pair{"vacancy", &rs.vacancy}, std::pair{"next_occupancy", &rs.next_occupancy}}) {
       const std::string where = room + "." + key;
       const auto& v = member(r.value, key, room);
       dur->source = string_of(v, "source", where);

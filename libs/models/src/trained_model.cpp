@@ -160,8 +160,7 @@ std::vector<Forecast> ModelForecaster::predict_many(const std::string& room, con
     }
     if (choice && !choice->blend.empty()) {
       const auto& mix = alternative(choice->blend);
-      for (std::size_t i = 0; i < n; ++i)
-        p[i] = choice->weight * p[i] + (1 - choice->weight) * mix[i].occupancy.at(h);
+      for (std::size_t i = 0; i < n; ++i) p[i] = choice->weight * p[i] + (1 - choice->weight) * mix[i].occupancy.at(h);
     }
     for (std::size_t i = 0; i < n; ++i) out[i].occupancy[h] = choice ? choice->calibration.apply(p[i]) : p[i];
   }

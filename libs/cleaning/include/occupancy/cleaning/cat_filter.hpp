@@ -15,6 +15,11 @@
 //     the front door (cat_filter.entrance) stayed shut.
 // A rule that needs a sensor which is unavailable does not fire: a gap is no evidence. A sensor's
 // first reading (HA's initial state after a start or restart) is never the cat's.
+//   - the house is empty: the front door was used and nothing inside moved for away_after_min
+//     after it (no presence sensor on either), so until the door is used again motion is the
+//     pet's. A person moving about (a third activation in ten minutes, or a presence sensor)
+//     shows the house was not empty after all. Before the first door event, and while a sensor
+//     is unavailable, the house is "unknown" and the rule stays quiet.
 // A door or light change in the room is human evidence: cats neither open doors nor switch lights.
 // So is a person seen in the room a few minutes before (someone sitting still is not a cat).
 // A sensor turning on in a cat episode more than a minute after it began is judged afresh: an
@@ -26,6 +31,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "occupancy/config/home_config.hpp"
 #include "occupancy/core/types.hpp"
@@ -38,9 +44,20 @@ struct CatVerdict {
   bool readmit = false;  // a cat episode turned out human: the room's sensors that are on count again
 };
 
+/// Each cat rule, on or off, and why: one line each, for a user who gave only entities.csv (what
+/// a bare entity list cannot decide is said once instead of silently skipped).
+std::vector<std::string> cat_rules(const config::HomeConfig& config);
+
+/// Who is home, as far as the front door and the activity after it tell.
+enum class HousePresence { unknown, someone_home, empty };
+const char* to_string(HousePresence p);
+
 class CatFilter {
  public:
   explicit CatFilter(const config::HomeConfig& config);
+
+  /// The house as of the last reading judged.
+  HousePresence house() const { return house_; }
 
   /// Judges `reading`; `ahead` holds the readings after it, in event-time order, up to
   /// reading.ts + hold_window_s. Readings must come in event-time order.
@@ -73,6 +90,8 @@ class CatFilter {
   std::string cross_room(const Reading& r, std::span<const Reading> ahead) const;
   bool would_activate(const Reading& r) const;
   bool is_entrance(const std::string& room, const std::string& zone) const;
+  void update_house(const Reading& r);
+  std::string house_empty(const Reading& r) const;
 
   const config::HomeConfig& config_;
   Millis hold_, cross_, exclusive_, path_, quiet_;
@@ -82,6 +101,11 @@ class CatFilter {
   Millis first_ts_ = -1;
   std::set<std::string, std::less<>> seen_;  // entities seen at least once
   std::size_t unavailable_ = 0;              // entities unavailable anywhere: the path rule cannot see everyone
+  HousePresence house_ = HousePresence::unknown;
+  Millis door_ts_ = -1;        // the front door's last change
+  Millis inside_ts_ = -1;      // the last human activation inside
+  Millis away_ = 0;            // away_after_min
+  std::string entrance_room_;  // the front door's room
 };
 
 }  // namespace occupancy::cleaning

@@ -52,11 +52,20 @@ struct CatFilterRules {
   bool enabled = true;
   double hold_window_s = 10;
   double cross_room_transition_s = 5;
+  int cross_room_min_rooms = 2;  // rooms waking within cross_room_transition_s of each other that make a hop
   double exclusive_zone_window_s = 10;
   std::vector<std::vector<std::string>> exclusive_zones;  // "room/zone" groups
   double path_window_s = 30;    // a human entering a room came from a room left this recently...
   std::string entrance;         // ...or through this "room/zone" door from outside; empty = no path rule
   double episode_quiet_s = 30;  // a room's sensors all off this long ends an episode (cat or human)
+  // Rules that need to know what the sensors cover; a bare entity list cannot say, so
+  // `home_from_entities` turns them off (a seat mat is not the whole living room, and sparse
+  // real sensors leave a person unseen for minutes while they sit still).
+  bool motion_needs_presence = true;  // motion in a room with presence sensors that see nobody
+  bool path_rule = true;              // nobody could have come (needs `entrance`)
+  // The house everyone left: after the front door (`entrance`) with no activity inside for this
+  // long, motion is the pet's until the door is used again (0: off).
+  double away_after_min = 15;
 };
 
 struct CleanerSettings {

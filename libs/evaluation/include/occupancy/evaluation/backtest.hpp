@@ -31,11 +31,11 @@ struct HvacScores {  // minutes over the test period
 };
 
 struct RoomBacktest {
-  std::map<std::string, std::map<int, BinaryScores>> occupancy;   // forecaster -> horizon -> scores
+  std::map<std::string, std::map<int, BinaryScores>> occupancy;       // forecaster -> horizon -> scores
   std::map<std::string, std::map<int, std::vector<DayError>>> daily;  // forecaster -> horizon -> by test day
-  std::map<std::string, DurationScores> vacancy, next_occupancy;  // forecaster -> scores
-  std::map<int, std::map<std::string, HvacScores>> hvac;          // lag -> strategy -> minutes
-  double occupied_share = 0;                                      // of labelled test minutes
+  std::map<std::string, DurationScores> vacancy, next_occupancy;      // forecaster -> scores
+  std::map<int, std::map<std::string, HvacScores>> hvac;              // lag -> strategy -> minutes
+  double occupied_share = 0;                                          // of labelled test minutes
 };
 
 struct PredictionRow {

@@ -30,7 +30,7 @@ struct RoomSummary {
 
 struct CalibrationSummary {
   int horizon = 0;
-  double worst_gap = 0;  // largest |mean forecast − observed share| over bins with >= 1 % of the minutes
+  double worst_gap = 0;     // largest |mean forecast − observed share| over bins with >= 1 % of the minutes
   double baseline_gap = 0;  // the same for the horizon's best baseline, for scale
   struct Bin {
     double forecast, observed, share;  // mean forecast, observed share occupied, share of the minutes

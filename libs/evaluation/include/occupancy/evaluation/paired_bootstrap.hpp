@@ -21,8 +21,8 @@ struct Difference {  // mean Brier of the served forecaster minus the reference'
 /// Paired bootstrap over days: each resample draws days with replacement (the same days for
 /// every room), takes each room's Brier difference over them and averages over rooms.
 /// `a` and `b`: per room, per day (same lengths). Deterministic for a given seed.
-Difference bootstrap_difference(const std::vector<std::vector<DayError>>& a, const std::vector<std::vector<DayError>>& b,
-                                int resamples = 2000, unsigned seed = 1);
+Difference bootstrap_difference(const std::vector<std::vector<DayError>>& a,
+                                const std::vector<std::vector<DayError>>& b, int resamples = 2000, unsigned seed = 1);
 
 /// Of the candidates (each: per day, as `reference`), the one to use instead of the reference:
 /// better beyond noise (its interval lies below zero), and of those the best on the mean.

@@ -21,7 +21,7 @@ struct ServedChoice {
   std::string source = "model";  // "model" (the booster) or a baseline name
   std::string blend;             // a baseline mixed in: p = weight * p(source) + (1 − weight) * p(blend)
   double weight = 1;
-  Platt calibration;             // applied last
+  Platt calibration;                          // applied last
   std::map<std::string, double> valid_brier;  // candidate -> Brier on the validation days (what decided)
 };
 
@@ -29,7 +29,7 @@ struct ServedChoice {
 std::string describe(const ServedChoice& choice);
 
 struct ServedDuration {
-  std::string source = "model";               // "model" (survival:aft) or a baseline name
+  std::string source = "model";                // "model" (survival:aft) or a baseline name
   std::map<std::string, double> valid_within;  // candidate -> share within +/- 15 min on validation
 };
 
