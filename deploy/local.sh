@@ -16,9 +16,6 @@ STATE_ROOT="$ROOT/.state"
 BUILD="$ROOT/build"
 PG_BIN=/usr/lib/postgresql/15/bin
 JOBS=$(nproc 2>/dev/null || echo 2)
-# XGBoost's OpenMP threads spin while they wait; two trainings sharing the 2 cores then spend
-# most of their time spinning (a 4 s training took 41 s). Passive waiting costs nothing alone.
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-passive}"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'local.sh: %s\n' "$*" >&2; exit 1; }

@@ -23,7 +23,9 @@ struct XgbParams {
   double subsample = 0.8;
   double colsample_bytree = 0.8;
   double min_child_weight = 5;
-  int nthread = 2;  // the target box has 2 cores
+  // One thread: on these small matrices a round is too short to share, and OpenMP workers that
+  // spin while they wait made two trainings sharing the 2 cores 10x slower (docs/benchmarks.md).
+  int nthread = 1;
   std::uint64_t seed = 1;
 };
 
