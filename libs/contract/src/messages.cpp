@@ -16,7 +16,14 @@ using Alloc = rapidjson::Document::AllocatorType;
 
 Value str(std::string_view s, Alloc& a) { return json_string(s, a); }
 Value time(Millis t, Alloc& a) { return json_string(format_iso8601(t), a); }
-Millis time_of(const Value& v, const char* name) { return parse_iso8601(get_string(v, name)).value_or(0); }
+// The schema checks the pattern; a date that fits it but cannot exist (2026-02-30) is refused
+// here, never read as the epoch.
+Millis time_of(const Value& v, const char* name) {
+  const auto text = get_string(v, name);
+  if (const auto t = parse_iso8601(text)) return *t;
+  throw Refusal("date", "/" + std::string(name),
+                "'" + std::string(name) + "' is not a calendar date and time: " + std::string(text));
+}
 std::string text_of(const Value& v, const char* name) { return std::string(get_string(v, name)); }
 
 Value optional_number(const std::optional<double>& d) { return d ? Value(*d) : Value(); }

@@ -4,6 +4,7 @@
 #include <rapidjson/schema.h>
 #include <rapidjson/stringbuffer.h>
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 
@@ -62,6 +63,16 @@ std::optional<ValidationError> Validator::check(std::string_view schema_file, co
 
 std::variant<rapidjson::Document, ValidationError> Validator::parse(const proto::ChannelSpec& channel,
                                                                     std::string_view payload) const {
+  // Size and nesting are checked before any parser sees the payload: RapidJSON's parser and
+  // schema validator recurse once per level, and 200,000 nested '[' overflowed the stack.
+  if (payload.size() > kMaxPayloadBytes)
+    return ValidationError{"size", "",
+                           "payload of " + std::to_string(payload.size()) + " bytes is over the limit of " +
+                               std::to_string(kMaxPayloadBytes)};
+  if (channel.content_type != "text/plain")
+    if (const auto depth = json_nesting(payload, kMaxNesting); depth > kMaxNesting)
+      return ValidationError{"nesting", "",
+                             "JSON nested deeper than " + std::to_string(kMaxNesting) + " levels is refused"};
   rapidjson::Document doc;
   if (channel.content_type == "text/plain") {
     doc.SetString(payload.data(), static_cast<rapidjson::SizeType>(payload.size()), doc.GetAllocator());
@@ -72,6 +83,31 @@ std::variant<rapidjson::Document, ValidationError> Validator::parse(const proto:
   }
   if (auto err = check(channel.schema_file, doc)) return *err;
   return doc;
+}
+
+std::size_t json_nesting(std::string_view text, std::size_t stop_at) {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false, escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > stop_at) return deepest;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
 }
 
 const Validator& validator() {

@@ -58,3 +58,19 @@ TEST_CASE("horizon keys and feature names the schema cannot check are refused by
   d.Parse(R"({"ts":"2026-11-28T07:00:00Z","room":"office","feature_set":"s","values":{"Bad Name":1}})");
   CHECK_THROWS_WITH(contract::features_from_json(d), Catch::Contains("Bad Name"));
 }
+
+// Regression: a date that fits the schema's pattern but cannot exist became the epoch.
+TEST_CASE("a timestamp that is no calendar date is refused by the reader, not read as the epoch", "[contract]") {
+  rapidjson::Document d;
+  d.Parse(R"({"ts":"2026-02-30T07:00:00Z","entity_id":"binary_sensor.office_desk_anca","room":"office",)"
+          R"("zone":"desk_anca","kind":"presence","state":"on"})");
+  CHECK_FALSE(contract::validator().check(proto::channel::raw.schema_file, d));  // the pattern fits
+  try {
+    contract::reading_from_json(d);
+    FAIL("2026-02-30 was accepted");
+  } catch (const contract::Refusal& r) {
+    CHECK(r.keyword() == "date");
+    CHECK(r.pointer() == "/ts");
+    CHECK_THAT(r.what(), Catch::Contains("2026-02-30"));
+  }
+}

@@ -85,3 +85,21 @@ TEST_CASE("prediction probabilities stay within [0,1] and horizons are minutes",
   over.replace(over.find("0.9"), 3, "1.5");
   CHECK(refused(proto::channel::prediction, over).keyword == "maximum");
 }
+
+// Regression: 200,000 nested '[' on occupancy/<home>/clock crashed the cleaner (stack overflow
+// in the recursive parser), on every start when sent retained.
+TEST_CASE("deep nesting and oversized payloads are refused before any parser sees them", "[contract]") {
+  const std::string deep(200'000, '[');
+  const auto e = refused(proto::channel::clock, deep);
+  CHECK(e.keyword == "nesting");
+  CHECK_THAT(e.message, Catch::Contains("deeper than 32"));
+
+  const auto big = refused(proto::channel::raw, std::string(contract::kMaxPayloadBytes + 1, ' '));
+  CHECK(big.keyword == "size");
+  CHECK_THAT(big.message, Catch::Contains("over the limit"));
+
+  // Brackets inside strings are text, not nesting; 32 levels are still fine.
+  CHECK(contract::json_nesting(R"({"a":"[[[[[[[[","b":[1,{"c":"\"]]]"}]})") == 3);
+  CHECK(contract::json_nesting(std::string(32, '[') + std::string(32, ']')) == 32);
+  CHECK(contract::json_nesting(std::string(1000, '{'), 40) == 41);  // stops counting past the limit
+}

@@ -2,6 +2,8 @@
 // Validates payloads against the contract's JSON Schemas (draft-04, compiled once at start).
 #include <rapidjson/document.h>
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +21,16 @@ struct ValidationError {
   std::string pointer;
   std::string message;
 };
+
+/// Limits on a payload before it is parsed: the contract's messages are a few KB and a few
+/// levels deep (a feature vector ~1 KB, depth 3).
+inline constexpr std::size_t kMaxPayloadBytes = 256 * 1024;
+inline constexpr std::size_t kMaxNesting = 32;
+
+/// The deepest nesting of arrays and objects in JSON text (brackets inside strings do not
+/// count); stops counting once past `stop_at`. Linear and without recursion, so it can look at
+/// any input before a recursive parser does.
+std::size_t json_nesting(std::string_view text, std::size_t stop_at = SIZE_MAX);
 
 class Validator {
  public:
