@@ -128,6 +128,17 @@ TEST_CASE(
   rec.publish(suite.topic("prediction/office"), R"({"room":"office"})");
   REQUIRE(rec.wait_for(suite.topic("dlq/publisher"),
                        [](const Message& m) { return parse(m.payload)["error"]["keyword"] == "required"; }));
+  // Regression: 200,000 nested '[' on the clock crashed the cleaner (and, sent retained, on
+  // every start). Now a dead letter, and the cleaner goes on (its /healthz below).
+  rec.publish(suite.topic("clock"), std::string(200'000, '['));
+  REQUIRE(rec.wait_for(suite.topic("dlq/cleaner"),
+                       [](const Message& m) { return parse(m.payload)["error"]["keyword"] == "nesting"; }));
+  // Regression: a date that fits the pattern but does not exist became the epoch.
+  std::string no_such_day = reading("binary_sensor.office_desk_anca_presence", "office", "desk_anca", "on");
+  no_such_day.replace(no_such_day.find("\"ts\":\"") + 6, 10, "2026-02-30");
+  rec.publish(suite.topic("raw/office/desk_anca"), no_such_day);
+  REQUIRE(rec.wait_for(suite.topic("dlq/cleaner"),
+                       [](const Message& m) { return parse(m.payload)["error"]["keyword"] == "date"; }));
 
   // Every service answers /healthz and serves metrics that promtool accepts.
   for (const auto& s : kServices) {
