@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <optional>
 #include <thread>
 
 #include "commands.hpp"
@@ -91,13 +93,26 @@ void add_replay_command(CLI::App& app, const GlobalOptions& global, int& result)
       client.take_new_connection();
       // Retained predictions are an earlier run's: only the predictor's status counts of them.
       const auto predictor_status = router.topic(proto::channel::status, {{"service", "predictor"}});
+      std::string last_topic;
       const auto take = [&](std::chrono::milliseconds timeout) {
         auto m = client.next(timeout);
         if (m && (!m->retained || m->topic == predictor_status)) router.dispatch(m->topic, m->payload);
+        if (m) last_topic = m->topic;
         return m.has_value();
       };
-      if (pace)  // the retained status comes right after the subscription
-        for (int i = 0; i < 10 && !pacer.predictor_online(); ++i) take(std::chrono::milliseconds(50));
+      if (pace) {
+        // The predictor's retained status comes with the subscription's retained messages, and
+        // our own status (published at connect) with or after them. Under load that took more
+        // than the half second once waited here, and the replay then ran unpaced: wait for our
+        // own status instead (5 s at most), and a moment for the rest of the batch.
+        using Clock = std::chrono::steady_clock;
+        const auto deadline = Clock::now() + std::chrono::seconds(5);
+        std::optional<Clock::time_point> own_seen;
+        while (!pacer.predictor_online() && Clock::now() < deadline &&
+               (!own_seen || Clock::now() < *own_seen + std::chrono::milliseconds(200)))
+          if (take(std::chrono::milliseconds(50)) && last_topic == mo.status_topic && !own_seen)
+            own_seen = Clock::now();
+      }
       // Waits until the pipeline is close enough to `ts` (or has stalled).
       const auto keep_pace = [&](Millis ts) {
         while (true) {
