@@ -12,6 +12,7 @@
 #include "history_input.hpp"
 #include "job.hpp"
 #include "occupancy/cleaning/clean_report.hpp"
+#include "occupancy/core/time.hpp"
 #include "occupancy/evaluation/backtest_report.hpp"
 #include "occupancy/evaluation/home_summary.hpp"
 #include "occupancy/history/recorded_home.hpp"
@@ -19,8 +20,6 @@
 
 namespace occupancy::cli {
 namespace {
-
-constexpr Millis kDay = 24 * 3'600'000LL;
 
 // Test days for a recorded home when none are given: a third of it, 3 to 10 days.
 int default_test_days(const cleaning::CleanRun& run) {

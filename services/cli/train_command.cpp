@@ -20,8 +20,6 @@
 namespace occupancy::cli {
 namespace {
 
-constexpr Millis kDay = 24 * 60 * 60'000LL;
-
 struct Fold {
   Millis test_start, test_end;
   std::map<std::string, std::map<int, double>> brier;  // forecaster -> horizon -> mean over rooms

@@ -6,12 +6,11 @@
 #include <optional>
 #include <stdexcept>
 
+#include "occupancy/core/time.hpp"
 #include "occupancy/features/extract.hpp"
 
 namespace occupancy::evaluation {
 namespace {
-
-constexpr Millis kMinute = 60'000, kDay = 24 * 60 * kMinute;
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -5,13 +5,13 @@
 #include <limits>
 #include <stdexcept>
 
+#include "occupancy/core/time.hpp"
 #include "occupancy/evaluation/paired_bootstrap.hpp"
 #include "occupancy/features/extract.hpp"
 
 namespace occupancy::evaluation {
 namespace {
 
-constexpr Millis kMinute = 60'000, kDay = 24 * 60 * kMinute;
 constexpr double kBlendWeights[] = {0.75, 0.5, 0.25};  // the booster's share in a mix with a baseline
 
 int max_horizon(const config::HomeConfig& home) {

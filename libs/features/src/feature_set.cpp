@@ -7,12 +7,13 @@
 #include <stdexcept>
 
 #include "occupancy/core/holidays.hpp"
+#include "occupancy/core/time.hpp"
 
 namespace occupancy::features {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr Millis kMinute = 60'000, kSlot = 15 * kMinute, kDay = 24 * 60 * kMinute;
+constexpr Millis kSlot = 15 * kMinute;
 constexpr double kCap = 24 * 60;  // durations are capped at a day
 
 long floor_div(Millis a, Millis b) { return static_cast<long>(a >= 0 ? a / b : -((-a + b - 1) / b)); }

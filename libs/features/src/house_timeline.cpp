@@ -2,10 +2,12 @@
 
 #include <algorithm>
 
+#include "occupancy/core/time.hpp"
+
 namespace occupancy::features {
 namespace {
 
-constexpr Millis kMinute = 60'000, kSlot = 15 * kMinute, kDay = 24 * 60 * kMinute;
+constexpr Millis kSlot = 15 * kMinute;
 constexpr Millis kKeepFlips = 5 * 60 * kMinute;  // > the longest window (240 min)
 
 long floor_div(Millis a, Millis b) { return static_cast<long>(a >= 0 ? a / b : -((-a + b - 1) / b)); }

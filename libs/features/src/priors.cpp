@@ -7,10 +7,10 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "occupancy/core/time.hpp"
+
 namespace occupancy::features {
 namespace {
-
-constexpr Millis kMinute = 60'000;
 
 template <std::size_t N>
 void write_array(rapidjson::Writer<rapidjson::StringBuffer>& w, const char* key, const std::array<double, N>& a) {

@@ -5,10 +5,10 @@
 #include <map>
 #include <stdexcept>
 
+#include "occupancy/core/time.hpp"
+
 namespace occupancy::models {
 namespace {
-
-constexpr Millis kMinute = 60'000;
 
 // Rows of one room with a label, split by time into train and validation.
 struct Split {

@@ -12,6 +12,7 @@ namespace occupancy {
 using Millis = std::int64_t;
 
 inline constexpr Millis kMinute = 60'000;
+inline constexpr Millis kDay = 24 * 60 * kMinute;
 
 /// Parses ISO 8601 UTC: "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+00:00)"; a space may replace 'T'.
 /// Returns nullopt for anything else (other offsets included: HA exports are UTC).
