@@ -45,7 +45,6 @@ std::vector<Output> IngestCore::on_change(const StateChange& c) {
   auto out = ticks_before(c.last_changed, false);
   // States other than on/off (e.g. a renamed entity now "home") are unknown to us: unavailable.
   out.push_back(Reading{c.last_changed, e.entity_id, e.room, e.zone, e.kind, state.value_or(SensorState::unavailable)});
-  last_event_ = std::max(last_event_, c.last_changed);
   return out;
 }
 

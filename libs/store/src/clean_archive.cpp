@@ -15,10 +15,6 @@ std::string pg_array(const std::vector<std::string>& items) {  // ids only: no q
   return out + "}";
 }
 
-std::size_t count(Database& db, const char* sql, const std::string& home) {
-  return std::strtoull(db.exec(sql, {home}).text(0, 0).c_str(), nullptr, 10);
-}
-
 template <class T>
 void move_append(std::vector<T>& to, std::vector<T>& from) {
   to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
@@ -62,10 +58,6 @@ void archive_clean(Database& db, const std::string& home, const CleanBatch& batc
   });
 }
 
-std::size_t count_clean_readings(Database& db, const std::string& home) {
-  return count(db, "SELECT count(*) FROM clean_readings WHERE home = $1", home);
-}
-
 std::vector<RoomState> load_room_transitions(Database& db, const std::string& home, int days) {
   const char* iso = "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'";
   const auto r =
@@ -93,10 +85,6 @@ std::vector<RoomState> load_room_transitions(Database& db, const std::string& ho
     out.push_back(std::move(s));
   }
   return out;
-}
-
-std::size_t count_room_transitions(Database& db, const std::string& home) {
-  return count(db, "SELECT count(*) FROM room_transitions WHERE home = $1", home);
 }
 
 }  // namespace occupancy::store

@@ -84,15 +84,4 @@ void archive_predictions(Database& db, const std::string& home, const Prediction
   });
 }
 
-std::size_t count_outcomes(Database& db, const std::string& home) {
-  return std::strtoull(
-      db.exec("SELECT count(*) FROM predictions WHERE home = $1 AND outcome IS NOT NULL", {home}).text(0, 0).c_str(),
-      nullptr, 10);
-}
-
-std::size_t count_predictions(Database& db, const std::string& home) {
-  return std::strtoull(db.exec("SELECT count(*) FROM predictions WHERE home = $1", {home}).text(0, 0).c_str(), nullptr,
-                       10);
-}
-
 }  // namespace occupancy::store

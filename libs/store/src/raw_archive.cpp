@@ -13,11 +13,6 @@ size_t archive_raw_readings(Database& db, const std::string& home, const std::ve
   return n;
 }
 
-size_t count_raw_readings(Database& db, const std::string& home) {
-  return std::strtoull(db.exec("SELECT count(*) FROM raw_readings WHERE home = $1", {home}).text(0, 0).c_str(), nullptr,
-                       10);
-}
-
 std::vector<Reading> load_raw_readings(Database& db, const std::string& home) {
   const auto r = db.exec(
       "SELECT entity_id, to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), state, room, zone, kind "

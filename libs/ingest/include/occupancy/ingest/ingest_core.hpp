@@ -39,7 +39,6 @@ class IngestCore {
   /// Event time has reached `now` (live: wall clock): ticks for the whole minutes up to it.
   std::vector<Output> advance_to(Millis now);
 
-  Millis last_event_time() const { return last_event_; }
   size_t ignored() const { return ignored_; }
   size_t duplicates() const { return duplicates_; }
 
@@ -48,7 +47,7 @@ class IngestCore {
   std::unordered_map<std::string, const config::Entity*> entities_;
   std::set<std::tuple<Millis, std::string, std::string>> seen_;  // bounded: pruned by age
   std::deque<std::tuple<Millis, std::string, std::string>> seen_order_;
-  Millis last_tick_ = -1, last_event_ = 0;
+  Millis last_tick_ = -1;
   size_t ignored_ = 0, duplicates_ = 0;
 };
 

@@ -11,6 +11,4 @@ enum ExitCode : int {
   kExitData = 5,         // input data is unusable
 };
 
-const char* exit_code_meaning(int code);
-
 }  // namespace occupancy

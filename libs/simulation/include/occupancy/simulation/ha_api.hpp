@@ -56,7 +56,6 @@ class HaWebSocketSession {
   Output receive(const std::string& text, Millis now);
   /// Messages this session's subscriptions get for a state change (old = previous event).
   std::vector<std::string> on_change(const SimEvent& change, const SimEvent* old);
-  bool authenticated() const { return authenticated_; }
 
  private:
   const HaHome& home_;

@@ -21,9 +21,7 @@ struct CleanBatch {
 
 void archive_clean(Database& db, const std::string& home, const CleanBatch& batch);
 
-std::size_t count_clean_readings(Database& db, const std::string& home);
 /// The last `days` days of room transitions (up to the newest archived), in time order.
 std::vector<RoomState> load_room_transitions(Database& db, const std::string& home, int days);
-std::size_t count_room_transitions(Database& db, const std::string& home);
 
 }  // namespace occupancy::store

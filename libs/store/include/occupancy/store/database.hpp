@@ -29,7 +29,6 @@ class Result {
   explicit Result(PGresult* r) : r_(r, &PQclear) {}
   int rows() const { return PQntuples(r_.get()); }
   std::string text(int row, int col) const { return PQgetvalue(r_.get(), row, col); }
-  bool is_null(int row, int col) const { return PQgetisnull(r_.get(), row, col) != 0; }
   PGresult* get() const { return r_.get(); }
   std::string affected() const { return PQcmdTuples(r_.get()); }  // rows an INSERT/UPDATE touched
 

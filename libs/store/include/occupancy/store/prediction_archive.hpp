@@ -20,8 +20,5 @@ struct PredictionBatch {
 
 void archive_predictions(Database& db, const std::string& home, const PredictionBatch& batch);
 
-std::size_t count_predictions(Database& db, const std::string& home);
-/// Archived predictions whose outcome is known.
-std::size_t count_outcomes(Database& db, const std::string& home);
 
 }  // namespace occupancy::store

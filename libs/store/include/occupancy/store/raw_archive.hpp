@@ -12,7 +12,6 @@ namespace occupancy::store {
 /// Archives readings in one transaction; returns how many were new.
 size_t archive_raw_readings(Database& db, const std::string& home, const std::vector<Reading>& readings);
 
-size_t count_raw_readings(Database& db, const std::string& home);
 
 /// Every archived reading of the home, in time order (what `occupancy train --from-db` learns from).
 std::vector<Reading> load_raw_readings(Database& db, const std::string& home);
