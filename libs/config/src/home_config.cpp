@@ -252,6 +252,11 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
     num("exclusive_zone_window_s", c.cat_filter.exclusive_zone_window_s);
     num("path_window_s", c.cat_filter.path_window_s);
     num("episode_quiet_s", c.cat_filter.episode_quiet_s);
+    num("away_after_min", c.cat_filter.away_after_min);
+    if (cf.HasMember("cross_room_min_rooms")) c.cat_filter.cross_room_min_rooms = cf["cross_room_min_rooms"].GetInt();
+    if (cf.HasMember("motion_needs_presence"))
+      c.cat_filter.motion_needs_presence = cf["motion_needs_presence"].GetBool();
+    if (cf.HasMember("path_rule")) c.cat_filter.path_rule = cf["path_rule"].GetBool();
     if (cf.HasMember("enabled")) c.cat_filter.enabled = cf["enabled"].GetBool();
     c.cat_filter.entrance = str(cf, "entrance");
     if (!c.cat_filter.entrance.empty()) {

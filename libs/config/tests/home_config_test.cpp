@@ -131,3 +131,15 @@ TEST_CASE("the MQTT password can come from a file", "[config]") {
   CHECK_THROWS_WITH(parse_config(kMinimal, "home.yaml", env_of({{"OCCUPANCY_MQTT_PASSWORD_FILE", file.string()}})),
                     Catch::Contains("cannot read the MQTT password file"));
 }
+
+TEST_CASE("the cat rules an entity list cannot decide are keys of the config", "[config]") {
+  const auto cat =
+      "cat_filter: { entrance: office/room, cross_room_min_rooms: 3, motion_needs_presence: false,"
+      " path_rule: false, away_after_min: 20 }\n";
+  const auto c = parse_config(kMinimal + cat, "home.yaml", no_env());
+  CHECK(c.cat_filter.cross_room_min_rooms == 3);
+  CHECK_FALSE(c.cat_filter.motion_needs_presence);
+  CHECK_FALSE(c.cat_filter.path_rule);
+  CHECK(c.cat_filter.away_after_min == 20);
+  CHECK_THAT(error_of(kMinimal + "cat_filter: { cross_room_min_rooms: 1 }\n"), Catch::Contains("cross_room_min_rooms"));
+}
