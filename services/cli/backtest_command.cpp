@@ -4,9 +4,7 @@
 // (history.csv, entities.csv, SOURCE.md naming the zone), then one summary table.
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <fstream>
 
 #include "history_input.hpp"
@@ -20,13 +18,6 @@
 
 namespace occupancy::cli {
 namespace {
-
-// Test days for a recorded home when none are given: a third of it, 3 to 10 days.
-int default_test_days(const cleaning::CleanRun& run) {
-  if (run.clean.empty()) return 3;
-  const double days = static_cast<double>(run.clean.back().ts - run.clean.front().ts) / kDay;
-  return std::clamp(static_cast<int>(std::lround(days / 3)), 3, 10);
-}
 
 void write_outputs(const std::filesystem::path& dir, const evaluation::BacktestResult& r,
                    const std::vector<int>& horizons, const std::string& title) {
@@ -84,7 +75,9 @@ void add_backtest_command(CLI::App& app, const GlobalOptions& global, int& resul
           in.tz = recorded.tz;
           const auto [home, input] = load_history_input(global, in);
           const auto run = cleaning::clean_history(home, input.readings);
-          options.test_days = o->test_days > 0 ? o->test_days : default_test_days(run);
+          const double days =
+              run.clean.empty() ? 0 : static_cast<double>(run.clean.back().ts - run.clean.front().ts) / kDay;
+          options.test_days = o->test_days > 0 ? o->test_days : evaluation::recorded_home_test_days(days);
           fmt::print("{}: {} readings, zone {}, testing the last {} days...\n", recorded.name, input.readings.size(),
                      recorded.tz, options.test_days);
           std::fflush(stdout);
@@ -98,12 +91,7 @@ void add_backtest_command(CLI::App& app, const GlobalOptions& global, int& resul
         std::ofstream md(std::filesystem::path(o->out) / "summary.md");
         md << table;
         if (!md) throw std::runtime_error("cannot write " + o->out + "/summary.md");
-        bool met = true;
-        for (const auto& s : summaries) {
-          for (const auto& h : s.horizons) met &= h.served_brier <= h.baseline_brier;
-          for (const auto& c : s.calibration) met &= c.within();
-        }
-        return met ? kExitOk : kExitFailure;
+        return evaluation::goals_met(summaries) ? kExitOk : kExitFailure;
       }
 
       if (o->in.history.empty()) throw config::ConfigError("command line", "--history", "give --history or --homes");

@@ -210,7 +210,8 @@ bool CatFilter::would_activate(const Reading& x) const {
 }
 
 std::string CatFilter::cross_room(const Reading& r, std::span<const Reading> ahead) const {
-  // Other rooms waking within cross_room_transition_s before or after this one, nearest first.
+  // Other rooms waking within cross_room_transition_s of this one (each room's nearest before,
+  // else its first after).
   std::map<std::string, Millis> others;
   for (auto it = activations_.rbegin(); it != activations_.rend() && it->ts >= r.ts - cross_; ++it)
     if (it->room != r.room) others.emplace(it->room, it->ts);

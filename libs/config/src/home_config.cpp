@@ -141,6 +141,8 @@ bool Room::has_zone(std::string_view zone) const {
   return false;
 }
 
+TimeZone HomeConfig::zone() const { return timezone.empty() ? TimeZone::utc() : TimeZone::load(timezone); }
+
 const Room* HomeConfig::find_room(std::string_view id) const {
   for (const auto& r : rooms)
     if (r.id == id) return &r;

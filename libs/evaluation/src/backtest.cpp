@@ -47,7 +47,7 @@ BacktestResult run_backtest(const config::HomeConfig& home, const cleaning::Clea
 
   std::map<std::string, std::vector<RoomState>> by_room;
   for (const auto& s : run.states) by_room[s.room].push_back(s);
-  const auto tz = home.timezone.empty() ? TimeZone::utc() : TimeZone::load(home.timezone);
+  const auto tz = home.zone();
 
   const auto t_train = std::chrono::steady_clock::now();
   if (!o.fixed) res.model = train_served(home, run, res.start, res.train_end, o.train, "backtest");

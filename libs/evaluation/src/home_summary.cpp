@@ -116,6 +116,28 @@ HomeSummary summarize(const std::string& home, int test_days, const BacktestResu
   return s;
 }
 
+int recorded_home_test_days(double days) { return std::clamp(static_cast<int>(std::lround(days / 3)), 3, 10); }
+
+double mean_gain(const std::vector<HomeSummary>& homes) {
+  double gains = 0;
+  int n = 0;
+  for (const auto& s : homes)
+    for (const auto& h : s.horizons) {
+      gains += h.baseline_brier > 0 ? 1 - h.served_brier / h.baseline_brier : 0;
+      ++n;
+    }
+  return n ? gains / n : 0;
+}
+
+bool goals_met(const std::vector<HomeSummary>& homes) {
+  bool met = true;
+  for (const auto& s : homes) {
+    for (const auto& h : s.horizons) met &= h.served_brier <= h.baseline_brier;
+    for (const auto& c : s.calibration) met &= c.within();
+  }
+  return met;
+}
+
 std::string format_summary(const std::vector<HomeSummary>& homes) {
   std::string out =
       "Served forecaster against the best baseline (mean Brier over rooms; difference = served − "
@@ -123,20 +145,17 @@ std::string format_summary(const std::vector<HomeSummary>& homes) {
   out += fmt::format("| {:<20} | {:>4} | {:>9} | {:<14} | {:>8} | {:>8} | {:>8} | {:>28} | {:>7} |\n", "home", "days",
                      "horizon", "best baseline", "Brier", "served", "booster", "difference [95 % CI]", "gain");
   out += "|---|---|---|---|---|---|---|---|---|\n";
-  double gains = 0;
-  int n = 0;
   for (const auto& s : homes)
     for (const auto& h : s.horizons) {
       const double gain = h.baseline_brier > 0 ? 1 - h.served_brier / h.baseline_brier : 0;
-      gains += gain;
-      ++n;
       out += fmt::format(
           "| {:<20} | {:>4} | {:>5} min | {:<14} | {:>8.4f} | {:>8.4f} | {:>8.4f} | {:>+8.4f} [{:+.4f}, {:+.4f}] | "
           "{:>+6.1f}% |\n",
           s.home, s.test_days, h.horizon, h.best_baseline, h.baseline_brier, h.served_brier, h.booster_brier,
           h.difference.mean, h.difference.low, h.difference.high, gain * 100);
     }
-  if (n) out += fmt::format("\nMean gain over homes and horizons: {:+.1f}% (goal: >= +5 %)\n", gains / n * 100);
+  if (!homes.empty())
+    out += fmt::format("\nMean gain over homes and horizons: {:+.1f}% (goal: >= +5 %)\n", mean_gain(homes) * 100);
 
   out += "\nPer room (difference against the room's own best baseline on the test days)\n\n";
   out += fmt::format("| {:<20} | {:<16} | {:>7} | {:<18} | {:<14} | {:>8} | {:>8} | {:>28} | {:<7} |\n", "home", "room",

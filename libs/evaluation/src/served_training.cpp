@@ -18,10 +18,6 @@ int max_horizon(const config::HomeConfig& home) {
   return *std::max_element(home.horizons_min.begin(), home.horizons_min.end());
 }
 
-TimeZone zone_of(const config::HomeConfig& home) {
-  return home.timezone.empty() ? TimeZone::utc() : TimeZone::load(home.timezone);
-}
-
 double brier(const std::vector<double>& p, const std::vector<int>& y) {
   double sum = 0;
   for (std::size_t i = 0; i < p.size(); ++i) sum += (p[i] - y[i]) * (p[i] - y[i]);
@@ -46,7 +42,7 @@ std::vector<double> cross_fitted(const std::vector<double>& p, const std::vector
 models::TrainedModel train_boosters(const config::HomeConfig& home, const cleaning::CleanRun& run,
                                     const RoomStates& by_room, Millis start, Millis end, const ServedTrainOptions& o,
                                     std::string version) {
-  const auto tz = zone_of(home);
+  const auto tz = home.zone();
   const auto priors = features::learn_priors(by_room, start, end, tz);
   std::vector<Millis> at;
   for (Millis t = (start / kMinute + 60) * kMinute; t < end; t += o.train_every) at.push_back(t);
@@ -90,10 +86,10 @@ models::ServingPlan choose_serving(const config::HomeConfig& home, const cleanin
   const features::Truth truth(by_room, end);
   const std::size_t now_col = set.index("occupied_now");
 
-  std::map<std::string, std::unique_ptr<models::Forecaster>> candidates;
+  std::map<std::string, std::unique_ptr<models::Forecaster>> baselines;
   for (const auto& name : models::baseline_names())
-    candidates[name] = models::make_baseline(name, set, home.horizons_min);
-  const models::ModelForecaster booster(inner, set, *candidates.at("time_of_week"), false);
+    baselines[name] = models::make_baseline(name, set, home.horizons_min);
+  const models::ModelForecaster booster(inner, set, *baselines.at("time_of_week"), false);
 
   for (const auto& room : home.rooms) {
     if (!inner.rooms.count(room.id)) continue;  // no booster: the fallback serves it anyway
@@ -102,8 +98,7 @@ models::ServingPlan choose_serving(const config::HomeConfig& home, const cleanin
     const auto& x = mine.values;
     if (ts.empty()) continue;
     std::map<std::string, std::vector<models::Forecast>> forecasts;
-    for (const auto& [name, f] : candidates)
-      forecasts[name] = f->predict_many(room.id, x.data(), ts.size(), rows.width);
+    for (const auto& [name, f] : baselines) forecasts[name] = f->predict_many(room.id, x.data(), ts.size(), rows.width);
     forecasts["model"] = booster.predict_many(room.id, x.data(), ts.size(), rows.width);
 
     const auto day_of = [&](std::size_t i) { return static_cast<std::size_t>((ts[i] - valid_start) / kDay); };

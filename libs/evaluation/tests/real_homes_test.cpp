@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "occupancy/cleaning/clean_report.hpp"
+#include "occupancy/core/time.hpp"
 #include "occupancy/evaluation/backtest.hpp"
 #include "occupancy/evaluation/home_summary.hpp"
 #include "occupancy/history/csv_history.hpp"
@@ -23,32 +24,29 @@ TEST_CASE("on every recorded home the served forecaster is at least as good as t
     const auto home = history::home_from_entities(entities, recorded.tz, recorded.entities.string());
     const auto input = history::read_history_csv(recorded.history, entities);
     const auto run = cleaning::clean_history(home, input.readings);
-    const double days = static_cast<double>(run.clean.back().ts - run.clean.front().ts) / (24 * 3'600'000.0);
+    const double days = static_cast<double>(run.clean.back().ts - run.clean.front().ts) / kDay;
     evaluation::BacktestOptions o;
-    o.test_days = std::clamp(static_cast<int>(std::lround(days / 3)), 3, 10);  // as `backtest --homes`
+    o.test_days = evaluation::recorded_home_test_days(days);  // as `backtest --homes`
     const auto r = evaluation::run_backtest(home, run, o);
     summaries.push_back(evaluation::summarize(recorded.name, o.test_days, r, home.horizons_min));
   }
   REQUIRE(summaries.size() >= 3);
   std::cout << evaluation::format_summary(summaries);
 
-  double gain = 0;
-  int n = 0;
   for (const auto& s : summaries) {
     INFO(s.home);
     for (const auto& h : s.horizons) {
       INFO(h.horizon << " min: served " << h.served_brier << ", " << h.best_baseline << " " << h.baseline_brier);
       CHECK_FALSE(h.difference.worse());  // never worse than the best baseline beyond noise
       if (h.horizon == 15) CHECK(h.served_brier < h.baseline_brier);
-      gain += 1 - h.served_brier / h.baseline_brier;
-      ++n;
     }
     for (const auto& room : s.rooms) {
       INFO(room.room << " at " << room.horizon << " min, served by " << room.served_by);
       CHECK_FALSE(room.difference.worse());
     }
-    // Vacancy estimates beat every baseline's in at least the homes with enough stays seen.
+    // Vacancy estimates are not far below the best baseline's where enough stays were seen
+    // (Ordóñez B is 0.7 points below it; docs/benchmarks.md).
     if (s.vacancy_stays > 1000) CHECK(s.vacancy_served > 0.9 * s.vacancy_baseline);
   }
-  CHECK(gain / n > 0.05);  // the goal: 5 % better on average
+  CHECK(evaluation::mean_gain(summaries) > 0.05);  // the goal: 5 % better on average
 }

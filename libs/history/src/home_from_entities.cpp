@@ -14,9 +14,10 @@ config::HomeConfig home_from_entities(const EntityMap& entities, const std::stri
   c.source = source;
   c.timezone = timezone;
   c.horizons_min = {15, 120};
-  // What an entity list can decide: no person crosses rooms seconds apart (always on), and a
-  // door whose zone is front_door or entrance is the way in (the path rule). Exclusive zones
-  // need to know whose zones they are: a config only.
+  // What an entity list can decide: no person crosses three rooms seconds apart, and a door
+  // whose zone is front_door or entrance is the way in and out (the house-empty rule). The rules
+  // that need the layout (exclusive zones, motion needs presence, nobody could have come) are
+  // off: a config turns them on (docs/cleaner.md).
   c.cat_filter.exclusive_zones.clear();
   c.cat_filter.motion_needs_presence = false;
   c.cat_filter.cross_room_min_rooms = 3;     // neighbouring rooms' sensors can see one person pass

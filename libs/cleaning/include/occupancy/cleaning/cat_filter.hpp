@@ -9,17 +9,18 @@
 // shares its verdict. An activation is the cat's when (rules from the home config):
 //   - two zones one person cannot occupy together (both bed sides, both desks) fire within
 //     exclusive_zone_window_s;
-//   - another room's activation is less than cross_room_transition_s away (no human is that fast);
+//   - other rooms' activations less than cross_room_transition_s away make cross_room_min_rooms
+//     rooms in all (no human is that fast);
 //   - motion fires in a room with presence sensors and none of them sees anybody;
 //   - nobody could have come: no room a human was in saw activity in the last path_window_s and
 //     the front door (cat_filter.entrance) stayed shut.
+//   - the house is empty: the front door was used and nothing inside moved for away_after_min
+//     after it (no presence sensor on, every sensor reporting), so until the door is used again
+//     motion is the pet's. A person moving about (a third activation in ten minutes, or a
+//     presence sensor) shows the house was not empty after all. Before the door's first change
+//     and while it is unavailable, the house is "unknown" and the rule stays quiet.
 // A rule that needs a sensor which is unavailable does not fire: a gap is no evidence. A sensor's
 // first reading (HA's initial state after a start or restart) is never the cat's.
-//   - the house is empty: the front door was used and nothing inside moved for away_after_min
-//     after it (no presence sensor on either), so until the door is used again motion is the
-//     pet's. A person moving about (a third activation in ten minutes, or a presence sensor)
-//     shows the house was not empty after all. Before the first door event, and while a sensor
-//     is unavailable, the house is "unknown" and the rule stays quiet.
 // A door or light change in the room is human evidence: cats neither open doors nor switch lights.
 // So is a person seen in the room a few minutes before (someone sitting still is not a cat).
 // A sensor turning on in a cat episode more than a minute after it began is judged afresh: an

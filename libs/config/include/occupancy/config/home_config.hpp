@@ -14,6 +14,7 @@
 
 #include "occupancy/config/connection.hpp"
 #include "occupancy/config/secret.hpp"
+#include "occupancy/core/timezone.hpp"
 
 namespace occupancy::config {
 
@@ -119,7 +120,7 @@ struct ModelServiceSettings {
 struct HomeConfig {
   std::string source;  // the file it came from, for messages
   std::string home = "home";
-  std::string timezone;
+  std::string timezone;  // IANA name; empty: UTC
   std::vector<std::string> people;
   std::vector<Room> rooms;
   std::vector<Entity> entities;
@@ -137,6 +138,10 @@ struct HomeConfig {
   IngestorSettings ingestor;
 
   const Room* find_room(std::string_view id) const;
+
+  /// The home's time zone (UTC when none is configured); throws if the zone is unknown here.
+
+  TimeZone zone() const;
   const Entity* find_entity(std::string_view entity_id) const;
   HttpSettings http_for(std::string_view service) const;
 };

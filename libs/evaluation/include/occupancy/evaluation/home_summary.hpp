@@ -57,6 +57,15 @@ double calibration_gap(const BacktestResult& result, const std::string& forecast
 HomeSummary summarize(const std::string& home, int test_days, const BacktestResult& result,
                       const std::vector<int>& horizons);
 
+/// Test days for a recorded home of `days` days when none are given: a third of it, 3 to 10.
+int recorded_home_test_days(double days);
+
+/// Mean over homes and horizons of 1 − served / best baseline (the "gain").
+double mean_gain(const std::vector<HomeSummary>& homes);
+
+/// Every home at least as good as its best baseline at every horizon, and calibrated.
+bool goals_met(const std::vector<HomeSummary>& homes);
+
 /// The table over homes: home × horizon × {best baseline, served, difference with CI}, then
 /// per-room verdicts, calibration and vacancy.
 std::string format_summary(const std::vector<HomeSummary>& homes);
