@@ -7,6 +7,7 @@
 #   up     start only the private servers and print the environment that points at them
 #   down   stop what `up` started
 #   build  install and build only
+#   sanitize [SECONDS]  unit tests under ASan+UBSan, then every libFuzzer target for SECONDS (30)
 # Servers live under .state/ (git-ignored) on free loopback ports, and are stopped on exit,
 # Ctrl-C or failure (except after `up`).
 set -euo pipefail
@@ -145,6 +146,27 @@ run_tests() {
   ctest --output-on-failure -j "$JOBS" --timeout 600 "$@"
 }
 
+# A second build (build-san/, clang): libraries and unit tests under AddressSanitizer and
+# UndefinedBehaviorSanitizer, and the libFuzzer targets of tests/fuzz, each run for a bounded time.
+run_sanitized() {
+  local seconds=${1:-30} san="$ROOT/build-san" launcher=()
+  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  export CCACHE_BASEDIR="$ROOT" CCACHE_NOHASHDIR=1
+  if [ ! -f "$san/CMakeCache.txt" ]; then
+    log "configuring (build-san/, clang with ASan, UBSan and libFuzzer)"
+    CXX=clang++ cmake -S "$ROOT" -B "$san" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOCCUPANCY_SANITIZE=ON \
+      "${launcher[@]}" >/dev/null
+  fi
+  log "building (sanitized)"
+  cmake --build "$san" -j "$JOBS" 2>&1 | grep -Ev '^\[ *[0-9]+%\] (Building|Linking|Built|Generating)' || true
+  [ "${PIPESTATUS[0]}" = 0 ] || die "sanitized build failed"
+  log "unit tests under ASan + UBSan (the recorded-data tests run in the plain build)"
+  (cd "$san" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --output-on-failure -j "$JOBS" -L unit -E 'on ../shared/data')
+  log "fuzzing every parser for ${seconds}s each"
+  "$ROOT/tests/fuzz/run.sh" "$san/fuzz" "$seconds"
+}
+
 run_demo() {
   # Options: --hours N (simulated hours to run live, default 24), --forever, --history-days N.
   local hours=24 forever=0 history_days=${DEMO_HISTORY_DAYS:-120}
@@ -226,6 +248,7 @@ run_demo() {
 case "${1:-help}" in
   build) ensure_packages; build ;;
   test) shift; ensure_packages; build; run_tests "$@" ;;
+  sanitize) shift; ensure_packages; run_sanitized "$@" ;;
   demo) shift; ensure_packages; build; run_demo "$@" ;;
   up)
     ensure_packages

@@ -52,10 +52,11 @@ void add_ingest_history_command(CLI::App& app, const GlobalOptions& global, int&
 
       store::Database db(cfg.database_url);
       store::migrate(db, store::builtin_migrations());
-      ingest::IngestCore core(cfg.entities);  // the ingestor's mapping and dedupe
+      // The ingestor's mapping and dedupe; history is past by nature: only jumps are bounded.
+      ingest::IngestCore core(cfg.entities, EventTimeGuard(cfg.event_time, nullptr));
       const bool tty = ::isatty(STDERR_FILENO) != 0;
       const auto t0 = std::chrono::steady_clock::now();
-      size_t changes = 0, archived = 0;
+      size_t changes = 0, archived = 0, skipped_rows = 0;
       const Millis day = 24 * 60 * kMinute;
       for (int d = 0; d < o->days; ++d) {
         const Millis from = *until - (o->days - d) * day, to = from + day;
@@ -65,7 +66,9 @@ void add_ingest_history_command(CLI::App& app, const GlobalOptions& global, int&
         if (res.status == 401) throw std::runtime_error("Home Assistant refused the access token (HTTP 401)");
         if (res.status != 200)
           throw std::runtime_error("history request failed with HTTP " + std::to_string(res.status));
-        auto day_changes = ingest::parse_history(res.body);
+        auto [day_changes, skipped] = ingest::parse_history(res.body);
+        for (const auto& why : skipped) fmt::print(stderr, "skipped a history row ({})\n", why);
+        skipped_rows += skipped.size();
         std::stable_sort(day_changes.begin(), day_changes.end(),
                          [](const auto& a, const auto& b) { return a.last_changed < b.last_changed; });
         std::vector<Reading> readings;
@@ -84,8 +87,8 @@ void add_ingest_history_command(CLI::App& app, const GlobalOptions& global, int&
       if (tty) fmt::print(stderr, "\n");
       fmt::print(
           "{} days from Home Assistant: {} state changes, {} new readings archived for home '{}' ({} duplicates, {} of "
-          "unconfigured entities)\n",
-          o->days, changes, archived, cfg.home, core.duplicates(), core.ignored());
+          "unconfigured entities, {} unreadable rows skipped)\n",
+          o->days, changes, archived, cfg.home, core.duplicates(), core.ignored(), skipped_rows);
       return kExitOk;
     });
   });

@@ -128,7 +128,9 @@ void add_replay_command(CLI::App& app, const GlobalOptions& global, int& result)
         }
       };
 
-      ingest::IngestCore core(entities);
+      // A recording has its own time: only a jump past max_span is refused (it would walk the
+      // clock minute by minute over it).
+      ingest::IngestCore core(entities, EventTimeGuard(cfg.event_time, nullptr));
       size_t readings = 0, ticks = 0;
       auto publish = [&](const std::vector<ingest::Output>& out) {
         for (const auto& item : out) {
@@ -153,10 +155,13 @@ void add_replay_command(CLI::App& app, const GlobalOptions& global, int& result)
         publish(core.on_change({r.entity_id, to_string(r.state), r.ts}));
       }
       if (!history.readings.empty()) publish(core.advance_to(history.readings.back().ts));
+      for (const auto& r : core.take_refused())
+        fmt::print(stderr, "refused {} {} at {}: {}\n", r.change.entity_id, r.change.state,
+                   format_iso8601(r.change.last_changed), r.reason);
       client.shutdown();
       fmt::print("{}: replayed {} readings and {} clock ticks for home '{}' in {:.2f} s\n", o->file, readings, ticks,
                  cfg.home, std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count());
-      return history.errors.empty() ? kExitOk : kExitData;
+      return history.errors.empty() && core.refused() == 0 ? kExitOk : kExitData;
     });
   });
 }

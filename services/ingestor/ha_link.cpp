@@ -85,7 +85,9 @@ void HaLink::session(const std::string& host, std::uint16_t port) {
         http::get(host, port, ingest::history_target(last_event_, until, entity_ids_),
                   {"Authorization: Bearer " + config_.ingestor.ha_token.reveal()}, std::chrono::seconds(60));
     if (res.status != 200) throw std::runtime_error("history request failed with HTTP " + std::to_string(res.status));
-    auto missed = ingest::parse_history(res.body);
+    auto [missed, skipped] = ingest::parse_history(res.body);
+    for (const auto& why : skipped) spdlog::warn("backfill: skipped a history row Home Assistant sent ({})", why);
+    bad_history_rows_ += skipped.size();
     // HA starts each entity's list with its state at the window start: not a missed change.
     const Millis since = last_event_;
     std::erase_if(missed, [since](const auto& c) { return c.last_changed < since; });

@@ -29,7 +29,8 @@ class HaLink {
   void start();
   std::deque<LinkItem> take();  // what arrived since the last call, in order
   bool connected() const { return connected_; }
-  size_t malformed() const { return malformed_; }  // HA messages that were not JSON we understand
+  size_t malformed() const { return malformed_; }                // HA messages that were not JSON we understand
+  size_t bad_history_rows() const { return bad_history_rows_; }  // backfill rows skipped as unreadable
 
  private:
   void run();
@@ -40,7 +41,7 @@ class HaLink {
   const config::HomeConfig& config_;
   std::vector<std::string> entity_ids_;
   std::atomic<bool> stop_{false}, connected_{false};
-  std::atomic<size_t> malformed_{0};
+  std::atomic<size_t> malformed_{0}, bad_history_rows_{0};
   Millis last_event_ = 0;  // last_changed of the newest change seen (for backfill)
   bool had_session_ = false;
   std::mutex mutex_;

@@ -1,5 +1,6 @@
 // occupancy-ingestor: the only process that talks to Home Assistant. State changes of the
 // configured entities become raw readings; the clock ticks every minute of event time.
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "ha_link.hpp"
@@ -13,7 +14,10 @@ int main(int argc, char** argv) {
   return runtime::run_service(
       "ingestor", "Reads Home Assistant and publishes raw readings and the clock", argc, argv,
       [](runtime::ServiceContext& ctx) {
-        auto core = std::make_shared<ingest::IngestCore>(ctx.config.entities);
+        auto core = std::make_shared<ingest::IngestCore>(
+            ctx.config.entities,
+            EventTimeGuard(ctx.config.event_time,
+                           ctx.config.ingestor.wall_clock ? std::function<Millis()>(wall_clock_now) : nullptr));
         auto publish = [&ctx](const std::vector<ingest::Output>& out) {
           for (const auto& o : out) {
             if (const auto* r = std::get_if<Reading>(&o))
@@ -30,7 +34,8 @@ int main(int argc, char** argv) {
         auto link = std::make_shared<ingestor::HaLink>(ctx.config);
         link->start();
         ctx.metrics.declare("occupancy_ingest_skipped_total", "counter",
-                            "HA state changes not published, by reason (duplicate, unconfigured entity, malformed).");
+                            "HA state changes not published, by reason (duplicate, unconfigured entity, malformed, "
+                            "event time, bad history row).");
         ctx.metrics.declare("occupancy_ha_connected", "gauge", "1 while the Home Assistant WebSocket is up.");
         ctx.every(std::chrono::milliseconds(100), [&ctx, link, core, publish] {
           for (const auto& item : link->take()) {
@@ -41,11 +46,20 @@ int main(int argc, char** argv) {
             else
               publish(core->advance_to(std::get<ingestor::WallMark>(item).now));
           }
+          for (const auto& r : core->take_refused())  // a time outside the bounds: named on the dead-letter topic
+            ctx.router.dead_letter(
+                "ha/" + r.change.entity_id,
+                fmt::format(R"({{"entity_id":"{}","state":"{}","last_changed":"{}"}})", r.change.entity_id,
+                            r.change.state, format_iso8601(r.change.last_changed)),
+                {"event_time", "/last_changed", r.reason});
           auto& m = ctx.metrics;
           m.set("occupancy_ingest_skipped_total", {{"reason", "duplicate"}}, static_cast<double>(core->duplicates()));
           m.set("occupancy_ingest_skipped_total", {{"reason", "unconfigured_entity"}},
                 static_cast<double>(core->ignored()));
           m.set("occupancy_ingest_skipped_total", {{"reason", "malformed"}}, static_cast<double>(link->malformed()));
+          m.set("occupancy_ingest_skipped_total", {{"reason", "event_time"}}, static_cast<double>(core->refused()));
+          m.set("occupancy_ingest_skipped_total", {{"reason", "bad_history_row"}},
+                static_cast<double>(link->bad_history_rows()));
           m.set("occupancy_ha_connected", {}, link->connected() ? 1 : 0);
         });
       });

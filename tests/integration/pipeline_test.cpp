@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "occupancy/contract/validator.hpp"
+#include "occupancy/core/time.hpp"
 #include "test_support.hpp"
 
 using namespace occupancy;
@@ -51,8 +52,10 @@ struct Suite {
 
 std::string reading(const std::string& entity, const std::string& room, const std::string& zone,
                     const std::string& state) {
-  return R"({"ts":"2026-11-28T07:00:00.000Z","entity_id":")" + entity + R"(","room":")" + room + R"(","zone":")" +
-         zone + R"(","kind":"presence","state":")" + state + R"("})";
+  // Recent: the suite runs on the wall clock, which refuses readings from far in the past or
+  // future; five minutes back, the cleaner's hold windows have passed, so it settles at once.
+  return R"({"ts":")" + format_iso8601(wall_clock_now() - 5 * kMinute) + R"(","entity_id":")" + entity +
+         R"(","room":")" + room + R"(","zone":")" + zone + R"(","kind":"presence","state":")" + state + R"("})";
 }
 
 rapidjson::Document parse(const std::string& text) {
@@ -140,6 +143,25 @@ TEST_CASE(
   REQUIRE(rec.wait_for(suite.topic("dlq/cleaner"),
                        [](const Message& m) { return parse(m.payload)["error"]["keyword"] == "date"; }));
 
+  // Regression: one raw reading dated 2099 moved the cleaner's settled time to 2098-12-31.
+  // Now refused with its reason, and no clock of the suite moves there.
+  std::string far = reading("binary_sensor.office_desk_anca_presence", "office", "desk_anca", "on");
+  far.replace(far.find("\"ts\":\"") + 6, 4, "2099");
+  rec.publish(suite.topic("raw/office/desk_anca"), far);
+  auto poisoned = rec.wait_for(suite.topic("dlq/cleaner"),
+                               [](const Message& m) { return parse(m.payload)["error"]["keyword"] == "event_time"; });
+  REQUIRE(poisoned);
+  CHECK_THAT(poisoned->payload, Catch::Contains("past the wall clock"));
+  std::string clock_2099 = R"({"ts":"2099-01-01T00:00:00.000Z"})";
+  rec.publish(suite.topic("clock"), clock_2099);
+  REQUIRE(rec.wait_for(suite.topic("dlq/cleaner"), [](const Message& m) {
+    return parse(m.payload)["error"]["keyword"] == "event_time" && m.payload.find("clock") != std::string::npos;
+  }));
+  // Regression (found by router_fuzz): a key with invalid UTF-8 made RapidJSON read out of bounds.
+  rec.publish(suite.topic("clock"), "{\"ts\xEA\": \"x\"}");
+  REQUIRE(rec.wait_for(suite.topic("dlq/cleaner"),
+                       [](const Message& m) { return parse(m.payload)["error"]["keyword"] == "encoding"; }));
+
   // Every service answers /healthz and serves metrics that promtool accepts.
   for (const auto& s : kServices) {
     INFO(s);
@@ -155,6 +177,9 @@ TEST_CASE(
   }
   CHECK_THAT(http_get(suite.ports["cleaner"], "/metrics").second,
              Catch::Contains("occupancy_dead_letters_total{reason=\"parse\"} 1"));
+  for (const auto& m : rec.messages())  // no settled time, state, feature vector or prediction went to 2098-2099
+    for (const char* derived : {"/settled", "/state/", "/features/", "/prediction/", "/clean/"})
+      if (m.topic.find(derived) != std::string::npos) CHECK(m.payload.find("\"ts\":\"209") == std::string::npos);
 
   // Graceful shutdown: offline (retained), exit 0.
   for (size_t i = 0; i < kServices.size(); ++i) {

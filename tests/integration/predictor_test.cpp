@@ -41,7 +41,8 @@ TEST_CASE("hot reload, a refused broken model, and a rollback within seconds", "
   const auto home = unique_home("pred");
   const auto dir = temp_dir(home);
   const auto port = free_port();
-  const auto cfg = write_home_config(dir, home, {{"predictor", port}});
+  // Event time: its features are dated January 2026, which the wall clock would refuse as months old.
+  const auto cfg = write_home_config(dir, home, {{"predictor", port}}, true);
   const std::map<std::string, std::string> env{{"OCCUPANCY_DB_URL", db_url}};
   auto [rc, out] = run(kBin + "/occupancy",
                        {"--config", cfg, "sim", "history", "--days", "12", "--out", (dir / "h.csv").string()}, env);

@@ -15,6 +15,7 @@
 
 #include "config_schema.hpp"
 #include "occupancy/config/yaml_json.hpp"
+#include "occupancy/core/utf8.hpp"
 
 namespace occupancy::config {
 namespace {
@@ -169,6 +170,8 @@ EnvLookup process_environment() {
 }
 
 HomeConfig parse_config(std::string_view yaml_text, const std::string& source, const EnvLookup& env) {
+  if (const auto bad = invalid_utf8_at(yaml_text))
+    throw ConfigError(source, "", "not valid UTF-8 (byte " + std::to_string(*bad) + ")");
   rapidjson::Document doc;
   try {
     doc = yaml_to_json(yaml_text);
@@ -347,6 +350,13 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
     const auto& sec = doc[name];
     if (sec.HasMember("registry")) settings->registry = sec["registry"].GetBool();
     if (sec.HasMember("archive")) settings->archive = sec["archive"].GetBool();
+  }
+  if (doc.HasMember("event_time")) {
+    const auto& e = doc["event_time"];
+    if (e.HasMember("max_ahead_s"))
+      c.event_time.max_ahead = static_cast<Millis>(std::llround(e["max_ahead_s"].GetDouble() * 1000));
+    if (e.HasMember("max_span_days"))
+      c.event_time.max_span = static_cast<Millis>(std::llround(e["max_span_days"].GetDouble() * kDay));
   }
   std::string ha_token_file;
   if (doc.HasMember("ingestor")) {

@@ -4,6 +4,13 @@
 
 namespace occupancy::config {
 
+bool Secret::matches(std::string_view candidate) const {
+  unsigned char diff = value_.size() == candidate.size() ? 0 : 1;
+  for (std::size_t i = 0; i < candidate.size(); ++i)
+    diff |= static_cast<unsigned char>(candidate[i] ^ (i < value_.size() ? value_[i] : 0));
+  return diff == 0;
+}
+
 std::ostream& operator<<(std::ostream& os, const Secret& s) { return os << (s.empty() ? "" : "***"); }
 
 std::string redact_uri(const std::string& uri) {

@@ -1,6 +1,9 @@
 #include "occupancy/config/connection.hpp"
 
 #include <catch2/catch.hpp>
+#include <string>
+
+#include "occupancy/config/secret.hpp"
 
 using namespace occupancy::config;
 
@@ -23,4 +26,15 @@ TEST_CASE("URIs are redacted for logs", "[config]") {
   CHECK(redact_uri("postgresql://occ:secret@db:5432/occ") == "postgresql://occ:***@db:5432/occ");
   CHECK(redact_uri("host=db password=secret user=occ") == "host=db password=*** user=occ");
   CHECK(redact_uri("postgresql://db/occ") == "postgresql://db/occ");
+}
+
+TEST_CASE("a secret matches only the same bytes, whatever the lengths", "[config]") {
+  const Secret token("s3cret-token");
+  CHECK(token.matches("s3cret-token"));
+  CHECK_FALSE(token.matches("s3cret-tokem"));
+  CHECK_FALSE(token.matches("s3cret-token "));
+  CHECK_FALSE(token.matches("s3cret"));
+  CHECK_FALSE(token.matches(""));
+  CHECK_FALSE(token.matches(std::string("s3cret-token\0", 13)));
+  CHECK(Secret().matches(""));
 }

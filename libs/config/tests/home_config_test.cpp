@@ -143,3 +143,9 @@ TEST_CASE("the cat rules an entity list cannot decide are keys of the config", "
   CHECK(c.cat_filter.away_after_min == 20);
   CHECK_THAT(error_of(kMinimal + "cat_filter: { cross_room_min_rooms: 1 }\n"), Catch::Contains("cross_room_min_rooms"));
 }
+
+// Found by config_fuzz: a key with invalid UTF-8 made RapidJSON read out of bounds while the
+// schema error named it (tests/fuzz/corpus/config_fuzz/regression-invalid-utf8-key).
+TEST_CASE("a config that is not valid UTF-8 is refused, naming the byte", "[config]") {
+  CHECK_THAT(error_of(kMinimal + "\nt\xE5mezone: UTC\n"), Catch::Contains("not valid UTF-8 (byte"));
+}

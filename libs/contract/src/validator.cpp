@@ -8,6 +8,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "occupancy/core/utf8.hpp"
+
 namespace occupancy::contract {
 
 struct Validator::Impl : rapidjson::IRemoteSchemaDocumentProvider {
@@ -73,6 +75,8 @@ std::variant<rapidjson::Document, ValidationError> Validator::parse(const proto:
     if (const auto depth = json_nesting(payload, kMaxNesting); depth > kMaxNesting)
       return ValidationError{"nesting", "",
                              "JSON nested deeper than " + std::to_string(kMaxNesting) + " levels is refused"};
+  if (const auto bad = invalid_utf8_at(payload))
+    return ValidationError{"encoding", "", "payload is not valid UTF-8 (byte " + std::to_string(*bad) + ")"};
   rapidjson::Document doc;
   if (channel.content_type == "text/plain") {
     doc.SetString(payload.data(), static_cast<rapidjson::SizeType>(payload.size()), doc.GetAllocator());

@@ -103,3 +103,12 @@ TEST_CASE("deep nesting and oversized payloads are refused before any parser see
   CHECK(contract::json_nesting(std::string(32, '[') + std::string(32, ']')) == 32);
   CHECK(contract::json_nesting(std::string(1000, '{'), 40) == 41);  // stops counting past the limit
 }
+
+// Found by router_fuzz: RapidJSON read past the end of a key with invalid UTF-8 while naming it
+// in the error (tests/fuzz/corpus/router_fuzz/regression-invalid-utf8-key).
+TEST_CASE("invalid UTF-8 is refused before parsing, naming the byte", "[contract]") {
+  const auto e = refused(proto::channel::clock, "{\"ts\xEA\": \"\xCE\xCF\xCD\xC9\xD2\"}");
+  CHECK(e.keyword == "encoding");
+  CHECK_THAT(e.message, Catch::Contains("not valid UTF-8 (byte 4)"));
+  CHECK(refused(proto::channel::status, "onl\xFFine").keyword == "encoding");  // text payloads too
+}

@@ -22,6 +22,7 @@ void write_array(rapidjson::Writer<rapidjson::StringBuffer>& w, const char* key,
 
 template <std::size_t N>
 void read_array(const rapidjson::Value& room, const char* key, std::array<double, N>& a) {
+  if (!room.IsObject()) throw std::runtime_error("priors: a room's entry is not an object");
   if (!room.HasMember(key) || !room[key].IsArray() || room[key].Size() != N)
     throw std::runtime_error(std::string("priors: '") + key + "' must be an array of " + std::to_string(N) +
                              " numbers");

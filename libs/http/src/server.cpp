@@ -6,7 +6,10 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <deque>
+#include <optional>
 #include <thread>
+
+#include "occupancy/http/request_parser.hpp"
 
 namespace occupancy::http {
 namespace {
@@ -85,9 +88,12 @@ class Session : public std::enable_shared_from_this<Session> {
       : stream_(std::move(socket)), handler_(handler), ws_path_(ws_path), ws_(ws) {}
 
   void read() {
-    request_ = {};
+    // The limits parse_request() applies: a request beyond them ends the connection.
+    parser_.emplace();
+    parser_->header_limit(kLimits.header_bytes);
+    parser_->body_limit(kLimits.body_bytes);
     stream_.expires_after(std::chrono::seconds(30));
-    beast::http::async_read(stream_, buffer_, request_,
+    beast::http::async_read(stream_, buffer_, *parser_,
                             [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
   }
 
@@ -98,6 +104,7 @@ class Session : public std::enable_shared_from_this<Session> {
       stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
       return;
     }
+    request_ = parser_->release();
     if (!ws_path_.empty() && beast::websocket::is_upgrade(request_) &&
         request_.target().substr(0, request_.target().find('?')) == ws_path_) {
       stream_.expires_never();
@@ -128,6 +135,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
+  static constexpr RequestLimits kLimits{};
+  std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
   beast::http::request<beast::http::string_body> request_;
   beast::http::response<beast::http::string_body> response_;
   const Handler& handler_;

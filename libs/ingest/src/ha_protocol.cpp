@@ -112,20 +112,34 @@ std::string history_target(Millis start, Millis end, const std::vector<std::stri
          "&end_time=" + url_encode(ha_time(end)) + "&minimal_response&no_attributes&significant_changes_only=0";
 }
 
-std::vector<StateChange> parse_history(std::string_view body) {
+HistoryRows parse_history(std::string_view body) {
   rapidjson::Document d;
   if (d.Parse(body.data(), body.size()).HasParseError() || !d.IsArray())
     throw std::runtime_error("history response is not a JSON array");
-  std::vector<StateChange> out;
+  HistoryRows out;
+  std::size_t list = 0;
   for (const auto& entity_rows : d.GetArray()) {
-    if (!entity_rows.IsArray() || entity_rows.Empty()) continue;
+    ++list;
+    if (!entity_rows.IsArray()) {
+      out.skipped.push_back("entity " + std::to_string(list) + ": not a list of states");
+      continue;
+    }
     std::string entity;
+    std::size_t row_no = 0;
     for (const auto& row : entity_rows.GetArray()) {
+      ++row_no;
+      const auto where = "entity " + std::to_string(list) + ", row " + std::to_string(row_no) + ": ";
       auto c = change_of(row, entity);
-      if (!c) throw std::runtime_error("history row without state or last_changed");
-      if (c->entity_id.empty()) throw std::runtime_error("history list does not start with a full state");
+      if (!c) {
+        out.skipped.push_back(where + "no state or no valid last_changed");
+        continue;
+      }
+      if (c->entity_id.empty()) {  // minimal rows name their entity only in the list's first row
+        out.skipped.push_back(where + "no entity_id before it in the list");
+        continue;
+      }
       entity = c->entity_id;
-      out.push_back(std::move(*c));
+      out.changes.push_back(std::move(*c));
     }
   }
   return out;

@@ -7,8 +7,18 @@ namespace {
 constexpr Millis kDedupeWindow = 24 * 60 * kMinute;  // backfill overlaps are far shorter
 }
 
-IngestCore::IngestCore(const std::vector<config::Entity>& entities) {
+IngestCore::IngestCore(const std::vector<config::Entity>& entities, std::optional<EventTimeGuard> guard)
+    : guard_(std::move(guard)) {
   for (const auto& e : entities) entities_[e.entity_id] = &e;
+}
+
+bool IngestCore::refuse_if_out_of_bounds(const StateChange& c) {
+  if (!guard_) return false;
+  auto why = guard_->check(c.last_changed);
+  if (!why) return false;
+  ++refused_count_;
+  refused_.push_back({c, std::move(*why)});
+  return true;
 }
 
 std::vector<Output> IngestCore::ticks_before(Millis t, bool inclusive) {
@@ -30,6 +40,7 @@ std::vector<Output> IngestCore::on_change(const StateChange& c) {
     ++ignored_;
     return {};
   }
+  if (refuse_if_out_of_bounds(c)) return {};  // before any clock moves
   auto key = std::make_tuple(c.last_changed, c.entity_id, c.state);
   if (!seen_.insert(key).second) {
     ++duplicates_;
@@ -52,6 +63,22 @@ std::vector<Output> IngestCore::on_current_states(std::vector<StateChange> state
   std::stable_sort(states.begin(), states.end(),
                    [](const auto& a, const auto& b) { return a.last_changed < b.last_changed; });
   std::vector<Output> out;
+  if (guard_) {
+    const auto wall = guard_->wall_now();
+    // A state dated 2099 must not start the clock there...
+    if (wall)
+      std::erase_if(states, [&](const StateChange& s) {
+        return entities_.count(s.entity_id) && s.last_changed > *wall + guard_->limits().max_ahead &&
+               refuse_if_out_of_bounds(s);
+      });
+    // ...and a sensor unchanged for months still has a state worth publishing, but not a time
+    // every core would have to walk from: it is stated as of max_span before now.
+    if (!states.empty()) {
+      const Millis now = std::max(states.back().last_changed, wall.value_or(states.back().last_changed));
+      const Millis floor = now - guard_->limits().max_span + kMinute;  // a minute inside the bound
+      for (auto& s : states) s.last_changed = std::max(s.last_changed, floor);
+    }
+  }
   if (states.empty()) return out;
   if (last_tick_ < 0) ticks_before(states.back().last_changed, false);  // only starts the clock
   for (const auto& s : states)

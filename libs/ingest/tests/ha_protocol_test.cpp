@@ -46,11 +46,25 @@ TEST_CASE("history requests and responses follow HA's REST API", "[ingest]") {
       R"([[{"entity_id":"binary_sensor.a","state":"off","attributes":{},"last_changed":"2026-01-05T09:00:00+00:00"},)"
       R"({"state":"on","last_changed":"2026-01-05T10:05:00.5+00:00"}],)"
       R"([{"entity_id":"binary_sensor.b","state":"unavailable","last_changed":"2026-01-05T10:00:00Z"}]])");
-  REQUIRE(rows.size() == 3);
-  CHECK(rows[1] == StateChange{"binary_sensor.a", "on", *parse_iso8601("2026-01-05T10:05:00.500Z")});
-  CHECK(rows[2].entity_id == "binary_sensor.b");
+  REQUIRE(rows.changes.size() == 3);
+  CHECK(rows.skipped.empty());
+  CHECK(rows.changes[1] == StateChange{"binary_sensor.a", "on", *parse_iso8601("2026-01-05T10:05:00.500Z")});
+  CHECK(rows.changes[2].entity_id == "binary_sensor.b");
   CHECK_THROWS(parse_history("{}"));
-  CHECK_THROWS(parse_history(R"([[{"state":"on","last_changed":"2026-01-05T10:05:00Z"}]])"));
+}
+
+TEST_CASE("a bad row in HA's history is skipped and named, the rest is kept", "[ingest]") {
+  const auto rows =
+      parse_history(R"([[{"state":"on","last_changed":"2026-01-05T10:05:00Z"}],)"
+                    R"([{"entity_id":"binary_sensor.a","state":"off","last_changed":"2026-01-05T09:00:00+00:00"},)"
+                    R"({"state":"on","last_changed":"not a time"},{"state":5},"row",)"
+                    R"({"state":"on","last_changed":"2026-01-05T10:07:00+00:00"}],7])");
+  REQUIRE(rows.changes.size() == 2);
+  CHECK(rows.changes[1] == StateChange{"binary_sensor.a", "on", *parse_iso8601("2026-01-05T10:07:00Z")});
+  REQUIRE(rows.skipped.size() == 5);
+  CHECK(rows.skipped[0] == "entity 1, row 1: no entity_id before it in the list");
+  CHECK(rows.skipped[1] == "entity 2, row 2: no state or no valid last_changed");
+  CHECK(rows.skipped[4] == "entity 3: not a list of states");
 }
 
 TEST_CASE("the current states seed the pipeline at start", "[ingest]") {

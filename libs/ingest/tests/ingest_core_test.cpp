@@ -61,6 +61,36 @@ TEST_CASE("duplicates and unconfigured entities are dropped, unknown is unavaila
   CHECK(std::get<Reading>(out.back()).state == SensorState::unavailable);
 }
 
+// The poisoned clock of the hardening issue: one reading dated 2099 moved every clock there.
+TEST_CASE("a change dated far past the wall clock is refused, and the clock stays where it was", "[ingest]") {
+  const Millis now = T + 10 * kMinute;
+  IngestCore core(kEntities, EventTimeGuard({}, [now] { return now; }));
+  CHECK(describe(core.on_change({"binary_sensor.office_motion", "on", T})) == "R10:00:30on ");
+  CHECK(core.on_change({"binary_sensor.office_motion", "off", *parse_iso8601("2099-01-01T00:00:00Z")}).empty());
+  CHECK(core.on_change({"binary_sensor.office_motion", "off", 0}).empty());  // 1970: months before the wall clock
+  CHECK(core.refused() == 2);
+  const auto refused = core.take_refused();
+  REQUIRE(refused.size() == 2);
+  CHECK(refused[0].change.state == "off");
+  CHECK_THAT(refused[0].reason, Catch::Contains("past the wall clock"));
+  CHECK(core.take_refused().empty());
+  CHECK(describe(core.on_change({"binary_sensor.office_motion", "off", T + 2 * kMinute})) ==
+        "T10:01 T10:02 R10:02:30off ");
+}
+
+TEST_CASE("current states: one from the future is refused, a months-old one is stated as of the span", "[ingest]") {
+  const std::vector<config::Entity> entities{kEntities[0], {"binary_sensor.office_door", "office", "door", "door"}};
+  IngestCore core(entities, EventTimeGuard({5 * kMinute, 31 * kDay}, [] { return T + kMinute; }));
+  const auto out =
+      core.on_current_states({{"binary_sensor.office_motion", "off", T},
+                              {"binary_sensor.office_door", "off", T - 90 * kDay},
+                              {"binary_sensor.office_door", "on", *parse_iso8601("2099-01-01T00:00:00Z")}});
+  REQUIRE(out.size() == 2);
+  CHECK(std::get<Reading>(out.front()).ts == T + 2 * kMinute - 31 * kDay);
+  CHECK(std::get<Reading>(out.back()).ts == T);
+  CHECK(core.refused() == 1);
+}
+
 TEST_CASE("backoff doubles with jitter and is capped", "[ingest]") {
   Backoff b(std::chrono::milliseconds(1000), std::chrono::milliseconds(8000));
   CHECK(b.next(0.0).count() == 500);

@@ -5,8 +5,10 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <stdexcept>
+#include <string_view>
 
 namespace occupancy::models {
 namespace {
@@ -59,13 +61,22 @@ TrainedModel TrainedModel::from_files(const std::vector<ModelFile>& files, const
   if (man == nullptr) throw std::runtime_error("model has no manifest");
   rapidjson::Document d;
   d.Parse(man->data.c_str());
-  if (d.HasParseError() || !d.IsObject() || !d.HasMember("features") || !d["features"].IsArray() ||
-      !d.HasMember("version") || !d.HasMember("horizons"))
-    throw std::runtime_error("model manifest is malformed");
+  const auto malformed = [](const std::string& what) { return std::runtime_error("model manifest: " + what); };
+  if (d.HasParseError() || !d.IsObject()) throw malformed("not a JSON object");
+  if (!d.HasMember("version") || !d["version"].IsString()) throw malformed("'version' is not a string");
+  if (!d.HasMember("features") || !d["features"].IsArray()) throw malformed("'features' is not an array");
+  if (!d.HasMember("horizons") || !d["horizons"].IsArray()) throw malformed("'horizons' is not an array");
+  if (d.HasMember("feature_set") && !d["feature_set"].IsString()) throw malformed("'feature_set' is not a string");
   m.version = d["version"].GetString();
   m.feature_set = d.HasMember("feature_set") ? d["feature_set"].GetString() : "";
-  for (const auto& f : d["features"].GetArray()) m.feature_names.emplace_back(f.GetString());
-  for (const auto& h : d["horizons"].GetArray()) m.horizons.push_back(h.GetInt());
+  for (const auto& f : d["features"].GetArray()) {
+    if (!f.IsString()) throw malformed("a feature name is not a string");
+    m.feature_names.emplace_back(f.GetString());
+  }
+  for (const auto& h : d["horizons"].GetArray()) {
+    if (!h.IsInt() || h.GetInt() <= 0) throw malformed("a horizon is not a positive whole number of minutes");
+    m.horizons.push_back(h.GetInt());
+  }
   if (m.feature_names != expected)
     throw std::runtime_error("model " + m.version + " was trained on feature set '" + m.feature_set + "' with " +
                              std::to_string(m.feature_names.size()) + " features; this build computes " +
@@ -79,7 +90,12 @@ TrainedModel TrainedModel::from_files(const std::vector<ModelFile>& files, const
       continue;
     }
     const auto under = f.target.rfind('_');
-    const int n = std::stoi(f.target.substr(under + 1));
+    int n = 0;
+    const std::string_view digits =
+        under == std::string::npos ? std::string_view{} : std::string_view(f.target).substr(under + 1);
+    if (const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+        digits.empty() || ec != std::errc{} || end != digits.data() + digits.size() || n <= 0)
+      throw std::runtime_error("model file " + f.room + "/" + f.target + " is not a known target");
     auto booster = XgbBooster::load(f.data);
     auto& rm = m.rooms[f.room];
     if (f.target.rfind("occupied_within_", 0) == 0)

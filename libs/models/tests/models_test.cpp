@@ -154,3 +154,29 @@ TEST_CASE("matured predictions are scored against what the room then was", "[mod
   CHECK(r->brier == Approx(0.325));
   CHECK_FALSE(scores.rolling("kitchen", 15));
 }
+
+// Found by model_files_fuzz: a priors room that is not an object, or a manifest field of the
+// wrong type, hit RapidJSON assertions (undefined behaviour in a release build) instead of
+// being refused (tests/fuzz/corpus/model_files_fuzz/regression-priors-room-not-object).
+TEST_CASE("model files of the wrong shape are refused with a reason, never read as garbage", "[models]") {
+  const features::FeatureSet set({15, 120});
+  auto model = testing::toy_model(set, {15}, 7);
+  const auto files = model.files();
+  const auto with = [&](const std::string& target, const std::string& data) {
+    auto changed = files;
+    for (auto& f : changed)
+      if (f.room.empty() && f.target == target) f.data = data;
+    return changed;
+  };
+  CHECK_THROWS_WITH(TrainedModel::from_files(with("priors", R"({"office":[1,2]})"), set.names()),
+                    Catch::Contains("not an object"));
+  CHECK_THROWS_WITH(
+      TrainedModel::from_files(with("manifest", R"({"version":7,"features":[],"horizons":[]})"), set.names()),
+      Catch::Contains("'version' is not a string"));
+  CHECK_THROWS_WITH(
+      TrainedModel::from_files(with("manifest", R"({"version":"v","features":[1],"horizons":[15]})"), set.names()),
+      Catch::Contains("feature name is not a string"));
+  auto odd = files;
+  odd.push_back({"office", "occupied_x", "ubj", "garbage"});
+  CHECK_THROWS_WITH(TrainedModel::from_files(odd, set.names()), Catch::Contains("not a known target"));
+}

@@ -48,7 +48,9 @@ std::optional<Prediction> LatestPredictions::get(const std::string& room) const 
 http::Response handle_prediction_api(const config::HomeConfig& config, const LatestPredictions& latest,
                                      const http::Request& req) {
   const auto& token = config.publisher.api_token;
-  if (!token.empty() && req.authorization != "Bearer " + token.reveal()) {
+  constexpr std::string_view kBearer = "Bearer ";
+  const std::string_view given(req.authorization);
+  if (!token.empty() && !(given.starts_with(kBearer) && token.matches(given.substr(kBearer.size())))) {
     auto r = error(401, "unauthorized", "a bearer token is required");
     r.www_authenticate = "Bearer realm=\"occupancy\"";
     return r;

@@ -4,6 +4,7 @@
 
 #include "occupancy/contract/json.hpp"
 #include "occupancy/core/time.hpp"
+#include "occupancy/core/utf8.hpp"
 
 namespace occupancy::runtime {
 
@@ -46,13 +47,24 @@ void Router::dispatch(std::string_view topic, std::string_view payload) {
       dead_letter(topic, payload, *error);
       return;
     }
+    const auto& doc = std::get<rapidjson::Document>(parsed);
+    if (time_guard_ && !route.channel->retain && doc.IsObject())
+      if (const auto ts = doc.FindMember("ts"); ts != doc.MemberEnd() && ts->value.IsString())
+        if (const auto t = parse_iso8601(ts->value.GetString()))
+          if (auto why = time_guard_->check(*t)) {
+            dead_letter(topic, payload, {"event_time", "/ts", *why});
+            return;
+          }
     try {
-      route.handler(Inbound{*route.channel, *params, std::get<rapidjson::Document>(parsed), topic});
+      route.handler(Inbound{*route.channel, *params, doc, topic});
     } catch (const Refusal& r) {
       dead_letter(topic, payload, {r.keyword(), r.pointer(), r.what()});
     } catch (const std::exception& e) {
       metrics_.add("occupancy_errors_total", {{"kind", "handler"}});
       dead_letter(topic, payload, {"handler", "", std::string("handler failed: ") + e.what()});
+    } catch (...) {  // nothing a handler throws may end the process
+      metrics_.add("occupancy_errors_total", {{"kind", "handler"}});
+      dead_letter(topic, payload, {"handler", "", "handler failed with a non-standard exception"});
     }
     return;
   }
@@ -97,8 +109,9 @@ void Router::dead_letter(std::string_view topic, std::string_view payload, const
   err.AddMember(rapidjson::StringRef(dl::pointer), contract::json_string(error.pointer, a), a);
   err.AddMember(rapidjson::StringRef(dl::message), contract::json_string(error.message, a), a);
   d.AddMember(rapidjson::StringRef(dl::service), contract::json_string(service_, a), a);
-  d.AddMember(rapidjson::StringRef(dl::topic), contract::json_string(topic, a), a);
-  d.AddMember(rapidjson::StringRef(dl::payload), contract::json_string(shown, a), a);
+  // What was refused may not be valid UTF-8 (that may be why): shown with U+FFFD in its place.
+  d.AddMember(rapidjson::StringRef(dl::topic), contract::json_string(to_valid_utf8(topic), a), a);
+  d.AddMember(rapidjson::StringRef(dl::payload), contract::json_string(to_valid_utf8(shown), a), a);
   d.AddMember(rapidjson::StringRef(dl::truncated), truncated, a);
   d.AddMember(rapidjson::StringRef(dl::error), err, a);
   d.AddMember(rapidjson::StringRef(dl::received_at), contract::json_string(format_iso8601(wall_clock_now()), a), a);

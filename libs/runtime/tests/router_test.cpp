@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "occupancy/contract/json.hpp"
+#include "occupancy/core/utf8.hpp"
 
 using namespace occupancy;
 using runtime::Router;
@@ -125,4 +126,29 @@ TEST_CASE_METHOD(Fixture, "outgoing messages are validated and carry the channel
   CHECK(router.publish_text(proto::channel::status, {{"service", "cleaner"}}, "online"));
   CHECK(transport.sent.back().retain);
   CHECK(transport.sent.back().payload == "online");
+}
+
+TEST_CASE_METHOD(Fixture, "a payload that is not UTF-8 is a dead letter that is", "[router]") {
+  router.dispatch("occupancy/h1/raw/office/room", "{\"ts\xEA\": \"\xCE\xCF\"}");
+  CHECK(handled.empty());
+  auto d = last_dead_letter();
+  CHECK(std::string(d["error"]["keyword"].GetString()) == "encoding");
+  CHECK(std::string(d["payload"].GetString()) == "{\"ts\xEF\xBF\xBD\": \"\xEF\xBF\xBD\xEF\xBF\xBD\"}");
+  CHECK_FALSE(occupancy::invalid_utf8_at(transport.sent.back().payload));
+}
+
+TEST_CASE_METHOD(Fixture, "with an event-time guard, a reading from 2099 is refused and the next one flows",
+                 "[router]") {
+  const Millis now = *parse_iso8601("2026-11-28T07:01:00Z");
+  router.guard_event_time(EventTimeGuard({}, [now] { return now; }));
+  std::string far = kReading;
+  far.replace(far.find("2026"), 4, "2099");
+  router.dispatch("occupancy/h1/raw/office/room", far);
+  CHECK(handled.empty());
+  auto d = last_dead_letter();
+  CHECK(std::string(d["error"]["keyword"].GetString()) == "event_time");
+  CHECK(std::string(d["error"]["pointer"].GetString()) == "/ts");
+  CHECK_THAT(d["error"]["message"].GetString(), Catch::Contains("past the wall clock"));
+  router.dispatch("occupancy/h1/raw/office/room", kReading);
+  CHECK(handled == std::vector<std::string>{"office:on"});
 }

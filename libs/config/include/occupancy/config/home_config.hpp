@@ -14,6 +14,7 @@
 
 #include "occupancy/config/connection.hpp"
 #include "occupancy/config/secret.hpp"
+#include "occupancy/core/event_time.hpp"
 #include "occupancy/core/timezone.hpp"
 
 namespace occupancy::config {
@@ -136,6 +137,7 @@ struct HomeConfig {
   std::string discovery_prefix = "homeassistant";
   PublisherSettings publisher;
   IngestorSettings ingestor;
+  EventTimeLimits event_time;  // bounds on event time, enforced where events enter (router, ingest core)
 
   const Room* find_room(std::string_view id) const;
 

@@ -34,9 +34,16 @@ std::string ping_message(long long id);
 
 /// /api/history/period/<start>?filter_entity_id=...&end_time=...&minimal_response&no_attributes
 std::string history_target(Millis start, Millis end, const std::vector<std::string>& entity_ids);
+/// HA's history response, with the rows that could not be read left out and named: one bad row
+/// must not stop a backfill (it would then fail on every reconnect, and live events with it).
+struct HistoryRows {
+  std::vector<StateChange> changes;
+  std::vector<std::string> skipped;  // one reason per row left out, e.g. "entity 2, row 3: no last_changed"
+};
+
 /// Parses HA's history response (one list per entity; minimal rows carry no entity_id).
-/// Throws std::runtime_error on a malformed body.
-std::vector<StateChange> parse_history(std::string_view body);
+/// Throws std::runtime_error only when the body is not a JSON array.
+HistoryRows parse_history(std::string_view body);
 
 /// Parses /api/states (a flat list of full states), sorted by last_changed.
 std::vector<StateChange> parse_states(std::string_view body);

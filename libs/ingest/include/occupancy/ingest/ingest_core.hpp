@@ -4,14 +4,17 @@
 // identical for the same events. Pure.
 #include <chrono>
 #include <deque>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
 #include <unordered_map>
+#include <utility>
 #include <variant>
 #include <vector>
 
 #include "occupancy/config/home_config.hpp"
+#include "occupancy/core/event_time.hpp"
 #include "occupancy/core/types.hpp"
 #include "occupancy/ingest/ha_protocol.hpp"
 
@@ -24,9 +27,16 @@ struct ClockTick {
 };
 using Output = std::variant<Reading, ClockTick>;
 
+/// A state change refused for its time (see EventTimeGuard), for the dead-letter topic.
+struct RefusedChange {
+  StateChange change;
+  std::string reason;
+};
+
 class IngestCore {
  public:
-  explicit IngestCore(const std::vector<config::Entity>& entities);
+  /// `guard` bounds event time; without one, any time is taken (tests of the mapping only).
+  explicit IngestCore(const std::vector<config::Entity>& entities, std::optional<EventTimeGuard> guard = std::nullopt);
 
   /// A state change (in time order per source). Unconfigured entities are ignored; a change
   /// already seen (entity, last_changed, state) is dropped. Emits ticks for the minutes that
@@ -41,6 +51,9 @@ class IngestCore {
 
   size_t ignored() const { return ignored_; }
   size_t duplicates() const { return duplicates_; }
+  size_t refused() const { return refused_count_; }
+  /// The changes refused for their time since the last call.
+  std::vector<RefusedChange> take_refused() { return std::exchange(refused_, {}); }
 
  private:
   std::vector<Output> ticks_before(Millis t, bool inclusive);
@@ -48,7 +61,10 @@ class IngestCore {
   std::set<std::tuple<Millis, std::string, std::string>> seen_;  // bounded: pruned by age
   std::deque<std::tuple<Millis, std::string, std::string>> seen_order_;
   Millis last_tick_ = -1;
-  size_t ignored_ = 0, duplicates_ = 0;
+  size_t ignored_ = 0, duplicates_ = 0, refused_count_ = 0;
+  std::optional<EventTimeGuard> guard_;
+  std::vector<RefusedChange> refused_;
+  bool refuse_if_out_of_bounds(const StateChange& c);
 };
 
 /// Exponential backoff, capped, with full jitter: wait in [base/2, base] where base doubles.

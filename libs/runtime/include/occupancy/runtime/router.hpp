@@ -5,6 +5,7 @@
 #include <rapidjson/document.h>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "occupancy/contract/refusal.hpp"
 #include "occupancy/contract/topics.hpp"
 #include "occupancy/contract/validator.hpp"
+#include "occupancy/core/event_time.hpp"
 #include "occupancy/runtime/metrics.hpp"
 #include "occupancy/runtime/transport.hpp"
 
@@ -57,6 +59,11 @@ class Router {
 
   void dead_letter(std::string_view topic, std::string_view payload, const contract::ValidationError& error);
 
+  /// From now on, a message on a non-retained channel whose "ts" the guard refuses goes to the
+  /// dead-letter topic (keyword "event_time"). Retained channels carry the last known state,
+  /// which may rightly be old.
+  void guard_event_time(EventTimeGuard guard) { time_guard_.emplace(std::move(guard)); }
+
   const std::string& service() const { return service_; }
   const contract::Params& base() const { return base_; }
   std::string topic(const proto::ChannelSpec& channel, const contract::Params& params = {}) const;
@@ -73,6 +80,7 @@ class Router {
   Transport& transport_;
   Metrics& metrics_;
   std::vector<Route> routes_;
+  std::optional<EventTimeGuard> time_guard_;
 };
 
 }  // namespace occupancy::runtime
