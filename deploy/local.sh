@@ -138,7 +138,7 @@ run_tests() {
   start_servers "$dir"
   # shellcheck disable=SC1091
   source "$dir/env"
-  # npm tools (the AsyncAPI CLI) are cached per user, so clean clones reuse them.
+  # npm tools (AsyncAPI's parser, swagger-parser, HA's JS client) are cached per user, so clean clones reuse them.
   export OCCUPANCY_NODE_DIR="${OCCUPANCY_NODE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/occupancy-predictor/node}"
   "$BUILD/bin/occupancy" db migrate >/dev/null  # the services' archives write here
   log "testing against Mosquitto on $OCCUPANCY_MQTT_PORT and PostgreSQL on $PGPORT"

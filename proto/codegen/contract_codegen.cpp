@@ -20,6 +20,7 @@ namespace {
 
 struct Channel {
   std::string id, address, message, schema_file, content_type;
+  std::string producer, consumers;  // x-producer, x-consumers (comma-separated): who may write and read
   int qos = 1;
   bool retain = false;
 };
@@ -95,6 +96,9 @@ int main(int argc, char** argv) try {
     Channel ch;
     ch.id = c.first.as<std::string>();
     ch.address = c.second["address"].as<std::string>();
+    ch.producer = c.second["x-producer"].as<std::string>("");
+    for (const auto& consumer : c.second["x-consumers"])
+      ch.consumers += (ch.consumers.empty() ? "" : ",") + consumer.as<std::string>();
     const auto msgs = c.second["messages"];
     if (msgs.size() != 1) throw std::runtime_error("channel " + ch.id + ": exactly one message expected");
     ch.message = ref_target(msgs.begin()->second["$ref"].as<std::string>());
@@ -117,11 +121,14 @@ int main(int argc, char** argv) try {
        "namespace occupancy::proto {\n\n"
        "struct ChannelSpec {\n  std::string_view id;\n  std::string_view address;  // with {param} placeholders\n"
        "  int qos;\n  bool retain;\n  std::string_view message;\n  std::string_view schema_file;\n"
-       "  std::string_view content_type;\n};\n\nnamespace channel {\n";
+       "  std::string_view content_type;\n"
+       "  std::string_view producer;   // x-producer: the one service that writes it (\"every service\": each its "
+       "own)\n"
+       "  std::string_view consumers;  // x-consumers, comma-separated\n};\n\nnamespace channel {\n";
   for (const auto& c : channels)
     h << "inline constexpr ChannelSpec " << identifier(c.id) << "{\"" << c.id << "\", \"" << c.address << "\", "
       << c.qos << ", " << (c.retain ? "true" : "false") << ", \"" << c.message << "\", \"" << c.schema_file << "\", \""
-      << c.content_type << "\"};\n";
+      << c.content_type << "\", \"" << c.producer << "\", \"" << c.consumers << "\"};\n";
   h << "}  // namespace channel\n\ninline constexpr std::array<const ChannelSpec*, " << channels.size()
     << "> kChannels{";
   for (size_t i = 0; i < channels.size(); ++i) h << (i ? ", " : "") << "&channel::" << identifier(channels[i].id);

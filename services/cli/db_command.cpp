@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "job.hpp"
 #include "occupancy/config/home_config.hpp"
+#include "occupancy/contract/broker_acl.hpp"
 #include "occupancy/runtime/exit_codes.hpp"
 #include "occupancy/runtime/logging.hpp"
 #include "occupancy/store/migrations.hpp"
@@ -48,6 +49,13 @@ void add_config_command(CLI::App& app, const GlobalOptions& global, int& result)
       return kExitOk;
     });
   });
+  config->add_subcommand("acl", "Print the Mosquitto ACL for this home: one user per service, from the topic contract")
+      ->callback([&] {
+        result = with_config(global, [](const config::HomeConfig& c) {
+          fmt::print("{}", contract::mosquitto_acl(c.home, c.discovery_prefix));
+          return kExitOk;
+        });
+      });
 }
 
 void add_db_command(CLI::App& app, const GlobalOptions& global, int& result) {

@@ -18,12 +18,7 @@ namespace occupancy::cli {
 inline bool announce_model(const config::HomeConfig& cfg, const store::ModelRecord& m,
                            std::chrono::seconds timeout = std::chrono::seconds(10)) {
   runtime::Metrics metrics("trainer");
-  runtime::MqttOptions mo;
-  mo.endpoint = cfg.mqtt;
-  mo.protocol = cfg.mqtt_protocol;
-  mo.client_id = "occupancy-" + cfg.home + "-trainer";
-  mo.status_topic = contract::format_topic(proto::channel::status, {{"home", cfg.home}, {"service", "trainer"}});
-  runtime::MqttClient client(mo, metrics);
+  runtime::MqttClient client(runtime::mqtt_options_for(cfg, "trainer"), metrics);
   std::atomic<bool> stop{false};
   std::thread timer([&] {
     const auto end = std::chrono::steady_clock::now() + timeout;

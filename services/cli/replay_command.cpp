@@ -80,11 +80,7 @@ void add_replay_command(CLI::App& app, const GlobalOptions& global, int& result)
       const bool pace = speed == 0 && o->ahead_min > 0;
       ingest::ReplayPacer pacer(static_cast<Millis>(o->ahead_min) * kMinute, std::chrono::seconds(30));
       if (pace) follow_pipeline(router, pacer);
-      runtime::MqttOptions mo;
-      mo.endpoint = cfg.mqtt;
-      mo.protocol = cfg.mqtt_protocol;
-      mo.client_id = "occupancy-" + cfg.home + "-replay";
-      mo.status_topic = contract::format_topic(proto::channel::status, {{"home", cfg.home}, {"service", "replay"}});
+      auto mo = runtime::mqtt_options_for(cfg, "replay");
       mo.subscriptions = router.subscriptions();
       runtime::MqttClient client(mo, metrics);
       forward.client = &client;

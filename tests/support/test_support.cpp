@@ -106,8 +106,9 @@ Recorder::Recorder(const config::MqttEndpoint& broker, std::vector<std::string> 
     impl_->messages.push_back({m->get_topic(), m->to_string(), m->is_retained()});
     impl_->changed.notify_all();
   });
-  auto opts = mqtt::connect_options_builder().mqtt_version(MQTTVERSION_5).clean_start(true).finalize();
-  impl_->client->connect(opts)->wait();
+  auto builder = mqtt::connect_options_builder().mqtt_version(MQTTVERSION_5).clean_start(true);
+  if (!broker.username.empty()) builder.user_name(broker.username).password(broker.password.reveal());
+  impl_->client->connect(builder.finalize())->wait();
   for (const auto& f : filters) impl_->client->subscribe(f, 1)->wait();
 }
 
@@ -115,6 +116,17 @@ Recorder::~Recorder() {
   try {
     impl_->client->disconnect()->wait();
   } catch (...) {
+  }
+}
+
+bool Recorder::try_subscribe(const std::string& filter) {
+  try {
+    const auto tok = impl_->client->subscribe(filter, 1);
+    tok->wait();
+    const auto codes = tok->get_subscribe_response().get_reason_codes();
+    return codes.empty() || codes.front() < 0x80;
+  } catch (const std::exception&) {
+    return false;
   }
 }
 

@@ -47,6 +47,8 @@ class Recorder {
   Recorder(const config::MqttEndpoint& broker, std::vector<std::string> filters);
   ~Recorder();
   void publish(const std::string& topic, const std::string& payload, bool retain = false);
+  /// Subscribes one more filter; false if the broker refused it (e.g. an ACL).
+  bool try_subscribe(const std::string& filter);
   /// Waits until a message on `topic` satisfies `pred` (or `timeout`); returns it.
   std::optional<Message> wait_for(const std::string& topic, const std::function<bool(const Message&)>& pred,
                                   std::chrono::milliseconds timeout = std::chrono::seconds(10));

@@ -31,7 +31,8 @@ Metrics::Metrics(std::string service)
   declare("occupancy_messages_in_total", "counter", "Messages received, per contract channel.");
   declare("occupancy_messages_out_total", "counter", "Messages published, per contract channel.");
   declare("occupancy_dead_letters_total", "counter", "Messages refused and sent to the dead-letter topic.");
-  declare("occupancy_errors_total", "counter", "Errors by kind (handler, publish, invalid_outgoing, connection_lost).");
+  declare("occupancy_errors_total", "counter",
+          "Errors by kind (handler, timer, on_connect, receive, publish, invalid_outgoing, connection_lost).");
   declare("occupancy_mqtt_connected", "gauge", "1 while the broker connection is up.");
   declare("occupancy_mqtt_inbound_queued", "gauge", "Received messages waiting to be handled.");
   declare("occupancy_mqtt_inbound_queued_max", "gauge", "The most received messages waiting at once.");

@@ -8,6 +8,9 @@
 #include <random>
 #include <thread>
 
+#include "occupancy/contract/topics.hpp"
+#include "occupancy/proto/contract.hpp"
+
 namespace occupancy::runtime {
 
 struct MqttClient::Impl {
@@ -50,7 +53,12 @@ struct MqttClient::Impl {
     });
     // Runs on Paho's receive thread, inside Paho's mutex: must not wait (inbound_queue.hpp).
     client->set_message_callback([this](mqtt::const_message_ptr m) {
-      inbound.push({m->get_topic(), m->to_string(), m->is_retained()});
+      try {  // an exception here would unwind into Paho's C thread and end the process
+        inbound.push({m->get_topic(), m->to_string(), m->is_retained()});
+      } catch (const std::exception& e) {
+        metrics.add("occupancy_errors_total", {{"kind", "receive"}});
+        spdlog::error("a received message on {} was lost: {}", m->get_topic(), e.what());
+      }
     });
   }
 
@@ -188,6 +196,19 @@ void MqttClient::shutdown() {
     spdlog::warn("clean disconnect failed: {}", e.what());
   }
   connected_ = false;
+}
+
+MqttOptions mqtt_options_for(const config::HomeConfig& config, std::string_view role) {
+  MqttOptions o;
+  o.endpoint = config.mqtt;
+  constexpr std::string_view kPlaceholder = "{service}";
+  for (auto* text : {&o.endpoint.username, &o.endpoint.display})
+    if (const auto at = text->find(kPlaceholder); at != std::string::npos) text->replace(at, kPlaceholder.size(), role);
+  o.protocol = config.mqtt_protocol;
+  o.client_id = "occupancy-" + config.home + "-" + std::string(role);
+  o.status_topic =
+      contract::format_topic(proto::channel::status, {{"home", config.home}, {"service", std::string(role)}});
+  return o;
 }
 
 }  // namespace occupancy::runtime

@@ -95,12 +95,7 @@ int run_service(std::string_view name, std::string_view description, int argc, c
   Metrics metrics{std::string(name)};
   const contract::Params base{{"home", cfg.home}, {"discovery_prefix", cfg.discovery_prefix}};
 
-  MqttOptions mqtt_options;
-  mqtt_options.endpoint = cfg.mqtt;
-  mqtt_options.protocol = cfg.mqtt_protocol;
-  mqtt_options.client_id = "occupancy-" + cfg.home + "-" + std::string(name);
-  mqtt_options.status_topic =
-      contract::format_topic(proto::channel::status, {{"home", cfg.home}, {"service", std::string(name)}});
+  MqttOptions mqtt_options = mqtt_options_for(cfg, name);
 
   // The router publishes through the client, which needs the router's subscriptions: the
   // client is created after wiring, behind this forwarding transport.
@@ -156,13 +151,13 @@ int run_service(std::string_view name, std::string_view description, int argc, c
 
   while (!stop) {
     if (client.take_new_connection())
-      for (auto& task : ctx.connected_tasks) task();
+      for (auto& task : ctx.connected_tasks) run_contained("an on-connect task", "on_connect", task, metrics);
 
     auto now = std::chrono::steady_clock::now();
     auto wait = std::chrono::milliseconds(200);
     for (auto& t : ctx.timers) {
       if (t.due <= now) {
-        t.task();
+        run_contained("a timer", "timer", t.task, metrics);
         t.due = now + t.period;
       }
       wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(t.due - now));
@@ -181,6 +176,20 @@ int run_service(std::string_view name, std::string_view description, int argc, c
   if (server) server->stop();
   spdlog::info("stopped");
   return kExitOk;
+}
+
+bool run_contained(std::string_view what, const std::string& kind, const std::function<void()>& task,
+                   Metrics& metrics) {
+  try {
+    task();
+    return true;
+  } catch (const std::exception& e) {
+    spdlog::error("{} failed: {}", what, e.what());
+  } catch (...) {
+    spdlog::error("{} failed with a non-standard exception", what);
+  }
+  metrics.add("occupancy_errors_total", {{"kind", kind}});
+  return false;
 }
 
 }  // namespace occupancy::runtime

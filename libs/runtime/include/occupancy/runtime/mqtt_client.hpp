@@ -10,9 +10,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "occupancy/config/connection.hpp"
+#include "occupancy/config/home_config.hpp"
 #include "occupancy/runtime/inbound_queue.hpp"
 #include "occupancy/runtime/metrics.hpp"
 #include "occupancy/runtime/router.hpp"
@@ -29,6 +31,12 @@ struct MqttOptions {
   std::string protocol = "3.1.1";  // or "5" (see docs/architecture.md: Paho C++ 1.2 and MQTT 5)
   std::chrono::seconds session_expiry{24 * 3600};
 };
+
+/// The broker connection of one role (a service name, "trainer", "replay"): the config's
+/// endpoint with "{service}" in its user name replaced by the role (one user per service, see
+/// `occupancy config acl`), client id occupancy-<home>-<role>, and the role's retained status
+/// topic as its last will.
+MqttOptions mqtt_options_for(const config::HomeConfig& config, std::string_view role);
 
 class MqttClient : public Transport {
  public:

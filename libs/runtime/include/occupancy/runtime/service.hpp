@@ -41,6 +41,11 @@ struct ServiceContext {
   std::vector<std::pair<std::string, http::Handler>> routes;
 };
 
+/// Runs `task`; whatever it throws (of any type) is logged with `what` and counted as
+/// occupancy_errors_total{kind}, never rethrown: a failing timer or on-connect task must not
+/// end the process. Returns whether it ran to the end.
+bool run_contained(std::string_view what, const std::string& kind, const std::function<void()>& task, Metrics& metrics);
+
 using Wiring = std::function<void(ServiceContext&)>;
 
 /// Parses --config/--log-level, loads the config, connects and runs until SIGTERM/SIGINT.
