@@ -45,7 +45,12 @@ std::string topic_of(const proto::ChannelSpec& c, const std::string& home, const
 }
 
 config::MqttEndpoint as(std::uint16_t port, const std::string& user) {
-  return {"tcp://127.0.0.1:" + std::to_string(port), user, config::Secret(user + "-pw"), user};
+  config::MqttEndpoint ep;
+  ep.server_uri = "tcp://127.0.0.1:" + std::to_string(port);
+  ep.username = user;
+  ep.password = config::Secret(user + "-pw");
+  ep.display = user;
+  return ep;
 }
 
 bool try_publish(Recorder& r, const std::string& topic, const std::string& payload) {

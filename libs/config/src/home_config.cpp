@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <set>
@@ -290,18 +291,33 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
 
   // Connections: the environment completes and overrides the file; secrets never live in it.
   std::string mqtt_url = "mqtt://127.0.0.1:1883";
-  std::string password_file;
+  std::string password_file, ca_file, cert_file, key_file;
   if (doc.HasMember("mqtt")) {
     mqtt_url = str(doc["mqtt"], "url", mqtt_url);
     password_file = str(doc["mqtt"], "password_file");
     c.mqtt_protocol = str(doc["mqtt"], "protocol", c.mqtt_protocol);
+    ca_file = str(doc["mqtt"], "ca_file");
+    cert_file = str(doc["mqtt"], "cert_file");
+    key_file = str(doc["mqtt"], "key_file");
   }
   if (auto v = env("OCCUPANCY_MQTT_URL")) mqtt_url = *v;
+  if (auto v = env("OCCUPANCY_MQTT_CA_FILE")) ca_file = *v;
   try {
     c.mqtt = parse_mqtt_url(mqtt_url);
   } catch (const std::invalid_argument& e) {
     throw ConfigError(source, "mqtt.url", e.what());
   }
+  if (!c.mqtt.tls() && !(ca_file.empty() && cert_file.empty() && key_file.empty()))
+    throw ConfigError(source, "mqtt.ca_file", "TLS files are set but mqtt.url is not mqtts://");
+  if (cert_file.empty() != key_file.empty())
+    throw ConfigError(source, "mqtt.cert_file", "a client certificate needs both cert_file and key_file");
+  for (const auto& [key, file] :
+       {std::pair{"mqtt.ca_file", &ca_file}, {"mqtt.cert_file", &cert_file}, {"mqtt.key_file", &key_file}})
+    if (!file->empty() && !std::filesystem::is_regular_file(*file))
+      throw ConfigError(source, key, "no such file: " + *file);
+  c.mqtt.ca_file = ca_file;
+  c.mqtt.cert_file = cert_file;
+  c.mqtt.key_file = key_file;
   if (auto f = env("OCCUPANCY_MQTT_PASSWORD_FILE")) password_file = *f;
   if (auto p = env("OCCUPANCY_MQTT_PASSWORD")) {
     c.mqtt.password = Secret(*p);

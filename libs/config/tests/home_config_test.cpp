@@ -1,6 +1,7 @@
 #include "occupancy/config/home_config.hpp"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -148,4 +149,22 @@ TEST_CASE("the cat rules an entity list cannot decide are keys of the config", "
 // schema error named it (tests/fuzz/corpus/config_fuzz/regression-invalid-utf8-key).
 TEST_CASE("a config that is not valid UTF-8 is refused, naming the byte", "[config]") {
   CHECK_THAT(error_of(kMinimal + "\nt\xE5mezone: UTC\n"), Catch::Contains("not valid UTF-8 (byte"));
+}
+
+TEST_CASE("TLS to the broker: files only with mqtts://, each must exist, a client certificate needs its key",
+          "[config]") {
+  const auto ca = std::filesystem::temp_directory_path() / "occupancy-test-ca.crt";
+  std::ofstream(ca) << "not checked here: the TLS library reads it\n";
+  const auto tls = env_of({{"OCCUPANCY_MQTT_URL", "mqtts://broker.lan"}, {"OCCUPANCY_MQTT_CA_FILE", ca.string()}});
+  const auto c = parse_config(kMinimal, "home.yaml", tls);
+  CHECK(c.mqtt.tls());
+  CHECK(c.mqtt.server_uri == "ssl://broker.lan:8883");
+  CHECK(c.mqtt.ca_file == ca.string());
+  CHECK_THAT(error_of(kMinimal, env_of({{"OCCUPANCY_MQTT_CA_FILE", ca.string()}})),
+             Catch::Contains("mqtt.ca_file") && Catch::Contains("not mqtts://"));
+  CHECK_THAT(error_of(kMinimal, env_of({{"OCCUPANCY_MQTT_URL", "mqtts://broker.lan"},
+                                        {"OCCUPANCY_MQTT_CA_FILE", "/nonexistent/ca.crt"}})),
+             Catch::Contains("no such file: /nonexistent/ca.crt"));
+  CHECK_THAT(error_of(kMinimal + "mqtt: { url: mqtts://broker.lan, cert_file: " + ca.string() + " }\n"),
+             Catch::Contains("needs both cert_file and key_file"));
 }

@@ -81,7 +81,32 @@ struct MqttClient::Impl {
     }
     if (!options.endpoint.username.empty()) o.set_user_name(options.endpoint.username);
     if (!options.endpoint.password.empty()) o.set_password(options.endpoint.password.reveal());
+    if (options.endpoint.tls()) {
+      const auto& ep = options.endpoint;
+      auto ssl = mqtt::ssl_options_builder()
+                     .enable_server_cert_auth(true)  // the certificate chain...
+                     .verify(true)                   // ...and the host name are checked
+                     .error_handler([this](const std::string& why) {
+                       std::lock_guard lock(tls_mutex);
+                       tls_error = why;  // OpenSSL's reason, for the retry message
+                     })
+                     .finalize();
+      if (ep.ca_file.empty())
+        ssl.ca_path("/etc/ssl/certs");  // the system's CA store
+      else
+        ssl.set_trust_store(ep.ca_file);  // only this CA: a private broker's
+      if (!ep.cert_file.empty()) ssl.set_key_store(ep.cert_file);
+      if (!ep.key_file.empty()) ssl.set_private_key(ep.key_file);
+      o.set_ssl(std::move(ssl));
+    }
   }
+
+  std::string take_tls_error() {
+    std::lock_guard lock(tls_mutex);
+    return std::exchange(tls_error, {});
+  }
+  std::mutex tls_mutex;
+  std::string tls_error;
 };
 
 MqttClient::MqttClient(MqttOptions options, Metrics& metrics)
@@ -118,8 +143,9 @@ bool MqttClient::connect(const std::atomic<bool>& stop) {
       // Jitter spreads the reconnects of five services restarted together.
       const auto wait =
           std::chrono::milliseconds(std::uniform_int_distribution<long>(backoff.count() / 2, backoff.count())(rng));
-      spdlog::warn("cannot connect to {}: {}; retrying in {} ms", impl_->options.endpoint.display, e.what(),
-                   wait.count());
+      const auto tls = impl_->take_tls_error();
+      spdlog::warn("cannot connect to {}: {}{}{}; retrying in {} ms", impl_->options.endpoint.display, e.what(),
+                   tls.empty() ? "" : ": TLS: ", tls, wait.count());
       for (auto slept = std::chrono::milliseconds(0); slept < wait && !stop; slept += std::chrono::milliseconds(100))
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       backoff = std::min(cap, backoff * 2);

@@ -11,6 +11,10 @@ struct MqttEndpoint {
   std::string username;    // empty = anonymous
   Secret password;         // from the URL, the environment or a file
   std::string display;     // the URL without its password, for logs
+  // TLS (mqtts://): the broker's certificate is verified against ca_file (empty: the system's
+  // CA store); cert_file/key_file are an optional client certificate.
+  std::string ca_file, cert_file, key_file;
+  bool tls() const { return server_uri.rfind("ssl://", 0) == 0; }
 };
 
 /// Parses mqtt[s]://[user[:password]@]host[:port]. Throws std::invalid_argument naming the

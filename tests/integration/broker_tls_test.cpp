@@ -1,0 +1,90 @@
+// TLS to the broker on a real Mosquitto with a TLS listener and a test CA made by openssl: a
+// service connects with the right CA file; with a wrong one it is refused with OpenSSL's reason,
+// keeps retrying, reports itself unhealthy and still stops cleanly.
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include "test_support.hpp"
+
+using namespace occupancy::testing;
+
+namespace {
+
+void openssl(const std::filesystem::path& dir, const std::vector<std::string>& args) {
+  const auto [rc, out] = run("/bin/sh", {"-c", "cd " + dir.string() + " && openssl " + [&] {
+                                           std::string a;
+                                           for (const auto& x : args) a += " '" + x + "'";
+                                           return a;
+                                         }()});
+  INFO(out);
+  REQUIRE(rc == 0);
+}
+
+// Waits until `pred` holds or `timeout` passes.
+bool eventually(const std::function<bool()>& pred, std::chrono::seconds timeout = std::chrono::seconds(15)) {
+  for (auto end = std::chrono::steady_clock::now() + timeout; std::chrono::steady_clock::now() < end;) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return pred();
+}
+
+}  // namespace
+
+TEST_CASE("mqtts:// connects with the broker's CA, and a wrong CA is refused with a reason while retrying",
+          "[integration]") {
+  const auto home = unique_home("tls");
+  const auto dir = temp_dir(home);
+  openssl(dir, {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2",
+                "-subj", "/CN=occupancy test CA"});
+  openssl(dir, {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "other.key", "-out", "other.crt", "-days",
+                "2", "-subj", "/CN=another CA"});
+  openssl(dir, {"req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj",
+                "/CN=127.0.0.1"});
+  std::ofstream(dir / "san.ext") << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
+  openssl(dir, {"x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out",
+                "server.crt", "-days", "2", "-extfile", "san.ext"});
+
+  const auto broker_port = free_port();
+  std::ofstream(dir / "mosquitto.conf") << "listener " << broker_port << " 127.0.0.1\ncafile "
+                                        << (dir / "ca.crt").string() << "\ncertfile " << (dir / "server.crt").string()
+                                        << "\nkeyfile " << (dir / "server.key").string()
+                                        << "\nallow_anonymous true\npersistence false\n"
+                                        << (::geteuid() == 0 ? "user root\n" : "");
+  Process broker("/usr/sbin/mosquitto", {"-c", (dir / "mosquitto.conf").string()}, {}, dir / "mosquitto.log");
+
+  // The environment overrides the config's broker, as in a deployment's unit file.
+  const auto env_with = [&](const std::string& ca) {
+    return std::map<std::string, std::string>{
+        {"OCCUPANCY_MQTT_URL", "mqtts://127.0.0.1:" + std::to_string(broker_port)},
+        {"OCCUPANCY_MQTT_CA_FILE", (dir / ca).string()}};
+  };
+
+  const auto good_port = free_port();
+  Process good(std::string(OCCUPANCY_BIN_DIR) + "/occupancy-cleaner",
+               {"--config", write_home_config(dir, home, {{"cleaner", good_port}}, true)}, env_with("ca.crt"),
+               dir / "good.log");
+  CHECK(eventually([&] { return http_get(good_port, "/healthz").first == 200; }));
+  CHECK_THAT(good.output(), Catch::Contains("connected to mqtts://127.0.0.1:" + std::to_string(broker_port)));
+
+  const auto wrong_port = free_port();
+  const auto wrong_dir = dir / "wrong";
+  std::filesystem::create_directories(wrong_dir);
+  Process wrong(std::string(OCCUPANCY_BIN_DIR) + "/occupancy-cleaner",
+                {"--config", write_home_config(wrong_dir, home, {{"cleaner", wrong_port}}, true)},
+                env_with("other.crt"), dir / "wrong.log");
+  CHECK(eventually([&] { return wrong.output().find("certificate verify failed") != std::string::npos; }));
+  INFO(wrong.output());
+  CHECK_THAT(wrong.output(), Catch::Contains("retrying"));
+  CHECK_FALSE(wrong.wait(std::chrono::seconds(2)));  // still running, still retrying
+  CHECK(http_get(wrong_port, "/healthz").first == 503);
+  wrong.signal(SIGTERM);
+  CHECK(wrong.wait(std::chrono::seconds(10)) == 0);
+  good.signal(SIGTERM);
+  CHECK(good.wait(std::chrono::seconds(10)) == 0);
+}
