@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "occupancy/config/home_config.hpp"
+#include "occupancy/contract/messages.hpp"
 #include "occupancy/contract/topics.hpp"
 #include "occupancy/proto/contract.hpp"
 #include "occupancy/runtime/mqtt_client.hpp"
@@ -31,13 +32,8 @@ inline bool announce_model(const config::HomeConfig& cfg, const store::ModelReco
   if (!connected) return false;
   client.take_new_connection();
   runtime::Router router("trainer", {{"home", cfg.home}}, client, metrics);
-  rapidjson::Document d(rapidjson::kObjectType);
-  auto& a = d.GetAllocator();
-  namespace f = proto::fields::model;
-  d.AddMember(rapidjson::StringRef(f::version), rapidjson::Value(m.version.c_str(), a), a);
-  d.AddMember(rapidjson::StringRef(f::feature_set), rapidjson::Value(m.feature_set.c_str(), a), a);
-  d.AddMember(rapidjson::StringRef(f::activated_at), rapidjson::Value(m.activated_at.c_str(), a), a);
-  router.publish(proto::channel::model, {}, d);
+  router.publish(proto::channel::model, {},
+                 contract::to_json(contract::ModelAnnouncement{m.version, m.feature_set, m.activated_at}));
   client.shutdown();
   return true;
 }

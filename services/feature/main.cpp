@@ -18,10 +18,9 @@ namespace {
 std::optional<features::Priors> priors_of(const config::HomeConfig& cfg, const std::optional<std::string>& version) {
   try {
     store::Database db(cfg.database_url);
-    const auto record = version ? store::find_model(db, *version) : store::active_model(db, cfg.home);
-    if (!record) return std::nullopt;
-    for (const auto& f : store::load_model_files(db, record->version))
-      if (f.room.empty() && f.target == "priors") return features::Priors::from_json(f.data);
+    if (const auto served = store::model_to_serve(db, cfg.home, version))
+      for (const auto& f : served->files)
+        if (f.room.empty() && f.target == "priors") return features::Priors::from_json(f.data);
   } catch (const std::exception& e) {
     spdlog::error("priors of model {} not loaded: {}", version.value_or("(active)"), e.what());
   }
@@ -61,7 +60,7 @@ int main(int argc, char** argv) {
         });
         ctx.router.on(proto::channel::gap, [](const runtime::Inbound&) {});  // reliability comes with room states
         ctx.router.on(proto::channel::model, [&ctx, stream](const runtime::Inbound& in) {
-          const std::string version = in.doc[proto::fields::model::version].GetString();
+          const std::string version = contract::model_announcement_from_json(in.doc).version;
           if (!ctx.config.feature.registry) return;
           if (auto priors = priors_of(ctx.config, version)) {
             stream->set_priors(std::move(*priors));

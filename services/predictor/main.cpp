@@ -22,13 +22,9 @@ using Archive = store::ArchiveWriter<store::PredictionBatch>;
 std::shared_ptr<const models::TrainedModel> load_model(const config::HomeConfig& cfg, const features::FeatureSet& set,
                                                        const std::optional<std::string>& version) {
   store::Database db(cfg.database_url);
-  const auto record = version ? store::find_model(db, *version) : store::active_model(db, cfg.home);
-  if (!record) {
-    if (version) throw std::runtime_error("model " + *version + " is not in the registry");
-    return nullptr;
-  }
-  return std::make_shared<models::TrainedModel>(
-      models::TrainedModel::from_files(store::load_model_files(db, record->version), set.names()));
+  const auto served = store::model_to_serve(db, cfg.home, version);
+  if (!served) return nullptr;
+  return std::make_shared<models::TrainedModel>(models::TrainedModel::from_files(served->files, set.names()));
 }
 
 void declare_metrics(runtime::Metrics& m) {
@@ -86,7 +82,7 @@ int main(int argc, char** argv) {
           if (archive) archive->add(store::PredictionBatch{{p}, core->matured()});
         });
         ctx.router.on(proto::channel::model, [&ctx, core, install](const runtime::Inbound& in) {
-          const std::string version = in.doc[proto::fields::model::version].GetString();
+          const std::string version = contract::model_announcement_from_json(in.doc).version;
           if (core->model() && core->model()->version == version) return;
           if (!ctx.config.predictor.registry) {
             spdlog::warn("model {} announced, but predictor.registry is off: baselines keep serving", version);

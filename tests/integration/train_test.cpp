@@ -75,6 +75,14 @@ TEST_CASE("train registers versions, announces the active one, and models promot
   std::tie(rc, out) = run(kCli, {"--config", cfg, "models", "promote", second->version}, env);
   REQUIRE(rc == 0);
   CHECK(store::active_model(db, home)->version == second->version);
+  // What the feature service and the predictor load: the announced version, else the active one.
+  CHECK(store::model_to_serve(db, home, std::nullopt)->record.version == second->version);
+  const auto announced = store::model_to_serve(db, home, first->version);
+  REQUIRE(announced);
+  CHECK(announced->record.version == first->version);
+  CHECK_FALSE(announced->files.empty());
+  CHECK_THROWS_WITH(store::model_to_serve(db, home, std::string("no-such-version")),
+                    Catch::Contains("no-such-version is not in the registry"));
   std::tie(rc, out) = run(kCli, {"--config", cfg, "models", "list"}, env);
   CHECK_THAT(out, Catch::Contains(first->version) && Catch::Contains("retired") && Catch::Contains("active"));
   std::tie(rc, out) = run(kCli, {"--config", cfg, "models", "promote", "no-such-version"}, env);

@@ -210,4 +210,19 @@ rapidjson::Document to_json(const HaState& s) {
   return d;
 }
 
+rapidjson::Document to_json(const ModelAnnouncement& m) {
+  namespace f = proto::fields::model;
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  d.AddMember(StringRef(f::version), str(m.version, a), a);
+  d.AddMember(StringRef(f::feature_set), str(m.feature_set, a), a);
+  d.AddMember(StringRef(f::activated_at), str(m.activated_at, a), a);
+  return d;
+}
+
+ModelAnnouncement model_announcement_from_json(const Value& v) {
+  namespace f = proto::fields::model;
+  return {text_of(v, f::version), text_of(v, f::feature_set), text_of(v, f::activated_at)};
+}
+
 }  // namespace occupancy::contract

@@ -74,3 +74,13 @@ TEST_CASE("a timestamp that is no calendar date is refused by the reader, not re
     CHECK_THAT(r.what(), Catch::Contains("2026-02-30"));
   }
 }
+
+TEST_CASE("the model announcement is a typed message that its schema accepts, and back", "[contract]") {
+  const contract::ModelAnnouncement m{"m20261130T160944", "v1", "2026-11-30T16:09:44.000Z"};
+  const auto j = contract::to_json(m);
+  CHECK_FALSE(contract::validator().check(proto::channel::model.schema_file, j));
+  const auto back = contract::model_announcement_from_json(j);
+  CHECK(back.version == m.version);
+  CHECK(back.feature_set == m.feature_set);
+  CHECK(back.activated_at == m.activated_at);
+}

@@ -96,4 +96,15 @@ ModelRecord activate_model(Database& db, const std::string& home, const std::str
   return *find_model(db, version);
 }
 
+std::optional<ModelToServe> model_to_serve(Database& db, const std::string& home,
+                                           const std::optional<std::string>& version) {
+  auto record = version ? find_model(db, *version) : active_model(db, home);
+  if (!record) {
+    if (version) throw DatabaseError("model " + *version + " is not in the registry");
+    return std::nullopt;
+  }
+  auto files = load_model_files(db, record->version);
+  return ModelToServe{std::move(*record), std::move(files)};
+}
+
 }  // namespace occupancy::store

@@ -3,6 +3,8 @@
 // document that already passed schema validation.
 #include <rapidjson/document.h>
 
+#include <string>
+
 #include "occupancy/core/types.hpp"
 
 namespace occupancy::contract {
@@ -27,5 +29,14 @@ rapidjson::Document to_json(const Prediction& p);
 Prediction prediction_from_json(const rapidjson::Value& v);
 
 rapidjson::Document to_json(const HaState& s);
+
+/// The retained announcement on `model`: which version the feature service and the predictor
+/// load (they take its files from the registry).
+struct ModelAnnouncement {
+  std::string version, feature_set;
+  std::string activated_at;  // ISO 8601, as the registry stores it
+};
+rapidjson::Document to_json(const ModelAnnouncement& m);
+ModelAnnouncement model_announcement_from_json(const rapidjson::Value& v);
 
 }  // namespace occupancy::contract

@@ -26,6 +26,16 @@ std::optional<ModelRecord> active_model(Database& db, const std::string& home);
 /// The version that was active before the current one (the newest retired that was ever active).
 std::optional<ModelRecord> previous_model(Database& db, const std::string& home);
 std::vector<ModelFile> load_model_files(Database& db, const std::string& version);
+
+/// The version a service should load: the one announced on `model` (`version`), or else the
+/// home's active one; with its files. nullopt when there is none (an announced version that is
+/// not in the registry throws DatabaseError, naming it).
+struct ModelToServe {
+  ModelRecord record;
+  std::vector<ModelFile> files;
+};
+std::optional<ModelToServe> model_to_serve(Database& db, const std::string& home,
+                                           const std::optional<std::string>& version);
 /// Makes `version` the home's active version; the one active before is retired. Returns the
 /// record as now stored. Throws DatabaseError if the version does not exist for the home.
 ModelRecord activate_model(Database& db, const std::string& home, const std::string& version);
