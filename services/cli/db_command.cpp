@@ -46,6 +46,7 @@ void add_config_command(CLI::App& app, const GlobalOptions& global, int& result)
         fmt::print("  room {:<16} {} zones, {} entities\n", r.id, r.zones.size(), entities);
       }
       fmt::print("broker: {}\n", c.mqtt.display);
+      for (const auto& w : c.warnings) fmt::print("warning: {}\n", w);
       return kExitOk;
     });
   });

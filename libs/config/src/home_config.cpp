@@ -130,6 +130,18 @@ std::string read_text(const std::filesystem::path& p, const std::string& what) {
   return s.str();
 }
 
+// A secret's file: readable by group or others is worth a warning (the token or password is
+// then one `cat` away for every local user), not a refusal (some setups share a group on purpose).
+std::string read_secret(const std::filesystem::path& p, const std::string& what, std::vector<std::string>& warnings) {
+  std::error_code ec;
+  const auto perms = std::filesystem::status(p, ec).permissions();
+  using std::filesystem::perms;
+  if (!ec && (perms & (perms::group_all | perms::others_all)) != perms::none)
+    warnings.push_back(what + " " + p.string() + " can be read by other users (mode " +
+                       fmt::format("{:04o}", static_cast<unsigned>(perms & perms::mask)) + "); chmod 600 it");
+  return read_text(p, what);
+}
+
 std::string trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
   return s;
@@ -300,6 +312,18 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
     cert_file = str(doc["mqtt"], "cert_file");
     key_file = str(doc["mqtt"], "key_file");
   }
+  // Secrets never live in the config file (it is shared, versioned, printed): a password in
+  // its URLs is refused. The environment may carry one.
+  try {
+    if (!parse_mqtt_url(mqtt_url).password.empty())
+      throw ConfigError(
+          source, "mqtt.url",
+          "a password in the URL is refused here: use OCCUPANCY_MQTT_PASSWORD(_FILE) or mqtt.password_file");
+  } catch (const std::invalid_argument&) {  // named below, once the environment had its say
+  }
+  if (doc.HasMember("database") && redact_uri(str(doc["database"], "url")) != str(doc["database"], "url"))
+    throw ConfigError(source, "database.url",
+                      "a password in the URL is refused here: use OCCUPANCY_DB_URL or PGPASSFILE");
   if (auto v = env("OCCUPANCY_MQTT_URL")) mqtt_url = *v;
   if (auto v = env("OCCUPANCY_MQTT_CA_FILE")) ca_file = *v;
   try {
@@ -322,7 +346,8 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
   if (auto p = env("OCCUPANCY_MQTT_PASSWORD")) {
     c.mqtt.password = Secret(*p);
   } else if (!password_file.empty()) {
-    c.mqtt.password = Secret(trim(read_text(password_file, "the MQTT password file (mqtt.password_file)")));
+    c.mqtt.password =
+        Secret(trim(read_secret(password_file, "the MQTT password file (mqtt.password_file)", c.warnings)));
   }
 
   if (doc.HasMember("database")) c.database_url = Secret(str(doc["database"], "url"));
@@ -404,7 +429,8 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
   if (auto t = env("OCCUPANCY_HA_TOKEN")) {
     c.ingestor.ha_token = Secret(*t);
   } else if (!ha_token_file.empty()) {
-    c.ingestor.ha_token = Secret(trim(read_text(ha_token_file, "the Home Assistant token file (ingestor.token_file)")));
+    c.ingestor.ha_token =
+        Secret(trim(read_secret(ha_token_file, "the Home Assistant token file (ingestor.token_file)", c.warnings)));
   }
 
   std::string api_token_file;
@@ -431,7 +457,8 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
   if (auto t = env("OCCUPANCY_API_TOKEN")) {
     c.publisher.api_token = Secret(*t);
   } else if (!api_token_file.empty()) {
-    c.publisher.api_token = Secret(trim(read_text(api_token_file, "the API token file (publisher.api_token_file)")));
+    c.publisher.api_token =
+        Secret(trim(read_secret(api_token_file, "the API token file (publisher.api_token_file)", c.warnings)));
   }
 
   if (std::filesystem::exists("/usr/share/zoneinfo") && !std::filesystem::exists("/usr/share/zoneinfo/" + c.timezone))

@@ -168,3 +168,25 @@ TEST_CASE("TLS to the broker: files only with mqtts://, each must exist, a clien
   CHECK_THAT(error_of(kMinimal + "mqtt: { url: mqtts://broker.lan, cert_file: " + ca.string() + " }\n"),
              Catch::Contains("needs both cert_file and key_file"));
 }
+
+TEST_CASE("secrets: a password in the file's URLs is refused, a secret file others can read is a warning", "[config]") {
+  CHECK_THAT(
+      error_of(kMinimal + "mqtt: { url: 'mqtt://suite:hunter2@broker.lan' }\n"),
+      Catch::Contains("mqtt.url") && Catch::Contains("password in the URL is refused") && !Catch::Contains("hunter2"));
+  CHECK_THAT(error_of(kMinimal + "database: { url: 'postgresql://occ:hunter2@db/occ' }\n"),
+             Catch::Contains("database.url") && !Catch::Contains("hunter2"));
+  // The environment may carry one (a unit's EnvironmentFile, readable by root only).
+  CHECK(parse_config(kMinimal, "home.yaml", env_of({{"OCCUPANCY_MQTT_URL", "mqtt://suite:pw@broker.lan"}}))
+            .mqtt.password.reveal() == "pw");
+
+  const auto file = std::filesystem::temp_directory_path() / "occupancy-test-mqtt.password";
+  std::ofstream(file) << "pw\n";
+  std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                                         std::filesystem::perms::group_read | std::filesystem::perms::others_read);
+  auto c = parse_config(kMinimal, "home.yaml", env_of({{"OCCUPANCY_MQTT_PASSWORD_FILE", file.string()}}));
+  REQUIRE(c.warnings.size() == 1);
+  CHECK_THAT(c.warnings[0], Catch::Contains("can be read by other users (mode 0644)") && !Catch::Contains("pw\n"));
+  std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  c = parse_config(kMinimal, "home.yaml", env_of({{"OCCUPANCY_MQTT_PASSWORD_FILE", file.string()}}));
+  CHECK(c.warnings.empty());
+}

@@ -141,6 +141,7 @@ int run_service(std::string_view name, std::string_view description, int argc, c
     }
   }
 
+  for (const auto& w : cfg.warnings) spdlog::warn("{}", w);
   spdlog::info("starting occupancy-{} {} for home '{}' ({} rooms), broker {}", name, OCCUPANCY_VERSION, cfg.home,
                cfg.rooms.size(), cfg.mqtt.display);
   // A burst (a replay, a backfill) queues messages in the inbound queue faster than they are

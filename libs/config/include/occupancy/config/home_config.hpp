@@ -137,7 +137,8 @@ struct HomeConfig {
   std::string discovery_prefix = "homeassistant";
   PublisherSettings publisher;
   IngestorSettings ingestor;
-  EventTimeLimits event_time;  // bounds on event time, enforced where events enter (router, ingest core)
+  EventTimeLimits event_time;         // bounds on event time, enforced where events enter (router, ingest core)
+  std::vector<std::string> warnings;  // worth telling the operator at start (e.g. a secret file others can read)
 
   const Room* find_room(std::string_view id) const;
 
