@@ -9,6 +9,7 @@
 #include <optional>
 #include <thread>
 
+#include "occupancy/http/rate_limiter.hpp"
 #include "occupancy/http/request_parser.hpp"
 
 namespace occupancy::http {
@@ -82,10 +83,26 @@ class WsSession : public WebSocketConnection, public std::enable_shared_from_thi
   const WebSocketHandler& handler_;
 };
 
+// What protects a listener from one client: a connection cap, and a request rate per client
+// address (loopback exempt: a local reverse proxy or benchmark would all share 127.0.0.1, and
+// whoever is on the host already has more than the API). All touched on the io thread only.
+constexpr int kMaxConnections = 64;
+constexpr double kRequestsPerSecond = 20, kBurst = 40;
+struct Guards {
+  RateLimiter limiter{kRequestsPerSecond, kBurst};
+  int connections = 0;
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const Handler& handler, const std::string& ws_path, const WebSocketHandler& ws)
-      : stream_(std::move(socket)), handler_(handler), ws_path_(ws_path), ws_(ws) {}
+  Session(tcp::socket socket, const Handler& handler, const std::string& ws_path, const WebSocketHandler& ws,
+          Guards& guards)
+      : stream_(std::move(socket)), handler_(handler), ws_path_(ws_path), ws_(ws), guards_(guards) {
+    ++guards_.connections;
+  }
+  ~Session() { --guards_.connections; }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   void read() {
     // The limits parse_request() applies: a request beyond them ends the connection.
@@ -114,10 +131,16 @@ class Session : public std::enable_shared_from_this<Session> {
     Request req{std::string(request_.method_string()), std::string(request_.target()),
                 std::string(request_[beast::http::field::authorization])};
     Response res;
-    try {
-      res = handler_(req);
-    } catch (const std::exception& e) {
-      res = Response{500, "text/plain; charset=utf-8", std::string("internal error: ") + e.what(), {}};
+    beast::error_code peer_ec;
+    const auto peer = stream_.socket().remote_endpoint(peer_ec).address();
+    if (!peer_ec && !peer.is_loopback() && !guards_.limiter.allow(peer.to_string(), std::chrono::steady_clock::now())) {
+      res = Response{429, "text/plain; charset=utf-8", "too many requests\n", {}};
+    } else {
+      try {
+        res = handler_(req);
+      } catch (const std::exception& e) {
+        res = Response{500, "text/plain; charset=utf-8", std::string("internal error: ") + e.what(), {}};
+      }
     }
     response_ = {};
     response_.version(request_.version());
@@ -142,6 +165,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const Handler& handler_;
   const std::string& ws_path_;
   const WebSocketHandler& ws_;
+  Guards& guards_;
 };
 
 }  // namespace
@@ -152,12 +176,18 @@ struct Server::Impl {
   Handler handler;
   std::string ws_path;
   WebSocketHandler ws;
+  Guards guards;
   std::thread thread;
 
   void accept() {
     acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted) return;  // normal shutdown
-      if (!ec) std::make_shared<Session>(std::move(socket), handler, ws_path, ws)->read();
+      if (!ec && guards.connections >= kMaxConnections) {
+        beast::error_code ignored;
+        socket.close(ignored);  // at the cap: refused at once rather than queued
+      } else if (!ec) {
+        std::make_shared<Session>(std::move(socket), handler, ws_path, ws, guards)->read();
+      }
       accept();
     });
   }
