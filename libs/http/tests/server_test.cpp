@@ -15,13 +15,18 @@
 namespace {
 
 // A deliberately plain HTTP client, so the test does not share code with the server.
-std::string raw_get(std::uint16_t port, const std::string& request) {
+int open_connection(std::uint16_t port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);
   ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
   REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  return fd;
+}
+
+std::string raw_get(std::uint16_t port, const std::string& request) {
+  const int fd = open_connection(port);
   REQUIRE(::send(fd, request.data(), request.size(), 0) == static_cast<ssize_t>(request.size()));
   std::string out;
   char buf[4096];
@@ -57,18 +62,6 @@ TEST_CASE("a busy port is reported with the address", "[http]") {
       occupancy::http::Server("127.0.0.1", first.port(), [](const auto&) { return occupancy::http::Response{}; }),
       Catch::Contains("cannot listen on 127.0.0.1:"));
 }
-
-namespace {
-int open_connection(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  return fd;
-}
-}  // namespace
 
 TEST_CASE("connections beyond the cap are closed at once, and a freed slot is used again", "[http]") {
   occupancy::http::Server server("127.0.0.1", 0, [](const auto&) { return occupancy::http::Response{}; });
