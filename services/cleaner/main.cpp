@@ -3,6 +3,9 @@
 // to MQTT, the clock, /metrics and the PostgreSQL archive.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <memory>
+
 #include "occupancy/cleaning/cleaner_core.hpp"
 #include "occupancy/cleaning/settled_announcer.hpp"
 #include "occupancy/contract/messages.hpp"
@@ -42,6 +45,26 @@ int main(int argc, char** argv) {
               },
               static_cast<std::size_t>(ctx.config.cleaner.archive_batch),
               static_cast<std::size_t>(ctx.config.cleaner.archive_buffer_max));
+
+        // After a restart: the rooms as the archive last knew them (published, not archived again).
+        if (ctx.config.cleaner.archive) {
+          try {
+            store::Database db(ctx.config.database_url);
+            const auto last = store::latest_clean_readings(db, ctx.config.home);
+            core->restore(last, *out);
+            ctx.on_connected([&ctx, restored = std::make_shared<std::vector<RoomState>>(out->states)] {
+              for (const auto& s : *restored)  // once, on the first connection
+                ctx.router.publish(proto::channel::state, {{"room", s.room}}, contract::to_json(s));
+              restored->clear();
+            });
+            spdlog::info(
+                "restored {} sensors' last clean readings: {} rooms occupied", last.size(),
+                std::count_if(out->states.begin(), out->states.end(), [](const auto& s) { return s.occupied; }));
+          } catch (const std::exception& e) {
+            spdlog::warn("room states not restored from the archive (rooms start vacant): {}", e.what());
+          }
+          out->clear();
+        }
 
         // Publishes what a step produced, archives it, counts it; then how far event time is
         // settled (when it crossed a minute, or something was published), for the feature service.

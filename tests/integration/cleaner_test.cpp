@@ -181,6 +181,38 @@ TEST_CASE("the live cleaner rejects the cat, repeats and opens gaps, as `occupan
   CHECK(count(db_url, "SELECT count(*) FROM sensor_gaps WHERE home = $1 AND end_ts IS NOT NULL", home.id) == 1);
   cleaner.signal(SIGTERM);
   CHECK(cleaner.wait(std::chrono::seconds(10)) == 0);
+
+  // Restarted, it knows from the archive that Anca is still asleep: the bedroom stays occupied
+  // (it used to restart every room as vacant until a sensor changed).
+  const auto before = rec.messages().size();
+  Process again(std::string(OCCUPANCY_BIN_DIR) + "/occupancy-cleaner", {"--config", home.config.string()},
+                {{"OCCUPANCY_DB_URL", db_url}}, home.dir / "cleaner-again.log");
+  REQUIRE(eventually(
+      [&] {
+        const auto all = rec.messages();
+        for (auto i = before; i < all.size(); ++i)
+          if (all[i].topic == home.topic("status/cleaner") && all[i].payload == "online") return true;
+        return false;
+      },
+      std::chrono::seconds(10)));
+  rec.publish(home.topic("clock"), R"({"ts":")" + format_iso8601(kT0 + 3'660'000) + R"("})");
+  std::vector<bool> bedroom;
+  CHECK(eventually(
+      [&] {
+        bedroom.clear();
+        const auto all = rec.messages();
+        for (auto i = before; i < all.size(); ++i)
+          if (all[i].topic == home.topic("state/bedroom"))
+            bedroom.push_back(parse(all[i].payload)["occupied"].GetBool());
+        return !bedroom.empty();
+      },
+      std::chrono::seconds(10)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  INFO(again.output());
+  CHECK_THAT(again.output(), Catch::Contains("restored 8 sensors' last clean readings"));
+  for (const bool occupied : bedroom) CHECK(occupied);
+  again.signal(SIGTERM);
+  CHECK(again.wait(std::chrono::seconds(10)) == 0);
 }
 
 TEST_CASE("while PostgreSQL refuses the cleaner, MQTT flows on and the archive buffers, then catches up",

@@ -60,6 +60,21 @@ void CleanerCore::advance(Millis now, CleanerOutput& out) {
 
 void CleanerCore::finish(CleanerOutput& out) { release(watermark_, out); }
 
+void CleanerCore::restore(const std::vector<Reading>& last_clean, CleanerOutput& out) {
+  // In time order, as they were decided; a repeat of one of them is then a duplicate, and the
+  // room holds (motion) run from their real time. Gaps and the cat filter start afresh.
+  for (const auto& r : last_clean) {
+    last_.insert_or_assign(r.entity_id, Last{r, true});
+    rooms_.advance(r.ts, out.states);
+    rooms_.apply(r, out.states);
+  }
+  // One state per room (its latest), not the replay's intermediate steps.
+  std::map<std::string, RoomState> latest;
+  for (auto& st : out.states) latest.insert_or_assign(st.room, std::move(st));
+  out.states.clear();
+  for (auto& [room, st] : latest) out.states.push_back(std::move(st));
+}
+
 void CleanerCore::release(Millis settled, CleanerOutput& out) {
   while (head_ < held_.size() && held_[head_].ts <= settled) {
     const Reading r = held_[head_++];

@@ -1,6 +1,7 @@
 // The core's own rules: the hold window, repeats, order, impossible states.
 #include "occupancy/cleaning/cleaner_core.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "cleaning_test_helpers.hpp"
@@ -86,4 +87,28 @@ TEST_CASE("a person's zone still on long after they turned up elsewhere is stuck
     CHECK(verdict(run, kBedAnca, 0) == "clean");
     CHECK(run.gaps.empty());
   }
+}
+
+// The restart case of the hardening issue: a restarted cleaner showed occupied rooms as vacant
+// until a sensor changed.
+TEST_CASE("restored from the archive's last clean readings, an occupied room is occupied again at once", "[cleaning]") {
+  cleaning::CleanerCore core(default_home());
+  cleaning::CleanerOutput out;
+  core.restore({on(0, kBathMotion), on(10, kBathPresence)}, out);
+  const auto bathroom = std::find_if(out.states.begin(), out.states.end(),
+                                     [&](const RoomState& s) { return s.room == on(0, kBathPresence).room; });
+  REQUIRE(bathroom != out.states.end());
+  CHECK(bathroom->occupied);
+  CHECK(std::count_if(out.states.begin(), out.states.end(),
+                      [&](const RoomState& s) { return s.room == bathroom->room; }) == 1);  // its latest only
+  CHECK(out.clean.empty());                                                                 // nothing is decided twice
+  out.clear();
+  // The sensors' state is known: the same reading live is a repeat, not a change.
+  core.push(on(120, kBathPresence), out);
+  core.advance(kT0 + 200'000, out);
+  REQUIRE(out.rejected.size() == 1);
+  CHECK(out.rejected[0].reason == "duplicate");
+  core.push(off(300, kBathPresence), out);
+  core.advance(kT0 + 400'000, out);
+  CHECK(out.clean.size() == 1);
 }

@@ -87,4 +87,17 @@ std::vector<RoomState> load_room_transitions(Database& db, const std::string& ho
   return out;
 }
 
+std::vector<Reading> latest_clean_readings(Database& db, const std::string& home) {
+  const auto r = db.exec(
+      "SELECT * FROM (SELECT DISTINCT ON (entity_id) entity_id, ts, to_char(ts AT TIME ZONE 'UTC', "
+      "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), state, room, zone, kind FROM clean_readings WHERE home = $1 "
+      "ORDER BY entity_id, ts DESC) latest ORDER BY ts, entity_id",
+      {home});
+  std::vector<Reading> out;
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back({parse_iso8601(r.text(i, 2)).value_or(0), r.text(i, 0), r.text(i, 4), r.text(i, 5), r.text(i, 6),
+                   sensor_state_from(r.text(i, 3)).value_or(SensorState::unavailable)});
+  return out;
+}
+
 }  // namespace occupancy::store

@@ -45,6 +45,10 @@ class CleanerCore {
   void advance(Millis now, CleanerOutput& out);
   /// End of input: decides everything still held.
   void finish(CleanerOutput& out);
+  /// After a restart, before any reading: each entity's last clean reading (from the archive),
+  /// taken as decided, so a room that was occupied is occupied again at once instead of vacant
+  /// until a sensor changes. The room states this gives are in `out.states`.
+  void restore(const std::vector<Reading>& last_clean, CleanerOutput& out);
 
   /// Event time up to which every reading has been decided (and its outputs produced);
   /// nullopt before the first reading.

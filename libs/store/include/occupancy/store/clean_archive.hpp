@@ -21,6 +21,9 @@ struct CleanBatch {
 
 void archive_clean(Database& db, const std::string& home, const CleanBatch& batch);
 
+/// Each entity's newest clean reading, in time order: what a restarted cleaner knew.
+std::vector<Reading> latest_clean_readings(Database& db, const std::string& home);
+
 /// The last `days` days of room transitions (up to the newest archived), in time order.
 std::vector<RoomState> load_room_transitions(Database& db, const std::string& home, int days);
 
