@@ -1,7 +1,13 @@
 // `occupancy db migrate` against the real PostgreSQL that deploy/local.sh test starts.
 #include "occupancy/store/database.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <chrono>
 
 #include "occupancy/store/migrations.hpp"
 #include "test_support.hpp"
@@ -61,4 +67,27 @@ TEST_CASE("an unreachable database exits 4 and never prints the password", "[int
   CHECK(rc == 4);
   CHECK_THAT(out, Catch::Contains("cannot connect to PostgreSQL (postgresql://occ:***@127.0.0.1:1/x)"));
   CHECK(out.find("hunter2") == std::string::npos);
+}
+
+// PostgreSQL hung: the port accepts connections (the kernel's backlog does) and never answers.
+// libpq gives up after its connect timeout instead of waiting forever.
+TEST_CASE("a database that accepts connections but never answers is given up on within seconds", "[integration]") {
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = 0;
+  ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(listener, 8) == 0);
+  socklen_t len = sizeof addr;
+  REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  const auto url = "postgresql://occ@127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/x";
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto [rc, out] = run(kCli, {"db", "migrate"}, {{"OCCUPANCY_DB_URL", url}});
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ::close(listener);
+  INFO(out);
+  CHECK(rc == 4);
+  CHECK_THAT(out, Catch::Contains("cannot connect to PostgreSQL") && Catch::Contains("timeout"));
+  CHECK(seconds < 15);  // connect_timeout is 5 s
 }

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <vector>
+
 namespace occupancy::store {
 namespace {
 
@@ -11,9 +13,26 @@ void route_notice(void*, const char* message) {
   spdlog::debug("postgres: {}", m);
 }
 
+// A database that accepts connections but never answers must not hang a service or a job:
+// libpq gives up connecting after connect_timeout, the server ends a statement after
+// statement_timeout, and TCP keepalives notice a peer that went away. Set before the URL's own
+// parameters, which win.
+PGconn* connect_with_timeouts(const std::string& url) {
+  std::vector<const char*> keys{"connect_timeout",     "options",         "keepalives", "keepalives_idle",
+                                "keepalives_interval", "keepalives_count"};
+  std::vector<const char*> values{"5", "-c statement_timeout=120000", "1", "30", "10", "3"};
+  if (!url.empty()) {
+    keys.push_back("dbname");  // expanded: a URI or a key=value string, as PQconnectdb takes
+    values.push_back(url.c_str());
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  return PQconnectdbParams(keys.data(), values.data(), 1);
+}
+
 }  // namespace
 
-Database::Database(const config::Secret& url) : conn_(PQconnectdb(url.reveal().c_str()), &PQfinish) {
+Database::Database(const config::Secret& url) : conn_(connect_with_timeouts(url.reveal()), &PQfinish) {
   if (PQstatus(conn_.get()) != CONNECTION_OK) {
     std::string err = PQerrorMessage(conn_.get());
     while (!err.empty() && err.back() == '\n') err.pop_back();
