@@ -1,6 +1,5 @@
 // occupancy-ingestor: the only process that talks to Home Assistant. State changes of the
 // configured entities become raw readings; the clock ticks every minute of event time.
-#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "ha_link.hpp"
@@ -14,10 +13,7 @@ int main(int argc, char** argv) {
   return runtime::run_service(
       "ingestor", "Reads Home Assistant and publishes raw readings and the clock", argc, argv,
       [](runtime::ServiceContext& ctx) {
-        auto core = std::make_shared<ingest::IngestCore>(
-            ctx.config.entities,
-            EventTimeGuard(ctx.config.event_time,
-                           ctx.config.ingestor.wall_clock ? std::function<Millis()>(wall_clock_now) : nullptr));
+        auto core = std::make_shared<ingest::IngestCore>(ctx.config.entities, ctx.config.event_time_guard());
         auto publish = [&ctx](const std::vector<ingest::Output>& out) {
           for (const auto& o : out) {
             if (const auto* r = std::get_if<Reading>(&o))
@@ -47,11 +43,8 @@ int main(int argc, char** argv) {
               publish(core->advance_to(std::get<ingestor::WallMark>(item).now));
           }
           for (const auto& r : core->take_refused())  // a time outside the bounds: named on the dead-letter topic
-            ctx.router.dead_letter(
-                "ha/" + r.change.entity_id,
-                fmt::format(R"({{"entity_id":"{}","state":"{}","last_changed":"{}"}})", r.change.entity_id,
-                            r.change.state, format_iso8601(r.change.last_changed)),
-                {"event_time", "/last_changed", r.reason});
+            ctx.router.dead_letter("ha/" + r.change.entity_id, ingest::state_change_json(r.change),
+                                   {"event_time", "/last_changed", r.reason});
           auto& m = ctx.metrics;
           m.set("occupancy_ingest_skipped_total", {{"reason", "duplicate"}}, static_cast<double>(core->duplicates()));
           m.set("occupancy_ingest_skipped_total", {{"reason", "unconfigured_entity"}},

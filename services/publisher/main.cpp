@@ -1,7 +1,5 @@
 // occupancy-publisher: predictions in; Home Assistant discovery, retained HA states and the
 // suite's info out; the read-only prediction API on its HTTP port. Logic: libs/publishing.
-#include <spdlog/spdlog.h>
-
 #include "occupancy/contract/messages.hpp"
 #include "occupancy/publishing/prediction_api.hpp"
 #include "occupancy/publishing/publisher_core.hpp"
@@ -41,12 +39,6 @@ int main(int argc, char** argv) {
           for (const auto& r : in.doc[proto::fields::info::rooms].GetArray()) rooms.emplace_back(r.GetString());
           send(core->on_info_seen(rooms));
         });
-        if (const auto bind = ctx.config.http_for("publisher").bind;
-            ctx.config.publisher.api_token.empty() && bind != "127.0.0.1" && bind != "::1" && bind != "localhost")
-          spdlog::warn(
-              "the prediction API listens on {} without a token: anyone who can reach it can read when "
-              "rooms are occupied (set publisher.api_token_file or OCCUPANCY_API_TOKEN_FILE)",
-              bind);
         ctx.route("/api/v1/", [&ctx, latest](const http::Request& req) {
           return publishing::handle_prediction_api(ctx.config, *latest, req);
         });

@@ -7,8 +7,8 @@ import sys
 try:
     import yaml
 except ImportError:
-    print("SKIPPED: python3-yaml is not installed")
-    sys.exit(77)
+    print("FAILED: python3-yaml is not installed (deploy/packages.txt installs it)")
+    sys.exit(1)
 
 used = []
 

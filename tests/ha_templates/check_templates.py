@@ -14,8 +14,8 @@ try:
     import jinja2
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 except ImportError:
-    print("SKIPPED: python3-jinja2 is not installed")
-    sys.exit(77)
+    print("FAILED: python3-jinja2 is not installed (deploy/packages.txt installs it)")
+    sys.exit(1)
 
 preview = json.load(sys.stdin)
 env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined)

@@ -25,15 +25,6 @@ void openssl(const std::filesystem::path& dir, const std::vector<std::string>& a
   REQUIRE(rc == 0);
 }
 
-// Waits until `pred` holds or `timeout` passes.
-bool eventually(const std::function<bool()>& pred, std::chrono::seconds timeout = std::chrono::seconds(15)) {
-  for (auto end = std::chrono::steady_clock::now() + timeout; std::chrono::steady_clock::now() < end;) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  return pred();
-}
-
 }  // namespace
 
 TEST_CASE("mqtts:// connects with the broker's CA, and a wrong CA is refused with a reason while retrying",
@@ -69,7 +60,7 @@ TEST_CASE("mqtts:// connects with the broker's CA, and a wrong CA is refused wit
   Process good(std::string(OCCUPANCY_BIN_DIR) + "/occupancy-cleaner",
                {"--config", write_home_config(dir, home, {{"cleaner", good_port}}, true)}, env_with("ca.crt"),
                dir / "good.log");
-  CHECK(eventually([&] { return http_get(good_port, "/healthz").first == 200; }));
+  CHECK(eventually([&] { return http_get(good_port, "/healthz").first == 200; }, std::chrono::seconds(15)));
   CHECK_THAT(good.output(), Catch::Contains("connected to mqtts://127.0.0.1:" + std::to_string(broker_port)));
 
   const auto wrong_port = free_port();
@@ -78,7 +69,8 @@ TEST_CASE("mqtts:// connects with the broker's CA, and a wrong CA is refused wit
   Process wrong(std::string(OCCUPANCY_BIN_DIR) + "/occupancy-cleaner",
                 {"--config", write_home_config(wrong_dir, home, {{"cleaner", wrong_port}}, true)},
                 env_with("other.crt"), dir / "wrong.log");
-  CHECK(eventually([&] { return wrong.output().find("certificate verify failed") != std::string::npos; }));
+  CHECK(eventually([&] { return wrong.output().find("certificate verify failed") != std::string::npos; },
+                   std::chrono::seconds(15)));
   INFO(wrong.output());
   CHECK_THAT(wrong.output(), Catch::Contains("retrying"));
   CHECK_FALSE(wrong.wait(std::chrono::seconds(2)));  // still running, still retrying

@@ -111,15 +111,6 @@ std::size_t count(const std::string& url, const std::string& sql, const std::str
   return std::stoul(db.exec(sql, {home}).text(0, 0));
 }
 
-template <class Pred>
-bool eventually(Pred pred, std::chrono::seconds timeout) {
-  for (auto end = std::chrono::steady_clock::now() + timeout; std::chrono::steady_clock::now() < end;) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  return pred();
-}
-
 }  // namespace
 
 TEST_CASE("the live cleaner rejects the cat, repeats and opens gaps, as `occupancy clean` does, and archives",

@@ -249,4 +249,12 @@ std::filesystem::path temp_dir(const std::string& name) {
   return dir;
 }
 
+bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+  for (auto end = std::chrono::steady_clock::now() + timeout; std::chrono::steady_clock::now() < end;) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return pred();
+}
+
 }  // namespace occupancy::testing

@@ -77,6 +77,9 @@ class Process {
   std::filesystem::path log_;
 };
 
+/// Polls `pred` every 200 ms until it holds or `timeout` passes; returns its last value.
+bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
+
 /// Runs a command to completion; returns exit code and combined output.
 std::pair<int, std::string> run(const std::string& exe, const std::vector<std::string>& args,
                                 const std::map<std::string, std::string>& env = {});

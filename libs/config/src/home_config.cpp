@@ -155,6 +155,10 @@ bool Room::has_zone(std::string_view zone) const {
   return false;
 }
 
+EventTimeGuard HomeConfig::event_time_guard() const {
+  return EventTimeGuard(event_time, ingestor.wall_clock ? std::function<Millis()>(wall_clock_now) : nullptr);
+}
+
 TimeZone HomeConfig::zone() const { return timezone.empty() ? TimeZone::utc() : TimeZone::load(timezone); }
 
 const Room* HomeConfig::find_room(std::string_view id) const {
@@ -460,6 +464,11 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
     c.publisher.api_token =
         Secret(trim(read_secret(api_token_file, "the API token file (publisher.api_token_file)", c.warnings)));
   }
+  if (const auto api = c.http_for("publisher");
+      api.port != 0 && c.publisher.api_token.empty() && api.bind != "127.0.0.1" && api.bind != "::1")
+    c.warnings.push_back("the prediction API listens on " + api.bind +
+                         " without a token: anyone who can reach it can read when rooms are occupied (set "
+                         "publisher.api_token_file or OCCUPANCY_API_TOKEN_FILE)");
 
   if (std::filesystem::exists("/usr/share/zoneinfo") && !std::filesystem::exists("/usr/share/zoneinfo/" + c.timezone))
     throw ConfigError(source, "timezone",

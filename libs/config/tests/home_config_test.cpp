@@ -190,3 +190,13 @@ TEST_CASE("secrets: a password in the file's URLs is refused, a secret file othe
   c = parse_config(kMinimal, "home.yaml", env_of({{"OCCUPANCY_MQTT_PASSWORD_FILE", file.string()}}));
   CHECK(c.warnings.empty());
 }
+
+TEST_CASE("a prediction API beyond loopback without a token is a warning at start", "[config]") {
+  const auto open = kMinimal + "publisher: { http: { bind: 0.0.0.0, port: 9485 } }\n";
+  auto c = parse_config(open, "home.yaml", no_env());
+  REQUIRE(c.warnings.size() == 1);
+  CHECK_THAT(c.warnings[0], Catch::Contains("listens on 0.0.0.0 without a token"));
+  CHECK(parse_config(open, "home.yaml", env_of({{"OCCUPANCY_API_TOKEN", "t"}})).warnings.empty());
+  CHECK(parse_config(kMinimal + "publisher: { http: { bind: 127.0.0.1, port: 9485 } }\n", "home.yaml", no_env())
+            .warnings.empty());
+}

@@ -5,12 +5,11 @@
 #include <regex>
 #include <set>
 
+#include "occupancy/contract/topics.hpp"
 #include "occupancy/proto/contract.hpp"
 
 namespace occupancy::contract {
 namespace {
-
-const std::vector<std::string> kServices{"ingestor", "cleaner", "feature", "predictor", "publisher"};
 
 bool listed(std::string_view csv, std::string_view role) {
   std::size_t start = 0;
@@ -42,7 +41,7 @@ std::string mqtt_user_of(std::string_view role) {
 }
 
 std::vector<std::string> acl_roles() {
-  auto roles = kServices;
+  std::vector<std::string> roles(kServices.begin(), kServices.end());
   roles.insert(roles.end(), {"trainer", "home_assistant", "operators"});
   return roles;
 }

@@ -99,6 +99,20 @@ std::string auth_message(const std::string& token) {
   return b.GetString();
 }
 
+std::string state_change_json(const StateChange& change) {
+  rapidjson::StringBuffer b;
+  rapidjson::Writer<rapidjson::StringBuffer> w(b);
+  w.StartObject();
+  w.Key("entity_id");
+  w.String(change.entity_id.c_str(), static_cast<rapidjson::SizeType>(change.entity_id.size()));
+  w.Key("state");
+  w.String(change.state.c_str(), static_cast<rapidjson::SizeType>(change.state.size()));
+  w.Key("last_changed");
+  w.String(ha_time(change.last_changed).c_str());
+  w.EndObject();
+  return b.GetString();
+}
+
 std::string subscribe_state_changed(long long id) {
   return "{\"id\":" + std::to_string(id) + ",\"type\":\"subscribe_events\",\"event_type\":\"state_changed\"}";
 }

@@ -75,3 +75,8 @@ TEST_CASE("the current states seed the pipeline at start", "[ingest]") {
   CHECK(states[0].entity_id == "a.y");  // oldest first
   CHECK_THROWS(parse_states("{}"));
 }
+
+TEST_CASE("a refused state change is quoted in HA's own fields, escaped", "[ingest]") {
+  CHECK(state_change_json({"binary_sensor.a", "say \"on\"", *parse_iso8601("2026-01-05T10:00:00.250Z")}) ==
+        R"({"entity_id":"binary_sensor.a","state":"say \"on\"","last_changed":"2026-01-05T10:00:00.250+00:00"})");
+}

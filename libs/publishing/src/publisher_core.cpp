@@ -2,6 +2,7 @@
 
 #include "occupancy/contract/json.hpp"
 #include "occupancy/contract/messages.hpp"
+#include "occupancy/contract/topics.hpp"
 #include "occupancy/publishing/ha_state.hpp"
 
 namespace occupancy::publishing {
@@ -11,9 +12,9 @@ PublisherCore::PublisherCore(const config::HomeConfig& config, std::string versi
   discovery_.home = config.home;
   discovery_.version = version_;
   discovery_.expire_after_s = config.publisher.expire_after_s;
-  for (const char* service : {"ingestor", "cleaner", "feature", "predictor", "publisher"})
+  for (const auto service : contract::kServices)
     discovery_.status_topics.push_back(
-        contract::format_topic(proto::channel::status, {{"home", config.home}, {"service", service}}));
+        contract::format_topic(proto::channel::status, {{"home", config.home}, {"service", std::string(service)}}));
   band_.percent_points = config.publisher.deadband_pct;
   band_.minutes = config.publisher.deadband_min;
   band_.heartbeat = static_cast<Millis>(config.publisher.heartbeat_min * kMinute);

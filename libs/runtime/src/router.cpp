@@ -49,7 +49,8 @@ void Router::dispatch(std::string_view topic, std::string_view payload) {
     }
     const auto& doc = std::get<rapidjson::Document>(parsed);
     if (time_guard_ && !route.channel->retain && doc.IsObject())
-      if (const auto ts = doc.FindMember("ts"); ts != doc.MemberEnd() && ts->value.IsString())
+      // Every time-carrying payload names its time as the clock's does.
+      if (const auto ts = doc.FindMember(proto::fields::clock::ts); ts != doc.MemberEnd() && ts->value.IsString())
         if (const auto t = parse_iso8601(ts->value.GetString()))
           if (auto why = time_guard_->check(*t)) {
             dead_letter(topic, payload, {"event_time", "/ts", *why});

@@ -104,8 +104,7 @@ int run_service(std::string_view name, std::string_view description, int argc, c
     void publish(const std::string& t, const std::string& p, int q, bool r) override { client->publish(t, p, q, r); }
   } forward;
   Router router(std::string(name), base, forward, metrics);
-  router.guard_event_time(
-      EventTimeGuard(cfg.event_time, cfg.ingestor.wall_clock ? std::function<Millis()>(wall_clock_now) : nullptr));
+  router.guard_event_time(cfg.event_time_guard());
   ServiceContext ctx{std::string(name), cfg, router, metrics, {}, {}, {}};
   try {
     wire(ctx);

@@ -141,6 +141,8 @@ struct HomeConfig {
   std::vector<std::string> warnings;  // worth telling the operator at start (e.g. a secret file others can read)
 
   const Room* find_room(std::string_view id) const;
+  /// The bounds on event time, against the wall clock when `ingestor.clock` is wall.
+  EventTimeGuard event_time_guard() const;
 
   /// The home's time zone (UTC when none is configured); throws if the zone is unknown here.
 

@@ -1,6 +1,7 @@
 #pragma once
 // Topic names come from the contract's channel addresses ("occupancy/{home}/raw/{room}/{zone}");
 // these functions fill, match and wildcard them, so no topic string is typed in code.
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -11,6 +12,9 @@
 namespace occupancy::contract {
 
 using Params = std::map<std::string, std::string, std::less<>>;
+
+/// The suite's services: the `{service}` of their status and dead-letter topics.
+inline constexpr std::array<std::string_view, 5> kServices{"ingestor", "cleaner", "feature", "predictor", "publisher"};
 
 /// Fills every placeholder of the channel's address. Throws std::invalid_argument naming a
 /// missing parameter, or a value that would break the topic (empty, '/', '+', '#').

@@ -24,7 +24,6 @@ class EventTimeGuard {
 
   /// nullopt: accepted (and remembered); otherwise why it is refused.
   std::optional<std::string> check(Millis t);
-  bool wall_clock() const { return static_cast<bool>(wall_); }
   const EventTimeLimits& limits() const { return limits_; }
   std::optional<Millis> wall_now() const { return wall_ ? std::optional<Millis>(wall_()) : std::nullopt; }
 

@@ -29,6 +29,8 @@ struct HaMessage {
 HaMessage parse_ha_message(std::string_view text);
 
 std::string auth_message(const std::string& token);
+/// A state change in HA's own fields (entity_id, state, last_changed), e.g. to quote a refused one.
+std::string state_change_json(const StateChange& change);
 std::string subscribe_state_changed(long long id);
 std::string ping_message(long long id);
 
