@@ -111,6 +111,7 @@ export OCCUPANCY_MQTT_URL=mqtt://127.0.0.1:$mqtt_port
 export OCCUPANCY_DB_URL=postgresql://postgres@127.0.0.1:$pg_port/occupancy
 export OCCUPANCY_MQTT_HOST=127.0.0.1 OCCUPANCY_MQTT_PORT=$mqtt_port
 export PGHOST=127.0.0.1 PGPORT=$pg_port PGUSER=postgres PGDATABASE=occupancy
+export OCCUPANCY_STATE_DIR=$dir/spool
 ENV
 }
 

@@ -9,9 +9,8 @@
 #include "occupancy/cleaning/cleaner_core.hpp"
 #include "occupancy/cleaning/settled_announcer.hpp"
 #include "occupancy/contract/messages.hpp"
-#include "occupancy/runtime/archive_metrics.hpp"
 #include "occupancy/runtime/service.hpp"
-#include "occupancy/store/archive_writer.hpp"
+#include "occupancy/runtime/service_archive.hpp"
 #include "occupancy/store/clean_archive.hpp"
 
 using namespace occupancy;
@@ -25,7 +24,6 @@ void declare_metrics(runtime::Metrics& m) {
             "Readings decided, by verdict (clean or a rejection reason).");
   m.declare("occupancy_cleaner_gaps_open", "gauge", "Sensors currently in a gap.");
   m.declare("occupancy_cleaner_held", "gauge", "Readings held for the cat filter's context window.");
-  runtime::declare_archive_metrics(m);
 }
 
 }  // namespace
@@ -37,18 +35,14 @@ int main(int argc, char** argv) {
         auto core = std::make_shared<cleaning::CleanerCore>(ctx.config);
         auto out = std::make_shared<cleaning::CleanerOutput>();
         std::shared_ptr<Archive> archive;
-        if (ctx.config.cleaner.archive)
-          archive = std::make_shared<Archive>(
-              ctx.config.database_url,
-              [home = ctx.config.home](store::Database& db, const store::CleanBatch& b) {
-                store::archive_clean(db, home, b);
-              },
-              static_cast<std::size_t>(ctx.config.cleaner.archive_batch),
-              static_cast<std::size_t>(ctx.config.cleaner.archive_buffer_max));
+        if (ctx.config.cleaner.archive) archive = runtime::start_archive<store::CleanBatch>(ctx, store::archive_clean);
 
-        // After a restart: the rooms as the archive last knew them (published, not archived again).
-        if (ctx.config.cleaner.archive) {
+        // After a restart: the rooms as the archive last knew them (published, not archived again),
+        // once what the last run spooled is in.
+        if (archive) {
           try {
+            if (!archive->flush(std::chrono::seconds(5)))
+              spdlog::warn("the archive's spool is not replayed yet: room states restored from what is archived");
             store::Database db(ctx.config.database_url);
             const auto last = store::latest_clean_readings(db, ctx.config.home);
             core->restore(last, *out);
@@ -120,13 +114,10 @@ int main(int argc, char** argv) {
             core->advance(wall_clock_now(), *out);
             emit();
           });
-        ctx.every(std::chrono::seconds(1), [&ctx, core, archive] {
+        ctx.every(std::chrono::seconds(1), [&ctx, core] {
           auto& m = ctx.metrics;
           m.set("occupancy_cleaner_gaps_open", {}, static_cast<double>(core->open_gaps().size()));
           m.set("occupancy_cleaner_held", {}, static_cast<double>(core->held()));
-          if (!archive) return;
-          const auto s = archive->stats();
-          runtime::export_archive_metrics(m, s);
         });
       });
 }

@@ -94,8 +94,9 @@ void add_train_command(CLI::App& app, const GlobalOptions& global, int& result) 
         in.home = config::load_config(
             global.config_path.empty() ? std::nullopt : std::optional<std::filesystem::path>(global.config_path));
         store::Database source(in.home.database_url);
-        in.input.readings = store::load_raw_readings(source, in.home.home);
-        fmt::print("{} raw readings of home '{}' from the archive\n", in.input.readings.size(), in.home.home);
+        in.input.readings = store::load_raw_readings(source, in.home.home, in.home.archive.history_days);
+        fmt::print("{} raw readings of home '{}' from the archive (the last {} days)\n", in.input.readings.size(),
+                   in.home.home, in.home.archive.history_days);
       } else {
         in = load_history_input(global, o->in);
       }

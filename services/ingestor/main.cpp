@@ -6,6 +6,8 @@
 #include "occupancy/contract/messages.hpp"
 #include "occupancy/ingest/ingest_core.hpp"
 #include "occupancy/runtime/service.hpp"
+#include "occupancy/runtime/service_archive.hpp"
+#include "occupancy/store/raw_archive.hpp"
 
 using namespace occupancy;
 
@@ -14,13 +16,26 @@ int main(int argc, char** argv) {
       "ingestor", "Reads Home Assistant and publishes raw readings and the clock", argc, argv,
       [](runtime::ServiceContext& ctx) {
         auto core = std::make_shared<ingest::IngestCore>(ctx.config.entities, ctx.config.event_time_guard());
-        auto publish = [&ctx](const std::vector<ingest::Output>& out) {
+        // Every published reading is archived too (what `train --from-db` learns from): HA keeps
+        // only days of history, the archive keeps them all.
+        std::shared_ptr<store::ArchiveWriter<store::RawBatch>> archive;
+        if (ctx.config.ingestor.archive)
+          archive = runtime::start_archive<store::RawBatch>(
+              ctx, [](store::Database& db, const std::string& home, const store::RawBatch& b) {
+                store::archive_raw_readings(db, home, b.readings);
+              });
+        auto publish = [&ctx, archive](const std::vector<ingest::Output>& out) {
+          store::RawBatch published;
           for (const auto& o : out) {
-            if (const auto* r = std::get_if<Reading>(&o))
-              ctx.router.publish(proto::channel::raw, {{"room", r->room}, {"zone", r->zone}}, contract::to_json(*r));
-            else
+            if (const auto* r = std::get_if<Reading>(&o)) {
+              if (ctx.router.publish(proto::channel::raw, {{"room", r->room}, {"zone", r->zone}},
+                                     contract::to_json(*r)))
+                published.readings.push_back(*r);
+            } else {
               ctx.router.publish(proto::channel::clock, {}, contract::clock_json(std::get<ingest::ClockTick>(o).ts));
+            }
           }
+          if (archive) archive->add(std::move(published));
         };
         if (ctx.config.ingestor.ha_url.empty()) {
           spdlog::warn("no Home Assistant configured (ingestor.ha_url / OCCUPANCY_HA_URL): publishing the clock only");

@@ -4,11 +4,12 @@
 // and, once they mature, scored on /metrics.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "occupancy/contract/messages.hpp"
 #include "occupancy/models/predictor_core.hpp"
-#include "occupancy/runtime/archive_metrics.hpp"
 #include "occupancy/runtime/service.hpp"
-#include "occupancy/store/archive_writer.hpp"
+#include "occupancy/runtime/service_archive.hpp"
 #include "occupancy/store/model_registry.hpp"
 #include "occupancy/store/prediction_archive.hpp"
 
@@ -33,7 +34,6 @@ void declare_metrics(runtime::Metrics& m) {
   m.declare("occupancy_prediction_accuracy", "gauge", "Rolling accuracy of matured predictions, by room and horizon.");
   m.declare("occupancy_prediction_brier", "gauge", "Rolling Brier score of matured predictions, by room and horizon.");
   m.declare("occupancy_prediction_matured", "gauge", "Matured predictions in the rolling window, by room and horizon.");
-  runtime::declare_archive_metrics(m);
 }
 
 }  // namespace
@@ -61,13 +61,21 @@ int main(int argc, char** argv) {
         };
         if (ctx.config.predictor.registry) install(std::nullopt);
         std::shared_ptr<Archive> archive;
-        if (ctx.config.predictor.archive)
-          archive = std::make_shared<Archive>(
-              ctx.config.database_url,
-              [home = ctx.config.home](store::Database& db, const store::PredictionBatch& b) {
-                store::archive_predictions(db, home, b);
-              },
-              500, 200'000);
+        if (ctx.config.predictor.archive) {
+          archive = runtime::start_archive<store::PredictionBatch>(ctx, store::archive_predictions);
+          // Predictions a previous run made whose outcome was still pending: scored as they mature,
+          // from the archive (once what that run spooled is in), not lost with its memory.
+          try {
+            archive->flush(std::chrono::seconds(5));
+            store::Database db(ctx.config.database_url);
+            const int longest = *std::max_element(ctx.config.horizons_min.begin(), ctx.config.horizons_min.end());
+            const auto pending = store::load_pending_predictions(db, ctx.config.home, longest);
+            core->restore_pending(pending);
+            spdlog::info("{} archived predictions still waiting for their outcome", pending.size());
+          } catch (const std::exception& e) {
+            spdlog::warn("pending predictions not restored from the archive: {}", e.what());
+          }
+        }
 
         ctx.router.on(proto::channel::features, [&ctx, core, archive](const runtime::Inbound& in) {
           const auto fv = contract::features_from_json(in.doc);
@@ -90,7 +98,7 @@ int main(int argc, char** argv) {
           }
           install(version);
         });
-        ctx.every(std::chrono::seconds(5), [&ctx, core, archive] {
+        ctx.every(std::chrono::seconds(5), [&ctx, core] {
           auto& m = ctx.metrics;
           for (const auto& [key, r] : core->scores().all()) {
             const runtime::Labels l{{"room", key.first}, {"horizon_min", std::to_string(key.second)}};
@@ -98,9 +106,6 @@ int main(int argc, char** argv) {
             m.set("occupancy_prediction_brier", l, r.brier);
             m.set("occupancy_prediction_matured", l, static_cast<double>(r.n));
           }
-          if (!archive) return;
-          const auto s = archive->stats();
-          runtime::export_archive_metrics(m, s);
         });
       });
 }

@@ -10,6 +10,7 @@
 #include <chrono>
 
 #include "occupancy/store/migrations.hpp"
+#include "occupancy/store/prediction_archive.hpp"
 #include "test_support.hpp"
 
 using namespace occupancy;
@@ -90,4 +91,37 @@ TEST_CASE("a database that accepts connections but never answers is given up on 
   CHECK(rc == 4);
   CHECK_THAT(out, Catch::Contains("cannot connect to PostgreSQL") && Catch::Contains("timeout"));
   CHECK(seconds < 15);  // connect_timeout is 5 s
+}
+
+TEST_CASE(
+    "a prediction's outcome archived before the prediction itself (a spool replayed out of order) still fills "
+    "it, and writing either twice changes nothing",
+    "[integration]") {
+  store::Database db{config::Secret(fresh_database("it_db_outcomes", true))};
+  Prediction p;
+  p.ts = *parse_iso8601("2026-11-28T07:00:00Z");
+  p.room = "office";
+  p.occupancy = {{15, 0.8}, {120, 0.4}};
+  p.model_version = "v1";
+  const store::PredictionBatch outcome_first{{}, {{"office", p.ts, 15, true}}};
+  store::archive_predictions(db, "h", outcome_first);
+  CHECK(db.exec("SELECT count(*) FROM prediction_outcomes_early").text(0, 0) == "1");
+  store::archive_predictions(db, "h", {{p}, {}});
+  CHECK(db.exec("SELECT outcome FROM predictions WHERE horizon_min = 15").text(0, 0) == "t");
+  CHECK(db.exec("SELECT count(*) FROM predictions WHERE outcome IS NULL").text(0, 0) == "1");  // 120 min: not yet
+  CHECK(db.exec("SELECT count(*) FROM prediction_outcomes_early").text(0, 0) == "0");
+  store::archive_predictions(db, "h", {{p}, {{"office", p.ts, 120, false}}});  // again, with the other outcome
+  store::archive_predictions(db, "h", outcome_first);
+  CHECK(db.exec("SELECT count(*) FROM predictions").text(0, 0) == "2");
+  CHECK(db.exec("SELECT count(*) FROM predictions WHERE outcome IS NOT NULL").text(0, 0) == "2");
+  CHECK(db.exec("SELECT count(*) FROM prediction_outcomes_early").text(0, 0) == "0");
+
+  const auto pending = store::load_pending_predictions(db, "h", 120);
+  CHECK(pending.empty());
+  p.ts += 60'000;
+  store::archive_predictions(db, "h", {{p}, {}});
+  const auto waiting = store::load_pending_predictions(db, "h", 120);
+  REQUIRE(waiting.size() == 1);
+  CHECK(waiting[0].occupancy == p.occupancy);
+  CHECK(waiting[0].ts == p.ts);
 }

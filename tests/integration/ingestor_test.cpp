@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "occupancy/core/time.hpp"
+#include "occupancy/store/database.hpp"
 #include "test_support.hpp"
 
 using namespace occupancy;
@@ -133,6 +134,84 @@ TEST_CASE("live state changes become raw readings, an HA outage is backfilled wi
   std::set_difference(expected.begin(), expected.end(), got_distinct.begin(), got_distinct.end(),
                       std::back_inserter(missing));
   CHECK(missing.empty());
+}
+
+TEST_CASE(
+    "the live ingestor archives every reading it publishes: PostgreSQL stopped mid-stream for longer than the "
+    "memory bound holds, then back, and the archive holds exactly the published set",
+    "[integration]") {
+  const auto broker = broker_from_env();
+  const auto db_url = fresh_database("it_ingest", true);
+  const auto home = unique_home("ingarch");
+  const auto dir = temp_dir(home);
+  const auto ha_port = free_port(), http_port = free_port();
+  std::ofstream(dir / "home.yaml") << std::regex_replace(config_for(home, ha_port, http_port),
+                                                         std::regex("memory_max_mb: 16"),
+                                                         "memory_max_mb: 0.002");  // about ten readings
+  // The ingestor's own role: "stopping PostgreSQL" for it alone is refusing its logins and ending its sessions.
+  const auto role = unique_home("ingestor_role");
+  store::Database admin{config::Secret(db_url)};
+  admin.exec("CREATE ROLE " + role + " LOGIN");
+  admin.exec("GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO " + role);
+  const auto at = db_url.find('@'), scheme = db_url.find("://") + 3;
+  const auto ingestor_url = db_url.substr(0, scheme) + role + db_url.substr(at);
+  const auto metric = [&](const std::string& name) { return metric_value(http_port, name); };
+  const auto archived = [&] {
+    store::Database db{config::Secret(db_url)};
+    const auto r = db.exec(
+        "SELECT entity_id, to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), state "
+        "FROM raw_readings WHERE home = $1",
+        {home});
+    std::set<Key> out;
+    for (int i = 0; i < r.rows(); ++i) out.insert({r.text(i, 0), r.text(i, 1), r.text(i, 2)});
+    return out;
+  };
+  const long long origin =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  auto ha = sim_serve(dir, ha_port, origin, "ha.log");
+  Recorder rec(broker, {"occupancy/" + home + "/raw/#"});
+  Process ingestor(kBin + "/occupancy-ingestor", {"--config", (dir / "home.yaml").string()},
+                   {{"OCCUPANCY_HA_TOKEN", "T0k3n"},
+                    {"OCCUPANCY_DB_URL", ingestor_url},
+                    {"OCCUPANCY_STATE_DIR", (dir / "state").string()}},
+                   dir / "ingestor.log");
+  INFO(ingestor.output());
+  REQUIRE(eventually([&] { return !archived().empty(); }, std::chrono::seconds(10)));  // live readings archived
+
+  admin.exec("ALTER ROLE " + role + " NOLOGIN");  // PostgreSQL goes away mid-stream
+  admin.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1", {role});
+  const auto before_outage = rec.messages().size();
+  CHECK(eventually([&] { return metric("occupancy_archive_spooled_total") > 0; }, std::chrono::seconds(15)));
+  CHECK(metric("occupancy_db_connected") == 0);
+  CHECK(metric("occupancy_archive_spool_bytes") > 0);
+  CHECK(eventually([&] { return rec.messages().size() > before_outage + 10; },  // MQTT never waits on the database
+                   std::chrono::seconds(15)));
+
+  admin.exec("ALTER ROLE " + role + " LOGIN");  // ...and returns
+  CHECK(eventually([&] { return metric("occupancy_db_connected") == 1; }, std::chrono::seconds(40)));
+  ha->signal(SIGTERM);  // no more readings: the published set is final
+  REQUIRE(ha->wait(std::chrono::seconds(5)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  std::set<Key> published;
+  for (const auto& m : rec.messages()) {
+    rapidjson::Document d;
+    d.Parse(m.payload.c_str());
+    published.insert({d["entity_id"].GetString(), d["ts"].GetString(), d["state"].GetString()});
+  }
+  CHECK(eventually([&] { return archived() == published; }, std::chrono::seconds(30)));
+  const auto got = archived();
+  std::vector<Key> diff;
+  std::set_symmetric_difference(published.begin(), published.end(), got.begin(), got.end(), std::back_inserter(diff));
+  INFO(published.size() << " published, " << got.size() << " archived, " << diff.size() << " differ");
+  CHECK(got == published);
+  CHECK(metric("occupancy_archive_replayed_total") > 0);
+  CHECK(metric("occupancy_archive_dropped_total") == 0);
+  WARN(published.size() << " readings published, " << metric("occupancy_archive_spooled_total")
+                        << " of them through the spool, all archived");
+  ingestor.signal(SIGTERM);
+  CHECK(ingestor.wait(std::chrono::seconds(20)) == 0);
+  admin.exec("REASSIGN OWNED BY " + role + " TO postgres; DROP OWNED BY " + role + "; DROP ROLE " + role);
 }
 
 TEST_CASE("a wrong token is a clear error and a retry with backoff, not a crash loop", "[integration]") {

@@ -126,3 +126,53 @@ TEST_CASE("hot reload, a refused broken model, and a rollback within seconds", "
   predictor.signal(SIGTERM);
   CHECK(predictor.wait(std::chrono::seconds(10)) == 0);
 }
+
+TEST_CASE(
+    "predictions still waiting for their outcome when the predictor stops get it after a restart, from the "
+    "archive",
+    "[integration]") {
+  const auto broker = broker_from_env();
+  const auto db_url = fresh_database("it_pred_pending", true);
+  const auto home = unique_home("predpend");
+  const auto dir = temp_dir(home);
+  const auto cfg = write_home_config(dir, home, {{"predictor", free_port()}}, true);
+  const std::map<std::string, std::string> env{{"OCCUPANCY_DB_URL", db_url},
+                                               {"OCCUPANCY_STATE_DIR", (dir / "state").string()}};
+  const auto fv = [](int minute, bool occupied) {
+    return R"({"ts":"2026-01-20T10:)" + std::string(minute < 10 ? "0" : "") + std::to_string(minute) +
+           R"(:00.000Z","room":"office","feature_set":"v1","values":{"occupied_now":)" + (occupied ? "1" : "0") +
+           R"(,"reliable":1,"minutes_in_state":12}})";
+  };
+  const auto count = [&](const std::string& where) {
+    store::Database db{config::Secret(db_url)};
+    return std::stoi(db.exec("SELECT count(*) FROM predictions WHERE home = $1 AND " + where, {home}).text(0, 0));
+  };
+  const auto topic = "occupancy/" + home + "/features/office";
+  Recorder rec(broker, {"occupancy/" + home + "/#"});
+  auto predictor = std::make_unique<Process>(kBin + "/occupancy-predictor", std::vector<std::string>{"--config", cfg},
+                                             env, dir / "predictor1.log");
+  REQUIRE(
+      rec.wait_for("occupancy/" + home + "/status/predictor", [](const Message& m) { return m.payload == "online"; }));
+  for (int i = 0; i < 10; ++i) rec.publish(topic, fv(i, true));  // occupied 10:00-10:09
+  INFO(predictor->output());
+  REQUIRE(eventually([&] { return count("ts < '2026-01-20T10:10:00Z'") == 20; }, std::chrono::seconds(15)));
+  predictor->signal(SIGTERM);
+  REQUIRE(predictor->wait(std::chrono::seconds(20)) == 0);
+  CHECK(count("outcome IS NOT NULL") == 0);  // none had matured
+
+  predictor = std::make_unique<Process>(kBin + "/occupancy-predictor", std::vector<std::string>{"--config", cfg}, env,
+                                        dir / "predictor2.log");
+  REQUIRE(rec.wait_for(
+      "occupancy/" + home + "/status/predictor", [](const Message& m) { return m.payload == "online"; },
+      std::chrono::seconds(15)));
+  CHECK(
+      eventually([&] { return predictor->output().find("10 archived predictions still waiting") != std::string::npos; },
+                 std::chrono::seconds(5)));
+  for (int i = 15; i < 26; ++i) rec.publish(topic, fv(i, false));  // vacant from 10:15
+  // The 15-min forecasts made at 10:00-10:09 matured at 10:15-10:24, after the restart: vacant.
+  CHECK(eventually([&] { return count("horizon_min = 15 AND ts < '2026-01-20T10:10:00Z' AND outcome = false") == 10; },
+                   std::chrono::seconds(15)));
+  CHECK(count("horizon_min = 120 AND outcome IS NOT NULL") == 0);  // not due yet
+  predictor->signal(SIGTERM);
+  CHECK(predictor->wait(std::chrono::seconds(20)) == 0);
+}

@@ -243,6 +243,12 @@ std::pair<int, std::string> http_get(std::uint16_t port, const std::string& path
   return {std::stoi(out.substr(9, 3)), body == std::string::npos ? "" : out.substr(body + 4)};
 }
 
+double metric_value(std::uint16_t port, const std::string& name) {
+  const auto body = http_get(port, "/metrics").second;
+  std::smatch m;
+  return std::regex_search(body, m, std::regex("\n" + name + "(\\{[^}]*\\})? ([0-9.e+-]+)")) ? std::stod(m[2]) : -1.0;
+}
+
 std::filesystem::path temp_dir(const std::string& name) {
   auto dir = std::filesystem::temp_directory_path() / ("occupancy-tests-" + name);
   std::filesystem::create_directories(dir);

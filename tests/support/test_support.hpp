@@ -89,4 +89,7 @@ std::pair<int, std::string> http_get(std::uint16_t port, const std::string& path
 
 std::filesystem::path temp_dir(const std::string& name);
 
+/// The first sample of metric `name` (any labels) on http://127.0.0.1:port/metrics; -1 if absent.
+double metric_value(std::uint16_t port, const std::string& name);
+
 }  // namespace occupancy::testing

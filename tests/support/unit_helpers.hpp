@@ -1,8 +1,10 @@
 #pragma once
 // Small helpers shared by unit tests (header-only; no broker, no database).
 #include <rapidjson/document.h>
+#include <stdlib.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <string>
 
 #include "occupancy/config/home_config.hpp"
@@ -26,6 +28,13 @@ inline rapidjson::Document parse_json(const std::string& s) {
   d.Parse(s.c_str());
   REQUIRE_FALSE(d.HasParseError());
   return d;
+}
+
+/// A new, empty directory under the system's temp directory, unique to this call.
+inline std::filesystem::path fresh_temp_dir(const std::string& name) {
+  std::string pattern = (std::filesystem::temp_directory_path() / ("occupancy-unit-" + name + "-XXXXXX")).string();
+  REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+  return pattern;
 }
 
 }  // namespace occupancy::testing

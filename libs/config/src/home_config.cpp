@@ -155,6 +155,11 @@ bool Room::has_zone(std::string_view zone) const {
   return false;
 }
 
+std::filesystem::path ArchiveSettings::spool_file(std::string_view home, std::string_view service) const {
+  if (spool_dir.empty()) return {};
+  return std::filesystem::path(spool_dir) / (std::string(home) + "-" + std::string(service) + ".spool");
+}
+
 EventTimeGuard HomeConfig::event_time_guard() const {
   return EventTimeGuard(event_time, ingestor.wall_clock ? std::function<Millis()>(wall_clock_now) : nullptr);
 }
@@ -387,8 +392,6 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
       for (const auto& m : cl["silence_limit_min"].GetObject())
         cs.silence_limit_min[m.name.GetString()] = m.value.GetDouble();
     if (cl.HasMember("archive")) cs.archive = cl["archive"].GetBool();
-    if (cl.HasMember("archive_batch")) cs.archive_batch = cl["archive_batch"].GetInt();
-    if (cl.HasMember("archive_buffer_max")) cs.archive_buffer_max = cl["archive_buffer_max"].GetInt();
   }
   for (auto [name, settings] : {std::pair{"feature", &c.feature}, {"predictor", &c.predictor}}) {
     if (!doc.HasMember(name)) continue;
@@ -396,6 +399,17 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
     if (sec.HasMember("registry")) settings->registry = sec["registry"].GetBool();
     if (sec.HasMember("archive")) settings->archive = sec["archive"].GetBool();
   }
+  if (doc.HasMember("archive")) {
+    const auto& a = doc["archive"];
+    if (a.HasMember("batch")) c.archive.batch = a["batch"].GetInt();
+    if (a.HasMember("memory_max_mb")) c.archive.memory_max_mb = a["memory_max_mb"].GetDouble();
+    if (a.HasMember("spool_max_mb")) c.archive.spool_max_mb = a["spool_max_mb"].GetDouble();
+    if (a.HasMember("history_days")) c.archive.history_days = a["history_days"].GetInt();
+    c.archive.spool_dir = str(a, "spool_dir");
+  }
+  if (auto v = env("OCCUPANCY_STATE_DIR"); v && !v->empty()) c.archive.spool_dir = *v;
+  if (auto v = env("STATE_DIRECTORY"); v && !v->empty() && c.archive.spool_dir.empty())
+    c.archive.spool_dir = v->substr(0, v->find(':'));  // systemd's StateDirectory= (the first, if several)
   if (doc.HasMember("event_time")) {
     const auto& e = doc["event_time"];
     if (e.HasMember("max_ahead_s"))
@@ -409,6 +423,7 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
     c.ingestor.ha_url = str(i, "ha_url");
     ha_token_file = str(i, "token_file");
     c.ingestor.wall_clock = str(i, "clock", "wall") == "wall";
+    if (i.HasMember("archive")) c.ingestor.archive = i["archive"].GetBool();
     if (i.HasMember("ping_interval_s")) c.ingestor.ping_interval_s = i["ping_interval_s"].GetDouble();
     if (i.HasMember("backoff_max_s")) c.ingestor.backoff_max_s = i["backoff_max_s"].GetDouble();
   }

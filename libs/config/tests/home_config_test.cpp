@@ -200,3 +200,20 @@ TEST_CASE("a prediction API beyond loopback without a token is a warning at star
   CHECK(parse_config(kMinimal + "publisher: { http: { bind: 127.0.0.1, port: 9485 } }\n", "home.yaml", no_env())
             .warnings.empty());
 }
+
+TEST_CASE(
+    "the archive's spool directory: the file's key, OCCUPANCY_STATE_DIR over it, systemd's STATE_DIRECTORY "
+    "when neither is set",
+    "[config]") {
+  CHECK(parse_config(kMinimal, "home.yaml", no_env()).archive.spool_file("h", "cleaner").empty());
+  const auto in_file =
+      parse_config(kMinimal + "archive: { spool_dir: /srv/spool, memory_max_mb: 2 }\n", "home.yaml", no_env());
+  CHECK(in_file.archive.spool_file("h", "cleaner") == "/srv/spool/h-cleaner.spool");
+  CHECK(in_file.archive.memory_max_mb == 2);
+  CHECK(parse_config(kMinimal + "archive: { spool_dir: /srv/spool }\n", "home.yaml",
+                     env_of({{"OCCUPANCY_STATE_DIR", "/var/lib/x"}}))
+            .archive.spool_dir == "/var/lib/x");
+  CHECK(parse_config(kMinimal, "home.yaml", env_of({{"STATE_DIRECTORY", "/var/lib/occupancy/cleaner:/other"}}))
+            .archive.spool_dir == "/var/lib/occupancy/cleaner");
+  CHECK_THAT(error_of(kMinimal + "archive: { memory_max_mb: 0 }\n"), Catch::Contains("memory_max_mb"));
+}

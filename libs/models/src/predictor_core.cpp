@@ -17,6 +17,11 @@ void PredictorCore::use_model(std::shared_ptr<const TrainedModel> model) {
   forecaster_ = std::move(forecaster);
 }
 
+void PredictorCore::restore_pending(const std::vector<Prediction>& pending) {
+  for (const auto& p : pending)
+    for (const auto& [h, q] : p.occupancy) scores_.predicted(p.room, h, p.ts, q);
+}
+
 Prediction PredictorCore::predict(const FeatureVector& fv) {
   const auto row = to_row(fv, set_);
   const double now = row[set_.index("occupied_now")];

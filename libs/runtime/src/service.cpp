@@ -26,6 +26,8 @@ void ServiceContext::route(std::string path_prefix, http::Handler handler) {
   routes.emplace_back(std::move(path_prefix), std::move(handler));
 }
 
+void ServiceContext::health(std::function<std::string()> problem) { health_checks.push_back(std::move(problem)); }
+
 void ServiceContext::require_room(const std::string& room) const {
   if (config.find_room(room) == nullptr)
     throw Refusal("unknown_room", "/room", "room '" + room + "' is not in the home config");
@@ -105,7 +107,7 @@ int run_service(std::string_view name, std::string_view description, int argc, c
   } forward;
   Router router(std::string(name), base, forward, metrics);
   router.guard_event_time(cfg.event_time_guard());
-  ServiceContext ctx{std::string(name), cfg, router, metrics, {}, {}, {}};
+  ServiceContext ctx{std::string(name), cfg, router, metrics, {}, {}, {}, {}};
   try {
     wire(ctx);
   } catch (const std::exception& e) {
@@ -124,9 +126,12 @@ int run_service(std::string_view name, std::string_view description, int argc, c
           http_settings.bind, static_cast<std::uint16_t>(http_settings.port),
           [&](const http::Request& req) -> http::Response {
             const auto path = req.target.substr(0, req.target.find('?'));
-            if (path == "/healthz") {
-              const bool up = client.connected();
-              return {up ? 200 : 503, "text/plain; charset=utf-8", up ? "ok\n" : "broker disconnected\n", {}};
+            if (path == "/healthz") {  // 503 with every problem named, one per line
+              std::string problems = client.connected() ? "" : "broker disconnected\n";
+              for (const auto& check : ctx.health_checks)
+                if (auto p = check(); !p.empty()) problems += p + "\n";
+              return {
+                  problems.empty() ? 200 : 503, "text/plain; charset=utf-8", problems.empty() ? "ok\n" : problems, {}};
             }
             if (path == "/metrics") return {200, "text/plain; version=0.0.4; charset=utf-8", metrics.render(), {}};
             for (const auto& [prefix, handler] : ctx.routes)

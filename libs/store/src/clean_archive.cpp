@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "copy_readings.hpp"
+#include "spool_records.hpp"
 
 namespace occupancy::store {
 namespace {
@@ -29,12 +30,22 @@ void CleanBatch::append(CleanBatch&& other) {
   move_append(gaps, other.gaps);
 }
 
-std::size_t CleanBatch::drop_oldest(std::size_t n) {
-  const std::size_t from_readings = std::min(n, readings.size());
-  readings.erase(readings.begin(), readings.begin() + static_cast<std::ptrdiff_t>(from_readings));
-  const std::size_t from_states = std::min(n - from_readings, states.size());
-  states.erase(states.begin(), states.begin() + static_cast<std::ptrdiff_t>(from_states));
-  return from_readings + from_states;
+std::size_t CleanBatch::bytes() const {
+  return detail::approx_bytes(readings) + detail::approx_bytes(states) + detail::approx_bytes(gaps);
+}
+
+std::string CleanBatch::to_record() const {
+  return detail::write_record([&](detail::JsonWriter& w) {
+    detail::write_list(w, "readings", readings);
+    detail::write_list(w, "states", states);
+    detail::write_list(w, "gaps", gaps);
+  });
+}
+
+CleanBatch CleanBatch::from_record(std::string_view record) {
+  const auto d = detail::parse_record(record);
+  return {detail::read_list<Reading>(d, "readings"), detail::read_list<RoomState>(d, "states"),
+          detail::read_list<Gap>(d, "gaps")};
 }
 
 void archive_clean(Database& db, const std::string& home, const CleanBatch& batch) {

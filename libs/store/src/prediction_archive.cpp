@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <iterator>
 
+#include "spool_records.hpp"
+
 namespace occupancy::store {
 
 namespace {
@@ -13,13 +15,6 @@ template <typename T>
 void move_append(std::vector<T>& to, std::vector<T>& from) {
   to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
   from.clear();
-}
-
-template <typename T>
-std::size_t erase_front(std::vector<T>& v, std::size_t n) {
-  n = std::min(n, v.size());
-  v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(n));
-  return n;
 }
 
 // Outcomes as PostgreSQL array literals, for one UPDATE ... FROM unnest(...). Room ids are
@@ -33,11 +28,26 @@ void update_outcomes(Database& db, const std::string& home, const std::vector<Pr
     horizons += sep + std::to_string(o.horizon_min);
     values += std::string(sep) + (o.occupied ? "t" : "f");
   }
+  // An outcome whose prediction is not archived yet waits for it (see apply_early_outcomes).
   db.exec(
-      "UPDATE predictions p SET outcome = v.outcome "
-      "FROM unnest($2::text[], $3::timestamptz[], $4::int[], $5::bool[]) AS v(room, ts, horizon_min, outcome) "
-      "WHERE p.home = $1 AND p.room = v.room AND p.ts = v.ts AND p.horizon_min = v.horizon_min",
+      "WITH v AS (SELECT * FROM unnest($2::text[], $3::timestamptz[], $4::int[], $5::bool[]) "
+      "AS v(room, ts, horizon_min, outcome)), "
+      "done AS (UPDATE predictions p SET outcome = v.outcome FROM v WHERE p.home = $1 AND p.room = v.room "
+      "AND p.ts = v.ts AND p.horizon_min = v.horizon_min RETURNING p.room, p.ts, p.horizon_min) "
+      "INSERT INTO prediction_outcomes_early (home, room, ts, horizon_min, outcome) "
+      "SELECT $1, v.room, v.ts, v.horizon_min, v.outcome FROM v WHERE NOT EXISTS (SELECT 1 FROM done d "
+      "WHERE d.room = v.room AND d.ts = v.ts AND d.horizon_min = v.horizon_min) ON CONFLICT DO NOTHING",
       {home, rooms + "}", times + "}", horizons + "}", values + "}"});
+}
+
+// Outcomes that arrived before their predictions (a spool replayed out of order) fill them now.
+void apply_early_outcomes(Database& db, const std::string& home) {
+  db.exec(
+      "WITH e AS (DELETE FROM prediction_outcomes_early e USING predictions p WHERE e.home = $1 AND p.home = $1 "
+      "AND p.room = e.room AND p.ts = e.ts AND p.horizon_min = e.horizon_min RETURNING e.*) "
+      "UPDATE predictions p SET outcome = e.outcome FROM e WHERE p.home = $1 AND p.room = e.room AND p.ts = e.ts "
+      "AND p.horizon_min = e.horizon_min",
+      {home});
 }
 
 }  // namespace
@@ -47,9 +57,18 @@ void PredictionBatch::append(PredictionBatch&& other) {
   move_append(outcomes, other.outcomes);
 }
 
-std::size_t PredictionBatch::drop_oldest(std::size_t n) {
-  const std::size_t dropped = erase_front(items, n);
-  return dropped + erase_front(outcomes, n - dropped);
+std::size_t PredictionBatch::bytes() const { return detail::approx_bytes(items) + detail::approx_bytes(outcomes); }
+
+std::string PredictionBatch::to_record() const {
+  return detail::write_record([&](detail::JsonWriter& w) {
+    detail::write_list(w, "predictions", items);
+    detail::write_list(w, "outcomes", outcomes);
+  });
+}
+
+PredictionBatch PredictionBatch::from_record(std::string_view record) {
+  const auto d = detail::parse_record(record);
+  return {detail::read_list<Prediction>(d, "predictions"), detail::read_list<PredictionOutcome>(d, "outcomes")};
 }
 
 void archive_predictions(Database& db, const std::string& home, const PredictionBatch& batch) {
@@ -81,7 +100,31 @@ void archive_predictions(Database& db, const std::string& home, const Prediction
     }
     db.exec("INSERT INTO predictions SELECT * FROM predictions_in ON CONFLICT DO NOTHING");
     if (!batch.outcomes.empty()) update_outcomes(db, home, batch.outcomes);
+    apply_early_outcomes(db, home);
   });
+}
+
+std::vector<Prediction> load_pending_predictions(Database& db, const std::string& home, int max_horizon_min) {
+  const auto r = db.exec(
+      "SELECT room, to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), horizon_min, probability, "
+      "model_version, fallback FROM predictions WHERE home = $1 AND outcome IS NULL AND ts >= (SELECT max(ts) FROM "
+      "predictions WHERE home = $1) - make_interval(mins => $2::int + 1) ORDER BY ts, room, horizon_min",
+      {home, std::to_string(max_horizon_min)});
+  std::vector<Prediction> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    const std::string room = r.text(i, 0);
+    const Millis ts = parse_iso8601(r.text(i, 1)).value_or(0);
+    if (out.empty() || out.back().room != room || out.back().ts != ts) {
+      Prediction p;
+      p.room = room;
+      p.ts = ts;
+      p.model_version = r.text(i, 4);
+      if (!PQgetisnull(r.get(), i, 5)) p.fallback = r.text(i, 5);
+      out.push_back(std::move(p));
+    }
+    out.back().occupancy[std::stoi(r.text(i, 2))] = std::stod(r.text(i, 3));
+  }
+  return out;
 }
 
 }  // namespace occupancy::store

@@ -78,8 +78,17 @@ struct CleanerSettings {
   double max_off_latency_s = 60;  // a person's zone still on this long after they appear elsewhere is stuck
   std::map<std::string, double, std::less<>> silence_limit_min{{"presence", 5}, {"motion", 60}};  // heartbeat entities
   bool archive = true;  // clean readings, transitions and gaps to PostgreSQL
-  int archive_batch = 500;
-  int archive_buffer_max = 200000;  // readings kept while the database is down; the oldest are dropped beyond
+};
+
+/// How every service's PostgreSQL archive waits for the database (store::ArchiveWriter).
+struct ArchiveSettings {
+  int batch = 500;             // items per write
+  double memory_max_mb = 16;   // waiting in memory; beyond, they go to the spool
+  std::string spool_dir;       // archive.spool_dir, else OCCUPANCY_STATE_DIR, else systemd's STATE_DIRECTORY
+  double spool_max_mb = 1024;  // a spool this large takes no more: beyond, items are dropped (counted)
+  int history_days = 180;      // `occupancy train --from-db` learns from this many days before the newest
+  /// The spool of `service` ("<spool_dir>/<home>-<service>.spool"); empty without a spool_dir.
+  std::filesystem::path spool_file(std::string_view home, std::string_view service) const;
 };
 
 struct HttpSettings {
@@ -98,6 +107,7 @@ struct IngestorSettings {
   std::uint16_t ha_port = 8123;
   Secret ha_token;
   bool wall_clock = true;  // false: event time follows the events (a simulated HA)
+  bool archive = true;     // every published reading to PostgreSQL's raw_readings
   double ping_interval_s = 30, backoff_max_s = 60;
 };
 
@@ -128,6 +138,7 @@ struct HomeConfig {
   std::vector<int> horizons_min;
   CatFilterRules cat_filter;
   CleanerSettings cleaner;
+  ArchiveSettings archive;
   ModelServiceSettings feature, predictor;
   MqttEndpoint mqtt;
   std::string mqtt_protocol = "3.1.1";

@@ -25,6 +25,9 @@ class PredictorCore {
 
   /// Throws std::invalid_argument if the vector lacks occupied_now.
   Prediction predict(const FeatureVector& fv);
+  /// Predictions made before a restart, still waiting for their outcome (from the archive, in
+  /// time order): scored when they mature, like the ones made since.
+  void restore_pending(const std::vector<Prediction>& pending);
   /// The outcomes of earlier predictions that the last predict() saw mature.
   const std::vector<PredictionOutcome>& matured() const { return matured_; }
   MaturedScores& scores() { return scores_; }

@@ -27,6 +27,9 @@ struct ServiceContext {
   void on_connected(std::function<void()> task);
   /// Extra HTTP routes (besides /healthz and /metrics); called on the HTTP thread.
   void route(std::string path_prefix, http::Handler handler);
+  /// A condition /healthz reports: `problem` returns what is wrong, or "" when all is well.
+  /// Called on the HTTP thread.
+  void health(std::function<std::string()> problem);
   /// For handlers: refuses the message (dead letter `unknown_room`) if the home config has no
   /// room `room`.
   void require_room(const std::string& room) const;
@@ -39,6 +42,7 @@ struct ServiceContext {
   std::vector<Timer> timers;
   std::vector<std::function<void()>> connected_tasks;
   std::vector<std::pair<std::string, http::Handler>> routes;
+  std::vector<std::function<std::string()>> health_checks;
 };
 
 /// Runs `task`; whatever it throws (of any type) is logged with `what` and counted as

@@ -2,6 +2,7 @@
 // The cleaner's archive: clean readings (COPY), room-state transitions and sensor gaps, in one
 // transaction per batch. Idempotent: writing the same batch twice adds nothing.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "occupancy/core/types.hpp"
@@ -14,9 +15,10 @@ struct CleanBatch {
   std::vector<RoomState> states;
   std::vector<Gap> gaps;
   std::size_t size() const { return readings.size() + states.size() + gaps.size(); }
+  std::size_t bytes() const;
   void append(CleanBatch&& other);
-  /// Drops the oldest `n` items (readings first): what a full buffer gives up.
-  std::size_t drop_oldest(std::size_t n);
+  std::string to_record() const;  // one spool record
+  static CleanBatch from_record(std::string_view record);
 };
 
 void archive_clean(Database& db, const std::string& home, const CleanBatch& batch);

@@ -1,8 +1,10 @@
 #pragma once
 // The predictor's archive (table predictions): one row per room, time and horizon, loaded with
 // COPY; a prediction already archived is not added again. Outcomes fill `outcome` of rows
-// already archived (or archived in the same batch).
+// archived before, in the same batch, or later: an outcome whose prediction is not archived yet
+// (the spool replays in any order) waits in prediction_outcomes_early until it is.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "occupancy/core/types.hpp"
@@ -14,11 +16,16 @@ struct PredictionBatch {
   std::vector<Prediction> items;
   std::vector<PredictionOutcome> outcomes;
   std::size_t size() const { return items.size() + outcomes.size(); }
+  std::size_t bytes() const;
   void append(PredictionBatch&& other);
-  std::size_t drop_oldest(std::size_t n);
+  std::string to_record() const;  // one spool record
+  static PredictionBatch from_record(std::string_view record);
 };
 
 void archive_predictions(Database& db, const std::string& home, const PredictionBatch& batch);
 
+/// Predictions of the last `max_horizon_min` (plus a minute) before the newest archived one whose
+/// outcome is still unknown: what a restarted predictor still has to score.
+std::vector<Prediction> load_pending_predictions(Database& db, const std::string& home, int max_horizon_min);
 
 }  // namespace occupancy::store
