@@ -96,7 +96,10 @@ int main(int argc, char** argv) try {
     Channel ch;
     ch.id = c.first.as<std::string>();
     ch.address = c.second["address"].as<std::string>();
-    ch.producer = c.second["x-producer"].as<std::string>("");
+    if (const auto producer = c.second["x-producer"]; producer.IsSequence())  // several: comma-separated
+      for (const auto& p : producer) ch.producer += (ch.producer.empty() ? "" : ",") + p.as<std::string>();
+    else
+      ch.producer = producer.as<std::string>("");
     for (const auto& consumer : c.second["x-consumers"])
       ch.consumers += (ch.consumers.empty() ? "" : ",") + consumer.as<std::string>();
     const auto msgs = c.second["messages"];
@@ -122,7 +125,8 @@ int main(int argc, char** argv) try {
        "struct ChannelSpec {\n  std::string_view id;\n  std::string_view address;  // with {param} placeholders\n"
        "  int qos;\n  bool retain;\n  std::string_view message;\n  std::string_view schema_file;\n"
        "  std::string_view content_type;\n"
-       "  std::string_view producer;   // x-producer: the one service that writes it (\"every service\": each its "
+       "  std::string_view producer;   // x-producer: the services that write it, comma-separated (\"every service\": "
+       "each its "
        "own)\n"
        "  std::string_view consumers;  // x-consumers, comma-separated\n};\n\nnamespace channel {\n";
   for (const auto& c : channels)

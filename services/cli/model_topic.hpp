@@ -1,9 +1,10 @@
 #pragma once
-// Announces the active model version, retained, on occupancy/<home>/model (the predictor
-// reloads on it). Gives up after `timeout` if the broker cannot be reached: the registry
-// already holds the truth, so this is reported, not fatal.
+// Announces the active model version (and the candidate in shadow beside it, and why), retained, on
+// occupancy/<home>/model (the predictor reloads on it). Gives up after `timeout` if the broker cannot be reached: the
+// registry already holds the truth, so this is reported, not fatal.
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -17,6 +18,7 @@
 namespace occupancy::cli {
 
 inline bool announce_model(const config::HomeConfig& cfg, const store::ModelRecord& m,
+                           std::optional<std::string> candidate = std::nullopt, std::string reason = "",
                            std::chrono::seconds timeout = std::chrono::seconds(10)) {
   runtime::Metrics metrics("trainer");
   runtime::MqttClient client(runtime::mqtt_options_for(cfg, "trainer"), metrics);
@@ -33,7 +35,8 @@ inline bool announce_model(const config::HomeConfig& cfg, const store::ModelReco
   client.take_new_connection();
   runtime::Router router("trainer", {{"home", cfg.home}}, client, metrics);
   router.publish(proto::channel::model, {},
-                 contract::to_json(contract::ModelAnnouncement{m.version, m.feature_set, m.activated_at}));
+                 contract::to_json(contract::ModelAnnouncement{m.version, m.feature_set, m.activated_at,
+                                                               std::move(candidate), std::move(reason)}));
   client.shutdown();
   return true;
 }

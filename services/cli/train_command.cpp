@@ -7,14 +7,17 @@
 #include <rapidjson/writer.h>
 
 #include <chrono>
+#include <cmath>
 
 #include "history_input.hpp"
 #include "job.hpp"
 #include "model_topic.hpp"
 #include "occupancy/cleaning/clean_report.hpp"
 #include "occupancy/evaluation/backtest.hpp"
+#include "occupancy/models/shadow_evaluation.hpp"
 #include "occupancy/runtime/logging.hpp"
 #include "occupancy/store/migrations.hpp"
+#include "occupancy/store/prediction_archive.hpp"
 #include "occupancy/store/raw_archive.hpp"
 
 namespace occupancy::cli {
@@ -150,7 +153,7 @@ void add_train_command(CLI::App& app, const GlobalOptions& global, int& result) 
       const auto files = model.files();
       store::register_model(registry,
                             {version, home.home, model.feature_set, "candidate", "", "",
-                             metrics_json(folds, train_s, in.input.readings.size())},
+                             metrics_json(folds, train_s, in.input.readings.size()), "", ""},
                             files);
       fmt::print("registered {}: {} rooms, {} files, trained in {:.1f} s\n", version, model.rooms.size(), files.size(),
                  train_s);
@@ -168,12 +171,25 @@ void add_train_command(CLI::App& app, const GlobalOptions& global, int& result) 
         activate = mine < theirs;
         why = fmt::format("latest fold mean Brier {:.4f} vs active {} {:.4f}", mine, active->version, theirs);
       }
-      if (activate) {
+      // Past the offline gate, a version replacing an active one first predicts in shadow beside it
+      // on live data (predictor.shadow_hours); the predictor promotes or retires it.
+      const bool shadow = activate && active && !o->force && home.predictor.shadow_hours > 0;
+      if (shadow) {
+        store::start_shadow(registry, home.home, version);
+        const auto reason = fmt::format("{} in shadow beside {} for {} h of live minutes ({})", version,
+                                        active->version, home.predictor.shadow_hours, why);
+        fmt::print("{}\n", reason);
+        if (o->publish)
+          fmt::print("{}\n", announce_model(home, *active, version, reason)
+                                 ? "announced on occupancy/" + home.home + "/model"
+                                 : std::string("broker unreachable: not announced"));
+      } else if (activate) {
         const auto record = store::activate_model(registry, home.home, version);
         fmt::print("{} is now active ({})\n", version, why);
         if (o->publish)
-          fmt::print("{}\n", announce_model(home, record) ? "announced on occupancy/" + home.home + "/model"
-                                                          : std::string("broker unreachable: not announced"));
+          fmt::print("{}\n", announce_model(home, record, std::nullopt, version + " activated: " + why)
+                                 ? "announced on occupancy/" + home.home + "/model"
+                                 : std::string("broker unreachable: not announced"));
       } else {
         fmt::print("{} stays a candidate ({}); `occupancy models promote {}` activates it anyway\n", version, why,
                    version);
@@ -185,7 +201,7 @@ void add_train_command(CLI::App& app, const GlobalOptions& global, int& result) 
 }
 
 void add_models_command(CLI::App& app, const GlobalOptions& global, int& result) {
-  auto* cmd = app.add_subcommand("models", "The model registry: list, promote, rollback");
+  auto* cmd = app.add_subcommand("models", "The model registry: list, compare, promote, rollback");
   cmd->require_subcommand(1);
   auto load = [&global] {
     auto home = config::load_config(
@@ -198,11 +214,47 @@ void add_models_command(CLI::App& app, const GlobalOptions& global, int& result)
       const auto home = load();
       store::Database db(home.database_url);
       const auto all = store::list_models(db, home.home);
-      fmt::print("{:<20} {:<9} {:<8} {:<21} {:<21}\n", "version", "status", "features", "created", "activated");
+      fmt::print("{:<20} {:<9} {:<8} {:<21} {:<21} {}\n", "version", "status", "features", "created", "activated",
+                 "shadow / decision");
       for (const auto& m : all)
-        fmt::print("{:<20} {:<9} {:<8} {:<21} {:<21}\n", m.version, m.status, m.feature_set, m.created_at,
-                   m.activated_at);
+        fmt::print(
+            "{:<20} {:<9} {:<8} {:<21} {:<21} {}\n", m.version, m.status, m.feature_set, m.created_at, m.activated_at,
+            m.shadow_since.empty() ? "" : "since " + m.shadow_since + (m.decision.empty() ? "" : ": " + m.decision));
       if (all.empty()) fmt::print("(no versions for home '{}': run occupancy train)\n", home.home);
+      return kExitOk;
+    });
+  });
+  auto compared = std::make_shared<std::string>();
+  auto* compare = cmd->add_subcommand(
+      "compare", "Live scores of a candidate's shadow beside the active version, per room and horizon");
+  compare->add_option("version", *compared, "the candidate (default: the one in shadow now)");
+  compare->callback([&result, load, compared] {
+    result = run_job("models compare", [&] {
+      const auto home = load();
+      store::Database db(home.database_url);
+      auto record = compared->empty() ? store::shadow_model(db, home.home) : store::find_model(db, *compared);
+      if (!record || record->shadow_since.empty()) {
+        fmt::print(stderr, "occupancy: {}\n",
+                   compared->empty() ? "no candidate in shadow (occupancy train puts one there)"
+                                     : *compared + " has never been in shadow");
+        return kExitFailure;
+      }
+      auto pairs = store::load_shadow_pairs(db, home.home, record->version);
+      models::ShadowEvaluation shadow(record->version,
+                                      static_cast<std::size_t>(std::llround(home.predictor.shadow_hours * 60)));
+      shadow.restore(std::move(pairs));
+      fmt::print("{} in shadow since {}{}\n", record->version, record->shadow_since,
+                 record->decision.empty() ? "" : " (" + record->decision + ")");
+      fmt::print("{:<16} {:>4} {:>7} {:>9} {:>9} {:>9}  {:<21} {:>8} {:>8}\n", "room", "h", "pairs", "active",
+                 "candidate", "diff", "95 % interval", "acc act", "acc cand");
+      const auto row = [](const std::string& room, const std::string& h, const models::PairedBrier& b) {
+        fmt::print("{:<16} {:>4} {:>7} {:>9.4f} {:>9.4f} {:>+9.4f}  [{:+.4f}, {:+.4f}]    {:>8.3f} {:>8.3f}\n", room, h,
+                   b.n, b.active, b.candidate, b.diff, b.diff_low, b.diff_high, b.active_accuracy,
+                   b.candidate_accuracy);
+      };
+      for (const auto& [key, b] : shadow.by_room()) row(key.first, std::to_string(key.second), b);
+      row("all", "", shadow.overall());
+      fmt::print("verdict now: {}\n", shadow.decide().reason);
       return kExitOk;
     });
   });
@@ -214,8 +266,12 @@ void add_models_command(CLI::App& app, const GlobalOptions& global, int& result)
       const auto home = load();
       store::Database db(home.database_url);
       const auto record = store::activate_model(db, home.home, *version);
+      const auto shadow = store::shadow_model(db, home.home);
       fmt::print("{} is now active{}\n", record.version,
-                 announce_model(home, record) ? "; announced" : "; broker unreachable: not announced");
+                 announce_model(home, record, shadow ? std::optional(shadow->version) : std::nullopt,
+                                record.version + " promoted by hand")
+                     ? "; announced"
+                     : "; broker unreachable: not announced");
       return kExitOk;
     });
   });
@@ -230,8 +286,12 @@ void add_models_command(CLI::App& app, const GlobalOptions& global, int& result)
             return kExitFailure;
           }
           const auto record = store::activate_model(db, home.home, previous->version);
+          const auto shadow = store::shadow_model(db, home.home);
           fmt::print("rolled back to {}{}\n", record.version,
-                     announce_model(home, record) ? "; announced" : "; broker unreachable: not announced");
+                     announce_model(home, record, shadow ? std::optional(shadow->version) : std::nullopt,
+                                    "rolled back to " + record.version + " by hand")
+                         ? "; announced"
+                         : "; broker unreachable: not announced");
           return kExitOk;
         });
       });

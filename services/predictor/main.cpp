@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "occupancy/contract/messages.hpp"
 #include "occupancy/models/predictor_core.hpp"
@@ -34,6 +35,9 @@ void declare_metrics(runtime::Metrics& m) {
   m.declare("occupancy_prediction_accuracy", "gauge", "Rolling accuracy of matured predictions, by room and horizon.");
   m.declare("occupancy_prediction_brier", "gauge", "Rolling Brier score of matured predictions, by room and horizon.");
   m.declare("occupancy_prediction_matured", "gauge", "Matured predictions in the rolling window, by room and horizon.");
+  m.declare("occupancy_shadow_matured_minutes", "gauge", "Live minutes the candidate in shadow has matured.");
+  m.declare("occupancy_shadow_brier", "gauge", "Mean Brier over the shadow's matured pairs, by version and role.");
+  m.declare("occupancy_shadow_decisions_total", "counter", "Shadow evaluations ended, by verdict (promote, retire).");
 }
 
 }  // namespace
@@ -59,6 +63,30 @@ int main(int argc, char** argv) {
                           core->model() ? core->model()->version : "the baselines", e.what());
           }
         };
+        // The candidate in shadow (none: nullopt), with the pairs its shadow has already matured.
+        auto install_candidate = [&ctx, core]() {
+          try {
+            store::Database db(ctx.config.database_url);
+            const auto shadow = store::shadow_model(db, ctx.config.home);
+            const std::string current = core->shadow() ? core->shadow()->candidate() : "";
+            if (shadow.has_value() == !current.empty() && (!shadow || shadow->version == current)) return;
+            if (!shadow) {
+              core->use_candidate(nullptr, "", 0);
+              spdlog::info("shadow of {} ended", current);
+              return;
+            }
+            auto model = std::make_shared<models::TrainedModel>(
+                models::TrainedModel::from_files(store::load_model_files(db, shadow->version), core->set().names()));
+            auto restored = store::load_shadow_pairs(db, ctx.config.home, shadow->version);
+            const auto minutes = static_cast<std::size_t>(std::llround(ctx.config.predictor.shadow_hours * 60));
+            core->use_candidate(std::move(model), shadow->version, minutes, std::move(restored));
+            spdlog::info("{} predicts in shadow beside {} ({} of {} live minutes matured)", shadow->version,
+                         core->model() ? core->model()->version : "the baselines", core->shadow()->matured_minutes(),
+                         minutes);
+          } catch (const std::exception& e) {
+            spdlog::error("the candidate in shadow cannot be loaded (no shadow evaluation): {}", e.what());
+          }
+        };
         if (ctx.config.predictor.registry) install(std::nullopt);
         std::shared_ptr<Archive> archive;
         if (ctx.config.predictor.archive) {
@@ -76,6 +104,7 @@ int main(int argc, char** argv) {
             spdlog::warn("pending predictions not restored from the archive: {}", e.what());
           }
         }
+        if (ctx.config.predictor.registry) install_candidate();  // after the spool's replay: its pairs count
 
         ctx.router.on(proto::channel::features, [&ctx, core, archive](const runtime::Inbound& in) {
           const auto fv = contract::features_from_json(in.doc);
@@ -87,17 +116,50 @@ int main(int argc, char** argv) {
             throw runtime::Refusal("missing_feature", "/values/occupied_now", e.what());
           }
           ctx.router.publish(proto::channel::prediction, {{"room", p.room}}, contract::to_json(p));
-          if (archive) archive->add(store::PredictionBatch{{p}, core->matured()});
+          if (!archive) return;
+          store::PredictionBatch batch{{p}, core->matured(), {}};
+          if (const auto& shadow = core->shadow_prediction()) batch.shadow.push_back(*shadow);
+          archive->add(std::move(batch));
         });
-        ctx.router.on(proto::channel::model, [&ctx, core, install](const runtime::Inbound& in) {
-          const std::string version = contract::model_announcement_from_json(in.doc).version;
-          if (core->model() && core->model()->version == version) return;
+        ctx.router.on(proto::channel::model, [&ctx, core, install, install_candidate](const runtime::Inbound& in) {
+          const auto announced = contract::model_announcement_from_json(in.doc);
           if (!ctx.config.predictor.registry) {
-            spdlog::warn("model {} announced, but predictor.registry is off: baselines keep serving", version);
+            spdlog::warn("model {} announced, but predictor.registry is off: baselines keep serving",
+                         announced.version);
             return;
           }
-          install(version);
+          if (!core->model() || core->model()->version != announced.version) install(announced.version);
+          install_candidate();
         });
+        // The shadow's verdict, once its live minutes have matured: promoted (active now) or
+        // retired, recorded in the registry with the figures and announced.
+        if (ctx.config.predictor.registry)
+          ctx.every(std::chrono::seconds(30), [&ctx, core] {
+            const auto* shadow = core->shadow();
+            if (!shadow) return;
+            const auto s = shadow->overall();
+            ctx.metrics.set("occupancy_shadow_matured_minutes", {}, static_cast<double>(shadow->matured_minutes()));
+            ctx.metrics.set("occupancy_shadow_brier", {{"version", shadow->candidate()}, {"role", "candidate"}},
+                            s.candidate);
+            ctx.metrics.set("occupancy_shadow_brier",
+                            {{"version", core->model() ? core->model()->version : "baselines"}, {"role", "active"}},
+                            s.active);
+            const auto decision = shadow->decide();
+            if (decision.verdict == models::ShadowEvaluation::Verdict::wait) return;
+            const bool promote = decision.verdict == models::ShadowEvaluation::Verdict::promote;
+            store::Database db(ctx.config.database_url);  // a failure is retried on the next tick
+            store::decide_shadow(db, ctx.config.home, shadow->candidate(), promote, decision.reason);
+            const auto active = store::active_model(db, ctx.config.home);
+            if (promote) core->use_model(core->candidate_model());
+            core->use_candidate(nullptr, "", 0);
+            spdlog::info("{}", decision.reason);
+            ctx.metrics.add("occupancy_shadow_decisions_total", {{"verdict", promote ? "promote" : "retire"}});
+            if (active)
+              ctx.router.publish(
+                  proto::channel::model, {},
+                  contract::to_json(contract::ModelAnnouncement{active->version, active->feature_set,
+                                                                active->activated_at, std::nullopt, decision.reason}));
+          });
         ctx.every(std::chrono::seconds(5), [&ctx, core] {
           auto& m = ctx.metrics;
           for (const auto& [key, r] : core->scores().all()) {

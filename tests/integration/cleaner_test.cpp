@@ -285,3 +285,36 @@ TEST_CASE(
   cleaner.reset();
   admin.exec("REASSIGN OWNED BY " + role + " TO postgres; DROP OWNED BY " + role + "; DROP ROLE " + role);
 }
+
+TEST_CASE(
+    "with the spool's disk full and PostgreSQL away, the cleaner says so on /healthz and /metrics and its MQTT "
+    "flow goes on",
+    "[integration]") {
+  const auto broker = broker_from_env();
+  Home home;
+  home.config = write_home_config(home.dir, home.id, {{"cleaner", home.port}}, true,
+                                  {{"memory_max_mb: 16", "memory_max_mb: 0.001"}});
+  const auto state_dir = home.dir / "state";
+  std::filesystem::create_directories(state_dir);
+  std::filesystem::create_symlink("/dev/full", state_dir / (home.id + "-cleaner.spool"));  // every write: ENOSPC
+  Recorder rec(broker, {home.topic("#")});
+  Process cleaner(std::string(OCCUPANCY_BIN_DIR) + "/occupancy-cleaner", {"--config", home.config.string()},
+                  {{"OCCUPANCY_DB_URL", "postgresql://nobody@127.0.0.1:1/none"},  // nothing listens on port 1
+                   {"OCCUPANCY_STATE_DIR", state_dir.string()}},
+                  home.dir / "cleaner.log");
+  REQUIRE(rec.wait_for(home.topic("status/cleaner"), [](const Message& m) { return m.payload == "online"; }));
+  INFO(cleaner.output());
+  publish_night(rec, home, kNight);
+  // Every decision is still published...
+  CHECK(rec.wait_for(home.topic("gap/binary_sensor.living_kitchen_couch_presence"),
+                     [](const Message& m) { return parse(m.payload).HasMember("end"); }));
+  // ...and what could not be kept is counted and named.
+  CHECK(eventually([&] { return metric_value(home.port, "occupancy_archive_dropped_total") > 0; },
+                   std::chrono::seconds(5)));
+  CHECK(metric_value(home.port, "occupancy_archive_spool_ok") == 0);
+  const auto [status, body] = http_get(home.port, "/healthz");
+  CHECK(status == 503);
+  CHECK_THAT(body, Catch::Contains("archive spool") && Catch::Contains("No space left on device"));
+  cleaner.signal(SIGTERM);
+  CHECK(cleaner.wait(std::chrono::seconds(20)) == 0);
+}

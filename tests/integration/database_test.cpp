@@ -103,14 +103,14 @@ TEST_CASE(
   p.room = "office";
   p.occupancy = {{15, 0.8}, {120, 0.4}};
   p.model_version = "v1";
-  const store::PredictionBatch outcome_first{{}, {{"office", p.ts, 15, true}}};
+  const store::PredictionBatch outcome_first{{}, {{"office", p.ts, 15, true}}, {}};
   store::archive_predictions(db, "h", outcome_first);
   CHECK(db.exec("SELECT count(*) FROM prediction_outcomes_early").text(0, 0) == "1");
-  store::archive_predictions(db, "h", {{p}, {}});
+  store::archive_predictions(db, "h", {{p}, {}, {}});
   CHECK(db.exec("SELECT outcome FROM predictions WHERE horizon_min = 15").text(0, 0) == "t");
   CHECK(db.exec("SELECT count(*) FROM predictions WHERE outcome IS NULL").text(0, 0) == "1");  // 120 min: not yet
   CHECK(db.exec("SELECT count(*) FROM prediction_outcomes_early").text(0, 0) == "0");
-  store::archive_predictions(db, "h", {{p}, {{"office", p.ts, 120, false}}});  // again, with the other outcome
+  store::archive_predictions(db, "h", {{p}, {{"office", p.ts, 120, false}}, {}});  // again, with the other outcome
   store::archive_predictions(db, "h", outcome_first);
   CHECK(db.exec("SELECT count(*) FROM predictions").text(0, 0) == "2");
   CHECK(db.exec("SELECT count(*) FROM predictions WHERE outcome IS NOT NULL").text(0, 0) == "2");
@@ -119,7 +119,7 @@ TEST_CASE(
   const auto pending = store::load_pending_predictions(db, "h", 120);
   CHECK(pending.empty());
   p.ts += 60'000;
-  store::archive_predictions(db, "h", {{p}, {}});
+  store::archive_predictions(db, "h", {{p}, {}, {}});
   const auto waiting = store::load_pending_predictions(db, "h", 120);
   REQUIRE(waiting.size() == 1);
   CHECK(waiting[0].occupancy == p.occupancy);

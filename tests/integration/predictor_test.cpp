@@ -78,7 +78,7 @@ TEST_CASE("hot reload, a refused broken model, and a rollback within seconds", "
     for (auto& f : store::load_model_files(db, first))
       if (f.room.empty()) files.push_back(std::move(f));
     files.push_back({"office", "occupied_15", "ubj", "not a model at all"});
-    store::register_model(db, {"broken-1", home, "v1", "candidate", "", "", "{}"}, files);
+    store::register_model(db, {"broken-1", home, "v1", "candidate", "", "", "{}", "", ""}, files);
   }
   rec.publish("occupancy/" + home + "/model",
               R"({"version":"broken-1","feature_set":"v1","activated_at":"2026-11-28T10:00:00Z"})");
@@ -173,6 +173,102 @@ TEST_CASE(
   CHECK(eventually([&] { return count("horizon_min = 15 AND ts < '2026-01-20T10:10:00Z' AND outcome = false") == 10; },
                    std::chrono::seconds(15)));
   CHECK(count("horizon_min = 120 AND outcome IS NOT NULL") == 0);  // not due yet
+  predictor->signal(SIGTERM);
+  CHECK(predictor->wait(std::chrono::seconds(20)) == 0);
+}
+
+TEST_CASE(
+    "a candidate in shadow predicts unpublished beside the active version; retired live when it is no better, "
+    "promoted when its archived shadow shows it better; each decision recorded and announced",
+    "[integration]") {
+  const auto broker = broker_from_env();
+  const auto db_url = fresh_database("it_pred_shadow", true);
+  const auto home = unique_home("predshadow");
+  const auto dir = temp_dir(home);
+  const auto cfg = write_home_config(dir, home, {{"predictor", free_port()}}, true,
+                                     {{"shadow_hours: 24", "shadow_hours: 0.1"}});  // six live minutes
+  const std::map<std::string, std::string> env{{"OCCUPANCY_DB_URL", db_url}};
+  REQUIRE(run(kBin + "/occupancy",
+              {"--config", cfg, "sim", "history", "--days", "10", "--out", (dir / "h.csv").string()}, env)
+              .first == 0);
+  auto [rc, text] = run(kBin + "/occupancy",
+                        {"--config", cfg, "train", "--history", (dir / "h.csv").string(), "--folds", "1", "--fold-days",
+                         "2", "--force", "--no-publish"},
+                        env);
+  INFO(text);
+  REQUIRE(rc == 0);
+  std::smatch found;
+  REQUIRE(std::regex_search(text, found, std::regex("registered (m[0-9T]+)")));
+  const std::string active = found[1];
+  store::Database db{config::Secret(db_url)};
+  const auto copy_as = [&](const std::string& version) {  // the same model under another name
+    auto files = store::load_model_files(db, active);
+    for (auto& f : files)
+      if (f.target == "manifest") f.data = std::regex_replace(f.data, std::regex(active), version);
+    store::register_model(db, {version, home, "v1", "candidate", "", "", "{}", "", ""}, files);
+    store::start_shadow(db, home, version);
+  };
+  const auto model_topic = "occupancy/" + home + "/model";
+  const auto topic = "occupancy/" + home + "/features/office";
+  const auto prediction = "occupancy/" + home + "/prediction/office";
+  Recorder rec(broker, {"occupancy/" + home + "/prediction/+", "occupancy/" + home + "/status/+", model_topic});
+
+  // 1. The same model in shadow: no better, retired after six live minutes.
+  copy_as("twin");
+  auto predictor = std::make_unique<Process>(kBin + "/occupancy-predictor", std::vector<std::string>{"--config", cfg},
+                                             env, dir / "predictor1.log");
+  REQUIRE(
+      rec.wait_for("occupancy/" + home + "/status/predictor", [](const Message& m) { return m.payload == "online"; }));
+  INFO(predictor->output());
+  for (int i = 0; i < 26; ++i) rec.publish(topic, features(i));
+  const auto retired = rec.wait_for(
+      model_topic, [](const Message& m) { return m.payload.find("twin retired") != std::string::npos; },
+      std::chrono::seconds(60));
+  REQUIRE(retired);
+  Recorder later(broker, {model_topic});  // the decision stays, retained, for whoever connects next
+  const auto kept =
+      later.wait_for(model_topic, [](const Message& m) { return m.payload.find("twin") != std::string::npos; });
+  REQUIRE(kept);
+  CHECK(kept->retained);
+  CHECK(retired->payload.find("\"candidate\"") == std::string::npos);
+  CHECK(retired->payload.find("\"version\":\"" + active + "\"") != std::string::npos);
+  for (const auto& m : rec.messages())  // only the active version was ever published
+    if (m.topic == prediction) CHECK(version_of(m) == active);
+  const auto count = [&](const std::string& sql) { return std::stoi(db.exec(sql, {home}).text(0, 0)); };
+  CHECK(count("SELECT count(*) FROM shadow_predictions WHERE home = $1 AND model_version = 'twin'") == 52);
+  CHECK(count("SELECT count(*) FROM shadow_predictions WHERE home = $1 AND outcome IS NOT NULL") >= 6);
+  const auto twin = store::find_model(db, "twin");
+  CHECK(twin->status == "retired");
+  CHECK_THAT(twin->decision, Catch::Contains("not better with confidence") && Catch::Contains("95 % interval"));
+  auto [crc, compared] = run(kBin + "/occupancy", {"--config", cfg, "models", "compare", "twin"}, env);
+  INFO(compared);
+  CHECK(crc == 0);
+  CHECK_THAT(compared, Catch::Contains("office") && Catch::Contains("all") && Catch::Contains("+0.0000"));
+  predictor->signal(SIGTERM);
+  REQUIRE(predictor->wait(std::chrono::seconds(20)) == 0);
+
+  // 2. A candidate whose archived shadow is clearly better (restored at start): promoted.
+  copy_as("better");
+  for (int m = 0; m < 10; ++m) {
+    const auto ts = "2026-01-19T08:" + std::string(m < 10 ? "0" : "") + std::to_string(m) + ":00Z";
+    const bool y = m % 2 == 0;
+    db.exec("INSERT INTO predictions VALUES ($1, 'office', $2, 15, 0.5, $3, NULL, $4)",
+            {home, ts, active, y ? "true" : "false"});
+    db.exec("INSERT INTO shadow_predictions VALUES ($1, 'office', $2, 15, $3, 'better', NULL, $4)",
+            {home, ts, y ? "0.95" : "0.05", y ? "true" : "false"});
+  }
+  predictor = std::make_unique<Process>(kBin + "/occupancy-predictor", std::vector<std::string>{"--config", cfg}, env,
+                                        dir / "predictor2.log");
+  const auto promoted = rec.wait_for(
+      model_topic, [](const Message& m) { return m.payload.find("better promoted") != std::string::npos; },
+      std::chrono::seconds(60));
+  INFO(predictor->output());
+  REQUIRE(promoted);
+  CHECK(promoted->payload.find("\"version\":\"better\"") != std::string::npos);
+  CHECK(store::active_model(db, home)->version == "better");
+  CHECK(store::find_model(db, active)->status == "retired");
+  rec.publish(topic, features(40));
+  CHECK(rec.wait_for(prediction, [](const Message& m) { return version_of(m) == "better"; }));
   predictor->signal(SIGTERM);
   CHECK(predictor->wait(std::chrono::seconds(20)) == 0);
 }

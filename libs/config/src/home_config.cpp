@@ -398,6 +398,7 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
     const auto& sec = doc[name];
     if (sec.HasMember("registry")) settings->registry = sec["registry"].GetBool();
     if (sec.HasMember("archive")) settings->archive = sec["archive"].GetBool();
+    if (sec.HasMember("shadow_hours")) settings->shadow_hours = sec["shadow_hours"].GetDouble();
   }
   if (doc.HasMember("archive")) {
     const auto& a = doc["archive"];

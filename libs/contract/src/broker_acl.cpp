@@ -34,6 +34,8 @@ std::string filter_of(const proto::ChannelSpec& c, const std::string& home, cons
 
 }  // namespace
 
+bool is_producer(const proto::ChannelSpec& channel, std::string_view role) { return listed(channel.producer, role); }
+
 std::string mqtt_user_of(std::string_view role) {
   if (role == "home_assistant") return "homeassistant";
   if (role == "operators") return "occupancy-operator";
@@ -57,7 +59,7 @@ std::string mosquitto_acl(const std::string& home, const std::string& prefix) {
     std::map<std::string, std::set<std::string>> access;  // filter -> {read, write}
     for (const auto* c : proto::kChannels) {
       const bool everyones = c->producer == "every service";
-      if (c->producer == role || (everyones && service))
+      if (is_producer(*c, role) || (everyones && service))
         access[filter_of(*c, home, prefix, everyones ? role : "")].insert("write");
       if (listed(c->consumers, role)) access[filter_of(*c, home, prefix, "")].insert("read");
     }

@@ -217,12 +217,15 @@ rapidjson::Document to_json(const ModelAnnouncement& m) {
   d.AddMember(StringRef(f::version), str(m.version, a), a);
   d.AddMember(StringRef(f::feature_set), str(m.feature_set, a), a);
   d.AddMember(StringRef(f::activated_at), str(m.activated_at, a), a);
+  if (m.candidate) d.AddMember(StringRef(f::candidate), str(*m.candidate, a), a);
+  if (!m.reason.empty()) d.AddMember(StringRef(f::reason), str(m.reason, a), a);
   return d;
 }
 
 ModelAnnouncement model_announcement_from_json(const Value& v) {
   namespace f = proto::fields::model;
-  return {text_of(v, f::version), text_of(v, f::feature_set), text_of(v, f::activated_at)};
+  return {text_of(v, f::version), text_of(v, f::feature_set), text_of(v, f::activated_at),
+          optional_text_of(v, f::candidate), optional_text_of(v, f::reason).value_or("")};
 }
 
 }  // namespace occupancy::contract

@@ -76,11 +76,17 @@ TEST_CASE("a timestamp that is no calendar date is refused by the reader, not re
 }
 
 TEST_CASE("the model announcement is a typed message that its schema accepts, and back", "[contract]") {
-  const contract::ModelAnnouncement m{"m20261130T160944", "v1", "2026-11-30T16:09:44.000Z"};
+  const contract::ModelAnnouncement m{"m20261130T160944", "v1", "2026-11-30T16:09:44.000Z", std::nullopt, ""};
   const auto j = contract::to_json(m);
   CHECK_FALSE(contract::validator().check(proto::channel::model.schema_file, j));
   const auto back = contract::model_announcement_from_json(j);
   CHECK(back.version == m.version);
   CHECK(back.feature_set == m.feature_set);
   CHECK(back.activated_at == m.activated_at);
+  CHECK_FALSE(back.candidate);
+  const contract::ModelAnnouncement shadow{"m1", "v1", "2026-11-30T16:09:44.000Z", "m2", "m2 in shadow beside m1"};
+  const auto s = contract::to_json(shadow);
+  CHECK_FALSE(contract::validator().check(proto::channel::model.schema_file, s));
+  CHECK(contract::model_announcement_from_json(s).candidate == std::optional<std::string>("m2"));
+  CHECK(contract::model_announcement_from_json(s).reason == "m2 in shadow beside m1");
 }

@@ -22,21 +22,45 @@ void PredictorCore::restore_pending(const std::vector<Prediction>& pending) {
     for (const auto& [h, q] : p.occupancy) scores_.predicted(p.room, h, p.ts, q);
 }
 
+void PredictorCore::use_candidate(std::shared_ptr<const TrainedModel> candidate, const std::string& version,
+                                  std::size_t min_minutes, std::vector<MaturedPair> restored) {
+  auto forecaster = candidate ? std::make_unique<ModelForecaster>(*candidate, set_, *time_of_week_) : nullptr;
+  shadow_.reset();
+  if (candidate) {
+    shadow_.emplace(version, min_minutes);
+    shadow_->restore(std::move(restored));
+  }
+  candidate_ = std::move(candidate);
+  candidate_forecaster_ = std::move(forecaster);
+  shadow_prediction_.reset();
+}
+
+Prediction PredictorCore::forecast(const ModelForecaster* forecaster, const TrainedModel* model,
+                                   const FeatureVector& fv, const std::vector<double>& row,
+                                   const Forecaster& baseline) const {
+  if (forecaster && forecaster->has_room(fv.room))
+    return make_prediction(fv, row, set_, forecaster->predict(fv.room, row.data()), model->version,
+                           model->serving.fallback(fv.room));  // a baseline the version chose for this room
+  return make_prediction(fv, row, set_, baseline.predict(fv.room, row.data()),
+                         model ? model->version : "baseline-" + baseline.name(), baseline.name());
+}
+
 Prediction PredictorCore::predict(const FeatureVector& fv) {
   const auto row = to_row(fv, set_);
   const double now = row[set_.index("occupied_now")];
   if (std::isnan(now)) throw std::invalid_argument("feature vector has no occupied_now");
   const bool priors = !std::isnan(row[set_.index("prior_occ_now")]);
   const Forecaster& baseline = priors ? *time_of_week_ : *persistence_;
-  Prediction p;
-  if (forecaster_ && forecaster_->has_room(fv.room))
-    p = make_prediction(fv, row, set_, forecaster_->predict(fv.room, row.data()), model_->version,
-                        model_->serving.fallback(fv.room));  // a baseline the version chose for this room
-  else
-    p = make_prediction(fv, row, set_, baseline.predict(fv.room, row.data()),
-                        model_ ? model_->version : "baseline-" + baseline.name(), baseline.name());
+  Prediction p = forecast(forecaster_.get(), model_.get(), fv, row, baseline);
   matured_ = scores_.observed(fv.room, fv.ts, now >= 0.5);
   for (const auto& [h, q] : p.occupancy) scores_.predicted(fv.room, h, fv.ts, q);
+  shadow_prediction_.reset();
+  if (shadow_) {
+    shadow_prediction_ = forecast(candidate_forecaster_.get(), candidate_.get(), fv, row, baseline);
+    shadow_prediction_->model_version = shadow_->candidate();
+    shadow_->observed(fv.room, fv.ts, now >= 0.5);
+    shadow_->predicted(fv.room, fv.ts, p.occupancy, shadow_prediction_->occupancy);
+  }
   return p;
 }
 

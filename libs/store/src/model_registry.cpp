@@ -5,12 +5,14 @@ namespace {
 
 constexpr const char* kColumns =
     "version, home, feature_set, status, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
-    "coalesce(to_char(activated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), metrics::text";
+    "coalesce(to_char(activated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), metrics::text, "
+    "coalesce(to_char(shadow_since AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ''), coalesce(decision, '')";
 
 std::vector<ModelRecord> records(const Result& r) {
   std::vector<ModelRecord> out;
   for (int i = 0; i < r.rows(); ++i)
-    out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.text(i, 6)});
+    out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.text(i, 6),
+                   r.text(i, 7), r.text(i, 8)});
   return out;
 }
 
@@ -93,6 +95,39 @@ ModelRecord activate_model(Database& db, const std::string& home, const std::str
         {home, version});
     db.exec("UPDATE models SET status = 'active', activated_at = now() WHERE version = $1", {version});
   });
+  return *find_model(db, version);
+}
+
+ModelRecord start_shadow(Database& db, const std::string& home, const std::string& version) {
+  in_transaction(db, [&] {
+    const auto found = db.exec(
+        "SELECT 1 FROM models WHERE home = $1 AND version = $2 AND status = 'candidate' FOR UPDATE", {home, version});
+    if (found.rows() == 0) throw DatabaseError("no candidate version '" + version + "' for home '" + home + "'");
+    db.exec(
+        "UPDATE models SET status = 'retired', retired_at = now(), decision = 'superseded by ' || $2 "
+        "WHERE home = $1 AND status = 'candidate' AND shadow_since IS NOT NULL AND version <> $2",
+        {home, version});
+    db.exec("UPDATE models SET shadow_since = now(), decision = NULL WHERE version = $1", {version});
+  });
+  return *find_model(db, version);
+}
+
+std::optional<ModelRecord> shadow_model(Database& db, const std::string& home) {
+  return first(records(db.exec(std::string("SELECT ") + kColumns +
+                                   " FROM models WHERE home = $1 AND status = 'candidate' AND shadow_since IS NOT NULL "
+                                   "ORDER BY shadow_since DESC LIMIT 1",
+                               {home})));
+}
+
+ModelRecord decide_shadow(Database& db, const std::string& home, const std::string& version, bool promote,
+                          const std::string& reason) {
+  const auto found =
+      db.exec("SELECT 1 FROM models WHERE home = $1 AND version = $2 AND status = 'candidate'", {home, version});
+  if (found.rows() == 0) throw DatabaseError("'" + version + "' is not a candidate of home '" + home + "'");
+  if (promote) activate_model(db, home, version);
+  db.exec(std::string("UPDATE models SET decision = $3") + (promote ? "" : ", status = 'retired', retired_at = now()") +
+              " WHERE home = $1 AND version = $2",
+          {home, version, reason});
   return *find_model(db, version);
 }
 

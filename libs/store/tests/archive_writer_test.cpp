@@ -208,7 +208,7 @@ TEST_CASE("spool records keep every archived column of each batch, through a rou
   p.model_version = "v1";
   Prediction q = p;
   q.fallback = "time_of_week";
-  store::PredictionBatch predictions{{p, q}, {{"office", 41, 15, true}}};
+  store::PredictionBatch predictions{{p, q}, {{"office", 41, 15, true}}, {q}};
   const auto pb = store::PredictionBatch::from_record(predictions.to_record());
   REQUIRE(pb.items.size() == 2);
   CHECK(pb.items[0].occupancy == p.occupancy);
@@ -217,6 +217,8 @@ TEST_CASE("spool records keep every archived column of each batch, through a rou
   REQUIRE(pb.outcomes.size() == 1);
   CHECK(pb.outcomes[0].made_at == 41);
   CHECK(pb.outcomes[0].occupied);
+  REQUIRE(pb.shadow.size() == 1);
+  CHECK(pb.shadow[0].fallback == q.fallback);
 
   CHECK_THROWS_WITH(RawBatch::from_record(R"({"readings":[[1,"a","b"]]})"), Catch::Contains("too short"));
   CHECK_THROWS_WITH(RawBatch::from_record("not json"), Catch::Contains("spool record"));

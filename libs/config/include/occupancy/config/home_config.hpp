@@ -126,6 +126,9 @@ struct PublisherSettings {
 struct ModelServiceSettings {
   bool registry = true;  // the active model (predictor) / its priors and the room history (feature)
   bool archive = true;   // predictions to PostgreSQL (predictor)
+  // A newly trained version that passes the offline gate predicts in shadow beside the active
+  // one for this many hours of live minutes before it is promoted or retired (0: promoted at once).
+  double shadow_hours = 24;
 };
 
 struct HomeConfig {

@@ -3,6 +3,7 @@
 // document that already passed schema validation.
 #include <rapidjson/document.h>
 
+#include <optional>
 #include <string>
 
 #include "occupancy/core/types.hpp"
@@ -34,7 +35,9 @@ rapidjson::Document to_json(const HaState& s);
 /// load (they take its files from the registry).
 struct ModelAnnouncement {
   std::string version, feature_set;
-  std::string activated_at;  // ISO 8601, as the registry stores it
+  std::string activated_at;              // ISO 8601, as the registry stores it
+  std::optional<std::string> candidate;  // in shadow beside the active version
+  std::string reason;                    // the last decision, in words (may be empty)
 };
 rapidjson::Document to_json(const ModelAnnouncement& m);
 ModelAnnouncement model_announcement_from_json(const rapidjson::Value& v);

@@ -85,6 +85,16 @@ struct PredictionOutcome {
   bool occupied = false;
 };
 
+/// One minute, room and horizon that two versions forecast (the active one and a candidate in
+/// shadow), with the outcome it met: what shadow evaluation scores.
+struct MaturedPair {
+  std::string room;
+  int horizon_min = 0;
+  Millis made_at = 0;
+  double active = 0, candidate = 0;
+  bool outcome = false;
+};
+
 /// What Home Assistant shows: percentages 0-100 and minutes.
 struct HaState {
   Millis ts = 0;

@@ -11,6 +11,7 @@
 #include "occupancy/config/home_config.hpp"
 #include "occupancy/models/matured_scores.hpp"
 #include "occupancy/models/prediction.hpp"
+#include "occupancy/models/shadow_evaluation.hpp"
 #include "occupancy/models/trained_model.hpp"
 
 namespace occupancy::models {
@@ -21,6 +22,17 @@ class PredictorCore {
 
   void use_model(std::shared_ptr<const TrainedModel> model);
   const TrainedModel* model() const { return model_.get(); }
+  /// A candidate in shadow beside the active version (nullptr: none): it forecasts every vector
+  /// too, never published, and is scored against the active version (shadow()). Restored pairs
+  /// (from the archive) count toward its shadow period.
+  /// `version` is the candidate's name in the registry (its forecasts carry it).
+  void use_candidate(std::shared_ptr<const TrainedModel> candidate, const std::string& version, std::size_t min_minutes,
+                     std::vector<MaturedPair> restored = {});
+  const TrainedModel* candidate() const { return candidate_.get(); }
+  std::shared_ptr<const TrainedModel> candidate_model() const { return candidate_; }
+  const ShadowEvaluation* shadow() const { return shadow_ ? &*shadow_ : nullptr; }
+  /// The candidate's forecast of the last predict() (empty without a candidate).
+  const std::optional<Prediction>& shadow_prediction() const { return shadow_prediction_; }
   const features::FeatureSet& set() const { return set_; }
 
   /// Throws std::invalid_argument if the vector lacks occupied_now.
@@ -36,8 +48,13 @@ class PredictorCore {
   const config::HomeConfig& home_;
   features::FeatureSet set_;
   std::unique_ptr<Forecaster> persistence_, time_of_week_;
-  std::shared_ptr<const TrainedModel> model_;
-  std::unique_ptr<ModelForecaster> forecaster_;
+  Prediction forecast(const ModelForecaster* forecaster, const TrainedModel* model, const FeatureVector& fv,
+                      const std::vector<double>& row, const Forecaster& baseline) const;
+
+  std::shared_ptr<const TrainedModel> model_, candidate_;
+  std::unique_ptr<ModelForecaster> forecaster_, candidate_forecaster_;
+  std::optional<ShadowEvaluation> shadow_;
+  std::optional<Prediction> shadow_prediction_;
   MaturedScores scores_;
   std::vector<PredictionOutcome> matured_;
 };

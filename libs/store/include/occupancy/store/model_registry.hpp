@@ -15,6 +15,8 @@ struct ModelRecord {
   std::string version, home, feature_set, status;  // status: candidate, active, retired
   std::string created_at, activated_at;            // ISO 8601, activated_at empty if never
   std::string metrics_json = "{}";
+  std::string shadow_since;  // ISO 8601 when its shadow evaluation began; empty if never
+  std::string decision;      // why it was promoted or retired after its shadow, in words
 };
 
 /// Stores a new version (status candidate) with its files, in one transaction.
@@ -39,5 +41,14 @@ std::optional<ModelToServe> model_to_serve(Database& db, const std::string& home
 /// Makes `version` the home's active version; the one active before is retired. Returns the
 /// record as now stored. Throws DatabaseError if the version does not exist for the home.
 ModelRecord activate_model(Database& db, const std::string& home, const std::string& version);
+
+/// Shadow evaluation (docs/models.md): `version` (a candidate) starts predicting beside the
+/// active version. A candidate already in shadow is retired, superseded by this one.
+ModelRecord start_shadow(Database& db, const std::string& home, const std::string& version);
+/// The candidate in shadow for the home, if any.
+std::optional<ModelRecord> shadow_model(Database& db, const std::string& home);
+/// Ends `version`'s shadow: promoted (made active) or retired, with the reason recorded.
+ModelRecord decide_shadow(Database& db, const std::string& home, const std::string& version, bool promote,
+                          const std::string& reason);
 
 }  // namespace occupancy::store

@@ -14,8 +14,9 @@ namespace occupancy::store {
 
 struct PredictionBatch {
   std::vector<Prediction> items;
-  std::vector<PredictionOutcome> outcomes;
-  std::size_t size() const { return items.size() + outcomes.size(); }
+  std::vector<PredictionOutcome> outcomes;  // fill both tables: an outcome is the room's, not a version's
+  std::vector<Prediction> shadow;           // a candidate's forecasts (table shadow_predictions)
+  std::size_t size() const { return items.size() + outcomes.size() + shadow.size(); }
   std::size_t bytes() const;
   void append(PredictionBatch&& other);
   std::string to_record() const;  // one spool record
@@ -27,5 +28,9 @@ void archive_predictions(Database& db, const std::string& home, const Prediction
 /// Predictions of the last `max_horizon_min` (plus a minute) before the newest archived one whose
 /// outcome is still unknown: what a restarted predictor still has to score.
 std::vector<Prediction> load_pending_predictions(Database& db, const std::string& home, int max_horizon_min);
+
+/// The matured pairs of `candidate`'s shadow (its forecasts beside the published ones), in time
+/// order. Event time, not the registry's wall-clock shadow_since: a replayed home has its own.
+std::vector<MaturedPair> load_shadow_pairs(Database& db, const std::string& home, const std::string& candidate);
 
 }  // namespace occupancy::store
