@@ -2,6 +2,7 @@
 // version (loaded from the registry, hot-reloaded on occupancy/<home>/model) or, where it has
 // no model for a room, from the best baseline, named in the payload. Predictions are archived
 // and, once they mature, scored on /metrics.
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -37,6 +38,8 @@ void declare_metrics(runtime::Metrics& m) {
   m.declare("occupancy_prediction_matured", "gauge", "Matured predictions in the rolling window, by room and horizon.");
   m.declare("occupancy_shadow_matured_minutes", "gauge", "Live minutes the candidate in shadow has matured.");
   m.declare("occupancy_shadow_brier", "gauge", "Mean Brier over the shadow's matured pairs, by version and role.");
+  m.declare("occupancy_drift", "gauge", "1 while the active version drifts in the room (the baseline serves it).");
+  m.declare("occupancy_rollbacks_total", "counter", "Automatic rollbacks to the previous version after drift.");
   m.declare("occupancy_shadow_decisions_total", "counter", "Shadow evaluations ended, by verdict (promote, retire).");
 }
 
@@ -160,8 +163,41 @@ int main(int argc, char** argv) {
                   contract::to_json(contract::ModelAnnouncement{active->version, active->feature_set,
                                                                 active->activated_at, std::nullopt, decision.reason}));
           });
+        // Drift: roll back to the previous version when it did better live; otherwise the
+        // baseline keeps serving the drifting rooms (the core already does) until a new version.
+        ctx.every(std::chrono::seconds(5), [&ctx, core, install] {
+          const auto rooms = core->drift().take_new_drifts();
+          if (rooms.empty() || !core->model() || !ctx.config.predictor.registry) return;
+          std::string names;
+          for (const auto& r : rooms) names += (names.empty() ? "" : ", ") + r;
+          const std::string current = core->model()->version;
+          store::Database db(ctx.config.database_url);
+          const auto previous = store::previous_model(db, ctx.config.home);
+          const auto mine = store::live_brier(db, ctx.config.home, current);
+          const auto theirs = previous ? store::live_brier(db, ctx.config.home, previous->version) : std::nullopt;
+          if (!previous || !mine || !theirs || *theirs >= *mine) {
+            spdlog::warn("{} drifts in {}: the baseline serves there ({})", current, names,
+                         !previous ? "no earlier version" : "the earlier version did no better live");
+            return;
+          }
+          const auto reason = fmt::format(
+              "rolled back from {} to {}: drift in {} (worse than the baseline by more than {}), live Brier {:.4f} vs "
+              "{:.4f}",
+              current, previous->version, names, ctx.config.predictor.drift_margin, *mine, *theirs);
+          const auto record = store::activate_model(db, ctx.config.home, previous->version);
+          install(record.version);
+          ctx.metrics.add("occupancy_rollbacks_total", {});
+          spdlog::warn("{}", reason);
+          const auto shadow = store::shadow_model(db, ctx.config.home);
+          ctx.router.publish(proto::channel::model, {},
+                             contract::to_json(contract::ModelAnnouncement{
+                                 record.version, record.feature_set, record.activated_at,
+                                 shadow ? std::optional(shadow->version) : std::nullopt, reason}));
+        });
         ctx.every(std::chrono::seconds(5), [&ctx, core] {
           auto& m = ctx.metrics;
+          for (const auto& room : ctx.config.rooms)
+            m.set("occupancy_drift", {{"room", room.id}}, core->drift().drifting(room.id) ? 1 : 0);
           for (const auto& [key, r] : core->scores().all()) {
             const runtime::Labels l{{"room", key.first}, {"horizon_min", std::to_string(key.second)}};
             m.set("occupancy_prediction_accuracy", l, r.accuracy);

@@ -399,6 +399,9 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
     if (sec.HasMember("registry")) settings->registry = sec["registry"].GetBool();
     if (sec.HasMember("archive")) settings->archive = sec["archive"].GetBool();
     if (sec.HasMember("shadow_hours")) settings->shadow_hours = sec["shadow_hours"].GetDouble();
+    if (sec.HasMember("drift_margin")) settings->drift_margin = sec["drift_margin"].GetDouble();
+    if (sec.HasMember("drift_window")) settings->drift_window = sec["drift_window"].GetInt();
+    if (sec.HasMember("drift_hold_min")) settings->drift_hold_min = sec["drift_hold_min"].GetDouble();
   }
   if (doc.HasMember("archive")) {
     const auto& a = doc["archive"];

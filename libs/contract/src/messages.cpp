@@ -176,6 +176,7 @@ rapidjson::Document to_json(const Prediction& p) {
   d.AddMember(StringRef(f::minutes_to_next_occupancy), optional_number(p.minutes_to_next_occupancy), a);
   d.AddMember(StringRef(f::model_version), str(p.model_version, a), a);
   d.AddMember(StringRef(f::fallback), optional_text(p.fallback, a), a);
+  if (p.drift) d.AddMember(StringRef(f::drift), true, a);
   return d;
 }
 
@@ -192,6 +193,7 @@ Prediction prediction_from_json(const Value& v) {
   p.minutes_to_next_occupancy = optional_number_of(v, f::minutes_to_next_occupancy);
   p.model_version = text_of(v, f::model_version);
   p.fallback = optional_text_of(v, f::fallback);
+  p.drift = v.HasMember(f::drift) && v[f::drift].IsBool() && v[f::drift].GetBool();
   return p;
 }
 
@@ -207,6 +209,7 @@ rapidjson::Document to_json(const HaState& s) {
   d.AddMember(StringRef(f::minutes_to_next_occupancy), optional_number(s.minutes_to_next_occupancy), a);
   d.AddMember(StringRef(f::model_version), str(s.model_version, a), a);
   d.AddMember(StringRef(f::fallback), optional_text(s.fallback, a), a);
+  d.AddMember(StringRef(f::drift), s.drift, a);
   return d;
 }
 

@@ -9,12 +9,16 @@ PredictorCore::PredictorCore(const config::HomeConfig& home)
     : home_(home),
       set_(home.horizons_min),
       persistence_(make_baseline("persistence", set_, home.horizons_min)),
-      time_of_week_(make_baseline("time_of_week", set_, home.horizons_min)) {}
+      time_of_week_(make_baseline("time_of_week", set_, home.horizons_min)),
+      drift_(DriftSettings{static_cast<std::size_t>(home.predictor.drift_window),
+                           static_cast<std::size_t>(home.predictor.drift_window / 6), home.predictor.drift_margin,
+                           static_cast<Millis>(home.predictor.drift_hold_min * kMinute)}) {}
 
 void PredictorCore::use_model(std::shared_ptr<const TrainedModel> model) {
   auto forecaster = model ? std::make_unique<ModelForecaster>(*model, set_, *time_of_week_) : nullptr;
   model_ = std::move(model);
   forecaster_ = std::move(forecaster);
+  drift_.reset();  // a new version is judged afresh
 }
 
 void PredictorCore::restore_pending(const std::vector<Prediction>& pending) {
@@ -52,6 +56,16 @@ Prediction PredictorCore::predict(const FeatureVector& fv) {
   const bool priors = !std::isnan(row[set_.index("prior_occ_now")]);
   const Forecaster& baseline = priors ? *time_of_week_ : *persistence_;
   Prediction p = forecast(forecaster_.get(), model_.get(), fv, row, baseline);
+  if (forecaster_ && forecaster_->has_room(fv.room)) {  // the version forecasts this room: watched for drift
+    auto base = forecast(nullptr, nullptr, fv, row, baseline);
+    drift_.observed(fv.room, fv.ts, now >= 0.5);
+    drift_.predicted(fv.room, fv.ts, p.occupancy, base.occupancy);
+    if (drift_.drifting(fv.room)) {
+      base.model_version = p.model_version;
+      base.drift = true;
+      p = std::move(base);
+    }
+  }
   matured_ = scores_.observed(fv.room, fv.ts, now >= 0.5);
   for (const auto& [h, q] : p.occupancy) scores_.predicted(fv.room, h, fv.ts, q);
   shadow_prediction_.reset();

@@ -53,22 +53,34 @@ PairedBrier paired_brier(const std::vector<MaturedPair>& pairs, int resamples) {
   return r;
 }
 
-void ShadowEvaluation::predicted(const std::string& room, Millis made_at, const std::map<int, double>& active,
-                                 const std::map<int, double>& candidate) {
-  for (const auto& [h, p] : active) {
-    const auto c = candidate.find(h);
-    if (c == candidate.end()) continue;
+void PairedForecasts::predicted(const std::string& room, Millis made_at, const std::map<int, double>& a,
+                                const std::map<int, double>& b) {
+  for (const auto& [h, p] : a) {
+    const auto other = b.find(h);
+    if (other == b.end()) continue;
     auto& q = pending_[{room, h}];
     const Millis due = made_at + h * kMinute;
-    if (!q.empty() && due < q.back().due) continue;  // out of order: not scored
-    q.push_back({made_at, due, p, c->second});
+    if (!q.empty() && due < q.back().due) continue;  // out of order (a replayed past): not scored
+    q.push_back({made_at, due, p, other->second});
+    if (q.size() > 10'000) q.pop_front();  // a room whose state stopped coming must not grow memory
   }
 }
 
-void ShadowEvaluation::observed(const std::string& room, Millis t, bool occupied) {
+std::vector<MaturedPair> PairedForecasts::observed(const std::string& room, Millis t, bool occupied) {
+  std::vector<MaturedPair> out;
   for (auto it = pending_.lower_bound({room, 0}); it != pending_.end() && it->first.first == room; ++it)
     for (auto& q = it->second; !q.empty() && q.front().due <= t; q.pop_front())
-      matured_.push_back({room, it->first.second, q.front().made_at, q.front().active, q.front().candidate, occupied});
+      out.push_back({room, it->first.second, q.front().made_at, q.front().a, q.front().b, occupied});
+  return out;
+}
+
+void ShadowEvaluation::predicted(const std::string& room, Millis made_at, const std::map<int, double>& active,
+                                 const std::map<int, double>& candidate) {
+  pending_.predicted(room, made_at, active, candidate);
+}
+
+void ShadowEvaluation::observed(const std::string& room, Millis t, bool occupied) {
+  for (auto& p : pending_.observed(room, t, occupied)) matured_.push_back(std::move(p));
 }
 
 void ShadowEvaluation::restore(std::vector<MaturedPair> pairs) {

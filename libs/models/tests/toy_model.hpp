@@ -7,7 +7,9 @@
 
 namespace occupancy::models::testing {
 
-inline TrainedModel toy_model(const features::FeatureSet& set, const std::vector<int>& horizons, unsigned seed) {
+/// `inverted`: a deliberately bad model, its outcome the opposite of occupied_now.
+inline TrainedModel toy_model(const features::FeatureSet& set, const std::vector<int>& horizons, unsigned seed,
+                              bool inverted = false) {
   std::vector<float> y, vy;
   Matrix train{{}, 0, set.size(), {}}, valid{{}, 0, set.size(), {}};
   unsigned s = seed;
@@ -18,7 +20,7 @@ inline TrainedModel toy_model(const features::FeatureSet& set, const std::vector
     const bool occ = next() > 0.5f;
     m.values[m.rows * set.size() + set.index("occupied_now")] = occ;
     ++m.rows;
-    (i < 1200 ? y : vy).push_back(occ);
+    (i < 1200 ? y : vy).push_back(occ != inverted);
   }
   TrainedModel model;
   model.feature_names = set.names();

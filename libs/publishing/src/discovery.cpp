@@ -55,6 +55,10 @@ std::vector<Component> components(double threshold_pct) {
                    "%}} · {{{{ value_json.{1} }}}}{{% endif %}}",
                    f::model_version, f::fallback),
        nullptr, nullptr, nullptr, "diagnostic", "mdi:brain"},
+      // On while the version does worse than the baseline here and the baseline serves instead.
+      {"forecast_drift", "binary_sensor", "Forecast drift",
+       fmt::format("{{{{ 'ON' if value_json.{} | default(false) else 'OFF' }}}}", f::drift), "problem", nullptr,
+       nullptr, "diagnostic", nullptr},
   };
 }
 

@@ -25,7 +25,8 @@ HaState to_ha_state(const Prediction& p) {
                  p.occupied_now ? minutes(p.minutes_to_vacancy) : std::nullopt,
                  p.occupied_now ? std::nullopt : minutes(p.minutes_to_next_occupancy),
                  p.model_version,
-                 p.fallback};
+                 p.fallback,
+                 p.drift};
 }
 
 }  // namespace occupancy::publishing

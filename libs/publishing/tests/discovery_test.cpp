@@ -38,11 +38,11 @@ TEST_CASE("every room's discovery passes HA's discovery rules and our contract",
     INFO(joined(errors));
     CHECK(errors.empty());
     CHECK_FALSE(contract::validator().check(proto::channel::ha_discovery.schema_file, d));
-    CHECK(d["cmps"].MemberCount() == 7);
+    CHECK(d["cmps"].MemberCount() == 8);
     CHECK(std::string(d["cmps"]["time_to_vacancy"]["unit_of_measurement"].GetString()) == "min");
     CHECK(d["cmps"]["occupancy_15"]["availability"].Size() == 5);
   }
-  CHECK(ids.size() == 7 * home().rooms.size());
+  CHECK(ids.size() == 8 * home().rooms.size());
 }
 
 TEST_CASE("the discovery rules bite: invalid payloads are refused", "[publishing]") {

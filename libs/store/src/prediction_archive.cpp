@@ -150,6 +150,16 @@ std::vector<Prediction> load_pending_predictions(Database& db, const std::string
   return out;
 }
 
+std::optional<double> live_brier(Database& db, const std::string& home, const std::string& version, int days) {
+  const auto r = db.exec(
+      "SELECT avg(power(probability - outcome::int, 2)) FROM predictions WHERE home = $1 AND model_version = $2 AND "
+      "outcome IS NOT NULL AND ts >= (SELECT max(ts) FROM predictions WHERE home = $1 AND model_version = $2) - "
+      "make_interval(days => $3::int)",
+      {home, version, std::to_string(days)});
+  if (r.rows() == 0 || PQgetisnull(r.get(), 0, 0)) return std::nullopt;
+  return std::stod(r.text(0, 0));
+}
+
 std::vector<MaturedPair> load_shadow_pairs(Database& db, const std::string& home, const std::string& candidate) {
   const auto r = db.exec(
       "SELECT p.room, p.horizon_min, (extract(epoch FROM p.ts) * 1000)::bigint, p.probability, s.probability, "

@@ -129,6 +129,11 @@ struct ModelServiceSettings {
   // A newly trained version that passes the offline gate predicts in shadow beside the active
   // one for this many hours of live minutes before it is promoted or retired (0: promoted at once).
   double shadow_hours = 24;
+  // Drift (predictor): the active version worse than the baseline on the same live minutes by
+  // more than drift_margin (Brier) over the last drift_window matured minutes, for drift_hold_min.
+  double drift_margin = 0.03;
+  int drift_window = 720;
+  double drift_hold_min = 120;
 };
 
 struct HomeConfig {

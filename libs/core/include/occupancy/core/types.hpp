@@ -69,6 +69,7 @@ struct Prediction {
   std::optional<double> minutes_to_next_occupancy;
   std::string model_version;
   std::optional<std::string> fallback;
+  bool drift = false;  // the version did worse than the baseline here lately: the baseline serves
 };
 
 /// One file of a trained model version, as the registry stores it and the model loads it.
@@ -105,6 +106,7 @@ struct HaState {
   std::optional<double> minutes_to_next_occupancy;
   std::string model_version;
   std::optional<std::string> fallback;
+  bool drift = false;
 };
 
 }  // namespace occupancy

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "occupancy/config/home_config.hpp"
+#include "occupancy/models/drift_monitor.hpp"
 #include "occupancy/models/matured_scores.hpp"
 #include "occupancy/models/prediction.hpp"
 #include "occupancy/models/shadow_evaluation.hpp"
@@ -43,6 +44,9 @@ class PredictorCore {
   /// The outcomes of earlier predictions that the last predict() saw mature.
   const std::vector<PredictionOutcome>& matured() const { return matured_; }
   MaturedScores& scores() { return scores_; }
+  /// The active version against the baseline on live minutes; a drifting room is served by the
+  /// baseline (drift: true) until another version is installed.
+  DriftMonitor& drift() { return drift_; }
 
  private:
   const config::HomeConfig& home_;
@@ -56,6 +60,7 @@ class PredictorCore {
   std::optional<ShadowEvaluation> shadow_;
   std::optional<Prediction> shadow_prediction_;
   MaturedScores scores_;
+  DriftMonitor drift_;
   std::vector<PredictionOutcome> matured_;
 };
 

@@ -28,6 +28,23 @@ struct PairedBrier {
 /// Paired Brier of `pairs` (all of them), bootstrapped over hour blocks with a fixed seed.
 PairedBrier paired_brier(const std::vector<MaturedPair>& pairs, int resamples = 1000);
 
+/// Two forecasts of the same feature vectors (per room, horizon and minute), held until they
+/// mature: the pair is then scored on the room's state first observed at or after t + h.
+class PairedForecasts {
+ public:
+  void predicted(const std::string& room, Millis made_at, const std::map<int, double>& a,
+                 const std::map<int, double>& b);
+  /// The room's state at `t`: the pairs due by then, matured.
+  std::vector<MaturedPair> observed(const std::string& room, Millis t, bool occupied);
+
+ private:
+  struct Pending {
+    Millis made_at, due;
+    double a, b;
+  };
+  std::map<std::pair<std::string, int>, std::deque<Pending>> pending_;
+};
+
 class ShadowEvaluation {
  public:
   enum class Verdict { wait, promote, retire };
@@ -56,13 +73,9 @@ class ShadowEvaluation {
   Decision decide() const;
 
  private:
-  struct Pending {
-    Millis made_at, due;
-    double active, candidate;
-  };
   std::string candidate_;
   std::size_t min_minutes_;
-  std::map<std::pair<std::string, int>, std::deque<Pending>> pending_;
+  PairedForecasts pending_;
   std::vector<MaturedPair> matured_;
 };
 

@@ -3,6 +3,7 @@
 // COPY; a prediction already archived is not added again. Outcomes fill `outcome` of rows
 // archived before, in the same batch, or later: an outcome whose prediction is not archived yet
 // (the spool replays in any order) waits in prediction_outcomes_early until it is.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,10 @@ void archive_predictions(Database& db, const std::string& home, const Prediction
 /// Predictions of the last `max_horizon_min` (plus a minute) before the newest archived one whose
 /// outcome is still unknown: what a restarted predictor still has to score.
 std::vector<Prediction> load_pending_predictions(Database& db, const std::string& home, int max_horizon_min);
+
+/// The mean Brier of `version`'s matured predictions over the last `days` days of its own
+/// (nullopt: none matured): how a version did live, for a rollback's choice.
+std::optional<double> live_brier(Database& db, const std::string& home, const std::string& version, int days = 30);
 
 /// The matured pairs of `candidate`'s shadow (its forecasts beside the published ones), in time
 /// order. Event time, not the registry's wall-clock shadow_since: a replayed home has its own.

@@ -1,0 +1,67 @@
+#pragma once
+// Drift: the active version watched on live data, per room and horizon, against the baseline
+// scored on the same minutes (time of week, or persistence before priors exist). Over the last
+// `window` matured minutes, once at least `min_matured` have matured, the version is worse when
+// its mean Brier exceeds the baseline's by more than `margin`; a room drifts when one of its
+// horizons has stayed worse for `hold` of event time. It recovers when none of its horizons has
+// been worse for `hold` again (the version is still scored while the baseline serves), or when
+// another version is installed (reset()).
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "occupancy/core/time.hpp"
+#include "occupancy/models/shadow_evaluation.hpp"
+
+namespace occupancy::models {
+
+struct DriftSettings {
+  std::size_t window = 720;
+  std::size_t min_matured = 120;
+  double margin = 0.03;
+  Millis hold = 120 * kMinute;
+};
+
+class DriftMonitor {
+ public:
+  explicit DriftMonitor(DriftSettings settings = {}) : settings_(settings) {}
+
+  /// The version's and the baseline's forecasts of one feature vector.
+  void predicted(const std::string& room, Millis made_at, const std::map<int, double>& model,
+                 const std::map<int, double>& baseline);
+  /// The room's state at `t`: scores what matured, and updates the room's drift.
+  void observed(const std::string& room, Millis t, bool occupied);
+
+  bool drifting(const std::string& room) const { return drifting_.count(room) > 0; }
+  const std::set<std::string>& drifting_rooms() const { return drifting_; }
+  /// Rooms that started drifting since the last call.
+  std::vector<std::string> take_new_drifts();
+
+  struct Status {
+    std::size_t n = 0;
+    double model_brier = 0, baseline_brier = 0;
+    bool worse = false;
+  };
+  std::map<std::pair<std::string, int>, Status> status() const;
+  void reset();
+
+ private:
+  struct Window {
+    std::deque<MaturedPair> pairs;  // a: the version, b: the baseline
+    double model_sum = 0, baseline_sum = 0;
+    std::optional<Millis> worse_since, fine_since;
+  };
+  Status status_of(const Window& w) const;
+
+  DriftSettings settings_;
+  PairedForecasts pending_;
+  std::map<std::pair<std::string, int>, Window> windows_;
+  std::set<std::string> drifting_;
+  std::vector<std::string> new_drifts_;
+};
+
+}  // namespace occupancy::models
