@@ -235,10 +235,21 @@ run_demo() {
   local rounds=$((hours * 2))  # a round is 30 simulated minutes (30 s at 60x)
   [ "$forever" = 1 ] && rounds=1000000000
   log "what Home Assistant sees, every 30 simulated minutes (retained occupancy/home/ha/<room>); $hours simulated hours"
-  for _ in $(seq 1 "$rounds"); do
+  local round
+  for round in $(seq 1 "$rounds"); do
     sleep 30
     mosquitto_sub -h 127.0.0.1 -p "$OCCUPANCY_MQTT_PORT" -v -t 'occupancy/home/ha/+' -W 1 2>/dev/null |
       python3 "$ROOT/deploy/demo_table.py" || true
+    # With --forever, what the systemd timer does daily: a simulated day (48 rounds) later, learn
+    # again from the archive (the live ingestor archived the day); the new version goes into
+    # shadow beside the active one and the predictor promotes or retires it a simulated day on.
+    if [ "$forever" = 1 ] && [ $((round % 48)) = 0 ]; then
+      log "a simulated day has passed: retraining from the archive (occupancy train --from-db)"
+      "$BUILD/bin/occupancy" train --from-db --folds 1 --fold-days 7 2>&1 |
+        grep -E "registered|shadow|is now active|stays a candidate" | sed 's/^/  /' || true
+      mosquitto_sub -h 127.0.0.1 -p "$OCCUPANCY_MQTT_PORT" -t 'occupancy/home/model' -C 1 -W 2 2>/dev/null |
+        sed 's/^/  model: /' || true
+    fi
   done
   log "accuracy of the predictions made, against what the household then did (predictor /metrics):"
   curl -s "http://127.0.0.1:$predictor_port/metrics" | python3 "$ROOT/deploy/demo_accuracy.py" || true
