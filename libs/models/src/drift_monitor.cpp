@@ -1,5 +1,7 @@
 #include "occupancy/models/drift_monitor.hpp"
 
+#include <algorithm>
+
 namespace occupancy::models {
 namespace {
 
@@ -34,22 +36,25 @@ void DriftMonitor::observed(const std::string& room, Millis t, bool occupied) {
       w.pairs.pop_front();
     }
   }
-  bool any_worse = false, all_fine = true;
   for (auto it = windows_.lower_bound({room, 0}); it != windows_.end() && it->first.first == room; ++it) {
     auto& w = it->second;
     if (status_of(w).worse) {
       w.fine_since.reset();
       if (!w.worse_since) w.worse_since = t;
-      any_worse = any_worse || t - *w.worse_since >= settings_.hold;
-      all_fine = false;
+      if (t - *w.worse_since >= settings_.hold && drifting_.insert(it->first).second &&
+          std::find(new_drifts_.begin(), new_drifts_.end(), room) == new_drifts_.end())
+        new_drifts_.push_back(room);
     } else {
       w.worse_since.reset();
       if (!w.fine_since) w.fine_since = t;
-      all_fine = all_fine && t - *w.fine_since >= settings_.hold;
+      if (t - *w.fine_since >= settings_.hold) drifting_.erase(it->first);
     }
   }
-  if (any_worse && drifting_.insert(room).second) new_drifts_.push_back(room);
-  if (!any_worse && all_fine) drifting_.erase(room);
+}
+
+bool DriftMonitor::drifting(const std::string& room) const {
+  const auto it = drifting_.lower_bound({room, 0});
+  return it != drifting_.end() && it->first == room;
 }
 
 std::vector<std::string> DriftMonitor::take_new_drifts() { return std::exchange(new_drifts_, {}); }

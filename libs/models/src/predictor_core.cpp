@@ -60,11 +60,12 @@ Prediction PredictorCore::predict(const FeatureVector& fv) {
     auto base = forecast(nullptr, nullptr, fv, row, baseline);
     drift_.observed(fv.room, fv.ts, now >= 0.5);
     drift_.predicted(fv.room, fv.ts, p.occupancy, base.occupancy);
-    if (drift_.drifting(fv.room)) {
-      base.model_version = p.model_version;
-      base.drift = true;
-      p = std::move(base);
-    }
+    for (auto& [h, q] : p.occupancy)  // a drifting horizon is served by the baseline
+      if (drift_.drifting(fv.room, h)) {
+        q = base.occupancy.at(h);
+        p.drift = true;
+      }
+    if (p.drift) p.fallback = base.fallback;
   }
   matured_ = scores_.observed(fv.room, fv.ts, now >= 0.5);
   for (const auto& [h, q] : p.occupancy) scores_.predicted(fv.room, h, fv.ts, q);

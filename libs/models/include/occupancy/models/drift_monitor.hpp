@@ -36,9 +36,10 @@ class DriftMonitor {
   /// The room's state at `t`: scores what matured, and updates the room's drift.
   void observed(const std::string& room, Millis t, bool occupied);
 
-  bool drifting(const std::string& room) const { return drifting_.count(room) > 0; }
-  const std::set<std::string>& drifting_rooms() const { return drifting_; }
-  /// Rooms that started drifting since the last call.
+  bool drifting(const std::string& room, int horizon_min) const { return drifting_.count({room, horizon_min}) > 0; }
+  /// Any horizon of the room.
+  bool drifting(const std::string& room) const;
+  /// Rooms where a horizon started drifting since the last call.
   std::vector<std::string> take_new_drifts();
 
   struct Status {
@@ -60,7 +61,7 @@ class DriftMonitor {
   DriftSettings settings_;
   PairedForecasts pending_;
   std::map<std::pair<std::string, int>, Window> windows_;
-  std::set<std::string> drifting_;
+  std::set<std::pair<std::string, int>> drifting_;
   std::vector<std::string> new_drifts_;
 };
 
