@@ -2,7 +2,6 @@
 // version (loaded from the registry, hot-reloaded on occupancy/<home>/model) or, where it has
 // no model for a room, from the best baseline, named in the payload. Predictions are archived
 // and, once they mature, scored on /metrics.
-#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -72,7 +71,7 @@ int main(int argc, char** argv) {
             store::Database db(ctx.config.database_url);
             const auto shadow = store::shadow_model(db, ctx.config.home);
             const std::string current = core->shadow() ? core->shadow()->candidate() : "";
-            if (shadow.has_value() == !current.empty() && (!shadow || shadow->version == current)) return;
+            if ((shadow ? shadow->version : "") == current) return;  // unchanged
             if (!shadow) {
               core->use_candidate(nullptr, "", 0);
               spdlog::info("shadow of {} ended", current);
@@ -168,31 +167,24 @@ int main(int argc, char** argv) {
         ctx.every(std::chrono::seconds(5), [&ctx, core, install] {
           const auto rooms = core->drift().take_new_drifts();
           if (rooms.empty() || !core->model() || !ctx.config.predictor.registry) return;
-          std::string names;
-          for (const auto& r : rooms) names += (names.empty() ? "" : ", ") + r;
           const std::string current = core->model()->version;
           store::Database db(ctx.config.database_url);
           const auto previous = store::previous_model(db, ctx.config.home);
-          const auto mine = store::live_brier(db, ctx.config.home, current);
-          const auto theirs = previous ? store::live_brier(db, ctx.config.home, previous->version) : std::nullopt;
-          if (!previous || !mine || !theirs || *theirs >= *mine) {
-            spdlog::warn("{} drifts in {}: the baseline serves there ({})", current, names,
-                         !previous ? "no earlier version" : "the earlier version did no better live");
-            return;
-          }
-          const auto reason = fmt::format(
-              "rolled back from {} to {}: drift in {} (worse than the baseline by more than {}), live Brier {:.4f} vs "
-              "{:.4f}",
-              current, previous->version, names, ctx.config.predictor.drift_margin, *mine, *theirs);
+          const auto choice = models::choose_rollback(
+              current, rooms, ctx.config.predictor.drift_margin,
+              previous ? std::optional(previous->version) : std::nullopt,
+              store::live_brier(db, ctx.config.home, current),
+              previous ? store::live_brier(db, ctx.config.home, previous->version) : std::nullopt);
+          spdlog::warn("{}", choice.reason);
+          if (!choice.roll_back) return;
           const auto record = store::activate_model(db, ctx.config.home, previous->version);
           install(record.version);
           ctx.metrics.add("occupancy_rollbacks_total", {});
-          spdlog::warn("{}", reason);
           const auto shadow = store::shadow_model(db, ctx.config.home);
           ctx.router.publish(proto::channel::model, {},
                              contract::to_json(contract::ModelAnnouncement{
                                  record.version, record.feature_set, record.activated_at,
-                                 shadow ? std::optional(shadow->version) : std::nullopt, reason}));
+                                 shadow ? std::optional(shadow->version) : std::nullopt, choice.reason}));
         });
         ctx.every(std::chrono::seconds(5), [&ctx, core] {
           auto& m = ctx.metrics;

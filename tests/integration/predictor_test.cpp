@@ -5,7 +5,9 @@
 
 #include <catch2/catch.hpp>
 #include <csignal>
+#include <cstdio>
 #include <fstream>
+#include <functional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -22,9 +24,23 @@ namespace {
 
 const std::string kBin = OCCUPANCY_BIN_DIR;
 
-std::string features(int minute) {
-  return R"({"ts":"2026-01-20T10:)" + std::string(minute < 10 ? "0" : "") + std::to_string(minute) +
-         R"(:00.000Z","room":"office","feature_set":"v1","values":{"occupied_now":1,"reliable":1,"minutes_in_state":12}})";
+// The office's feature vector `minute` minutes after 2026-01-20T10:00Z.
+std::string features(int minute, bool occupied = true) {
+  char ts[48];
+  std::snprintf(ts, sizeof ts, "2026-01-20T%02d:%02d:00.000Z", 10 + minute / 60, minute % 60);
+  return std::string(R"({"ts":")") + ts + R"(","room":"office","feature_set":"v1","values":{"occupied_now":)" +
+         (occupied ? "1" : "0") + R"(,"reliable":1,"minutes_in_state":12}})";
+}
+
+// Registers `version`, a copy of `from`'s files (its manifest renamed), after `edit` changes them.
+void register_copy(store::Database& db, const std::string& home, const std::string& from, const std::string& version,
+                   const std::function<void(ModelFile&)>& edit = {}) {
+  auto files = store::load_model_files(db, from);
+  for (auto& f : files) {
+    if (f.target == "manifest") f.data = std::regex_replace(f.data, std::regex(from), version);
+    if (edit) edit(f);
+  }
+  store::register_model(db, {version, home, "v1", "candidate", "", "", "{}", "", ""}, files);
 }
 
 std::string version_of(const Message& m) {
@@ -155,11 +171,6 @@ TEST_CASE(
   const auto cfg = write_home_config(dir, home, {{"predictor", free_port()}}, true);
   const std::map<std::string, std::string> env{{"OCCUPANCY_DB_URL", db_url},
                                                {"OCCUPANCY_STATE_DIR", (dir / "state").string()}};
-  const auto fv = [](int minute, bool occupied) {
-    return R"({"ts":"2026-01-20T10:)" + std::string(minute < 10 ? "0" : "") + std::to_string(minute) +
-           R"(:00.000Z","room":"office","feature_set":"v1","values":{"occupied_now":)" + (occupied ? "1" : "0") +
-           R"(,"reliable":1,"minutes_in_state":12}})";
-  };
   const auto count = [&](const std::string& where) {
     store::Database db{config::Secret(db_url)};
     return std::stoi(db.exec("SELECT count(*) FROM predictions WHERE home = $1 AND " + where, {home}).text(0, 0));
@@ -170,7 +181,7 @@ TEST_CASE(
                                              env, dir / "predictor1.log");
   REQUIRE(
       rec.wait_for("occupancy/" + home + "/status/predictor", [](const Message& m) { return m.payload == "online"; }));
-  for (int i = 0; i < 10; ++i) rec.publish(topic, fv(i, true));  // occupied 10:00-10:09
+  for (int i = 0; i < 10; ++i) rec.publish(topic, features(i, true));  // occupied 10:00-10:09
   INFO(predictor->output());
   REQUIRE(eventually([&] { return count("ts < '2026-01-20T10:10:00Z'") == 20; }, std::chrono::seconds(15)));
   predictor->signal(SIGTERM);
@@ -185,7 +196,7 @@ TEST_CASE(
   CHECK(
       eventually([&] { return predictor->output().find("10 archived predictions still waiting") != std::string::npos; },
                  std::chrono::seconds(5)));
-  for (int i = 15; i < 26; ++i) rec.publish(topic, fv(i, false));  // vacant from 10:15
+  for (int i = 15; i < 26; ++i) rec.publish(topic, features(i, false));  // vacant from 10:15
   // The 15-min forecasts made at 10:00-10:09 matured at 10:15-10:24, after the restart: vacant.
   CHECK(eventually([&] { return count("horizon_min = 15 AND ts < '2026-01-20T10:10:00Z' AND outcome = false") == 10; },
                    std::chrono::seconds(15)));
@@ -208,10 +219,7 @@ TEST_CASE(
   const std::string active = train_active(cfg, dir, env);
   store::Database db{config::Secret(db_url)};
   const auto copy_as = [&](const std::string& version) {  // the same model under another name
-    auto files = store::load_model_files(db, active);
-    for (auto& f : files)
-      if (f.target == "manifest") f.data = std::regex_replace(f.data, std::regex(active), version);
-    store::register_model(db, {version, home, "v1", "candidate", "", "", "{}", "", ""}, files);
+    register_copy(db, home, active, version);
     store::start_shadow(db, home, version);
   };
   const auto model_topic = "occupancy/" + home + "/model";
@@ -295,22 +303,11 @@ TEST_CASE(
   // The bad version: the good one's boosters behind a serving plan whose calibration turns every
   // probability around (Platt a = -10).
   store::Database db{config::Secret(db_url)};
-  auto files = store::load_model_files(db, good);
-  for (auto& f : files) {
-    if (f.target == "manifest") f.data = std::regex_replace(f.data, std::regex(good), "bad");
-    if (f.target == "serving") {
-      f.data = std::regex_replace(f.data, std::regex("\"platt_a\":[-0-9.e]+"), "\"platt_a\":-10.0");
-      f.data = std::regex_replace(f.data, std::regex("\"platt_b\":[-0-9.e]+"), "\"platt_b\":0.0");
-    }
-  }
-  store::register_model(db, {"bad", home, "v1", "candidate", "", "", "{}", "", ""}, files);
-
-  const auto fv = [](int minute) {  // the office stays occupied
-    char ts[48];
-    std::snprintf(ts, sizeof ts, "2026-01-20T%02d:%02d:00.000Z", 10 + minute / 60, minute % 60);
-    return std::string(R"({"ts":")") + ts +
-           R"(","room":"office","feature_set":"v1","values":{"occupied_now":1,"reliable":1,"minutes_in_state":12}})";
-  };
+  register_copy(db, home, good, "bad", [](ModelFile& f) {
+    if (f.target != "serving") return;
+    f.data = std::regex_replace(f.data, std::regex("\"platt_a\":[-0-9.e]+"), "\"platt_a\":-10.0");
+    f.data = std::regex_replace(f.data, std::regex("\"platt_b\":[-0-9.e]+"), "\"platt_b\":0.0");
+  });
   const auto model_topic = "occupancy/" + home + "/model";
   const auto topic = "occupancy/" + home + "/features/office";
   const auto prediction = "occupancy/" + home + "/prediction/office";
@@ -319,7 +316,7 @@ TEST_CASE(
   REQUIRE(
       rec.wait_for("occupancy/" + home + "/status/predictor", [](const Message& m) { return m.payload == "online"; }));
   INFO(predictor.output());
-  for (int m = 0; m < 40; ++m) rec.publish(topic, fv(m));  // the good version's live record
+  for (int m = 0; m < 40; ++m) rec.publish(topic, features(m));  // occupied throughout: the good version's record
   REQUIRE(rec.wait_for(prediction, [&](const Message& m) { return m.payload.find("10:39:00") != std::string::npos; }));
   REQUIRE(eventually(
       [&] {
@@ -335,14 +332,14 @@ TEST_CASE(
                        [](const Message& m) { return m.payload.find("\"version\":\"bad\"") != std::string::npos; }));
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the predictor swaps versions
   int m = 40;
-  for (; m < 60; ++m) rec.publish(topic, fv(m));
+  for (; m < 60; ++m) rec.publish(topic, features(m));
   const auto bad_prediction = rec.wait_for(prediction, [](const Message& msg) { return version_of(msg) == "bad"; });
   REQUIRE(bad_prediction);
   // Live minutes go on; the drift shows within the hold (5 min of event time) once the window has
   // matured, and the rollback follows.
   std::optional<Message> rolled;
   for (; m < 120 && !rolled; ++m) {
-    rec.publish(topic, fv(m));
+    rec.publish(topic, features(m));
     rolled = rec.wait_for(
         model_topic, [](const Message& msg) { return msg.payload.find("rolled back from bad") != std::string::npos; },
         std::chrono::milliseconds(m % 10 == 0 ? 1500 : 50));
@@ -355,9 +352,9 @@ TEST_CASE(
   for (const auto& msg : rec.messages())  // the drifting room was served by the baseline, flagged, meanwhile
     if (msg.topic == prediction && msg.payload.find("\"drift\":true") != std::string::npos)
       CHECK(msg.payload.find("\"fallback\":\"persistence\"") != std::string::npos);
-  rec.publish(topic, fv(m + 1));
+  rec.publish(topic, features(m + 1));
   CHECK(rec.wait_for(prediction, [&](const Message& msg) {
-    return version_of(msg) == good && msg.payload.find(fv(m + 1).substr(7, 24)) != std::string::npos;
+    return version_of(msg) == good && msg.payload.find(features(m + 1).substr(7, 24)) != std::string::npos;
   }));
   predictor.signal(SIGTERM);
   CHECK(predictor.wait(std::chrono::seconds(20)) == 0);

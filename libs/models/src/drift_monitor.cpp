@@ -1,5 +1,7 @@
 #include "occupancy/models/drift_monitor.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace occupancy::models {
@@ -70,6 +72,21 @@ void DriftMonitor::reset() {
   windows_.clear();
   drifting_.clear();
   new_drifts_.clear();
+}
+
+RollbackChoice choose_rollback(const std::string& current, const std::vector<std::string>& rooms, double margin,
+                               const std::optional<std::string>& previous, std::optional<double> current_brier,
+                               std::optional<double> previous_brier) {
+  std::string names;
+  for (const auto& r : rooms) names += (names.empty() ? "" : ", ") + r;
+  if (!previous)
+    return {false, fmt::format("{} drifts in {}: the baseline serves there (no earlier version)", current, names)};
+  if (!current_brier || !previous_brier || *previous_brier >= *current_brier)
+    return {false, fmt::format("{} drifts in {}: the baseline serves there ({} did no better live)", current, names,
+                               *previous)};
+  return {true, fmt::format("rolled back from {} to {}: drift in {} (worse than the baseline by more than {}), live "
+                            "Brier {:.4f} vs {:.4f}",
+                            current, *previous, names, margin, *current_brier, *previous_brier)};
 }
 
 }  // namespace occupancy::models

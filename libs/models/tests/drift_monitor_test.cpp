@@ -78,3 +78,17 @@ TEST_CASE("the predictor core serves the baseline in a room where its version dr
   CHECK(p.fallback == std::optional<std::string>("persistence"));
   CHECK(p.occupancy.at(15) > 0.5);
 }
+
+TEST_CASE("after drift, the predictor rolls back only to an earlier version that did better live") {
+  const auto better = models::choose_rollback("m2", {"office", "bath"}, 0.03, std::string("m1"), 0.20, 0.05);
+  CHECK(better.roll_back);
+  CHECK_THAT(better.reason, Catch::Contains("rolled back from m2 to m1: drift in office, bath") &&
+                                Catch::Contains("live Brier 0.2000 vs 0.0500"));
+  const auto worse = models::choose_rollback("m2", {"office"}, 0.03, std::string("m1"), 0.05, 0.20);
+  CHECK_FALSE(worse.roll_back);
+  CHECK_THAT(worse.reason, Catch::Contains("m1 did no better live"));
+  CHECK_FALSE(models::choose_rollback("m2", {"office"}, 0.03, std::string("m1"), 0.05, std::nullopt).roll_back);
+  const auto none = models::choose_rollback("m2", {"office"}, 0.03, std::nullopt, 0.05, std::nullopt);
+  CHECK_FALSE(none.roll_back);
+  CHECK_THAT(none.reason, Catch::Contains("no earlier version"));
+}

@@ -65,4 +65,15 @@ class DriftMonitor {
   std::vector<std::string> new_drifts_;
 };
 
+/// What the predictor does when `rooms` start drifting under `current`: roll back to `previous`
+/// when that version's live Brier (from the archive) was better than the current one's, else
+/// keep the version and let the baseline serve the drifting horizons. The reason, in words.
+struct RollbackChoice {
+  bool roll_back = false;
+  std::string reason;
+};
+RollbackChoice choose_rollback(const std::string& current, const std::vector<std::string>& rooms, double margin,
+                               const std::optional<std::string>& previous, std::optional<double> current_brier,
+                               std::optional<double> previous_brier);
+
 }  // namespace occupancy::models

@@ -29,7 +29,6 @@ class PredictorCore {
   /// `version` is the candidate's name in the registry (its forecasts carry it).
   void use_candidate(std::shared_ptr<const TrainedModel> candidate, const std::string& version, std::size_t min_minutes,
                      std::vector<MaturedPair> restored = {});
-  const TrainedModel* candidate() const { return candidate_.get(); }
   std::shared_ptr<const TrainedModel> candidate_model() const { return candidate_; }
   const ShadowEvaluation* shadow() const { return shadow_ ? &*shadow_ : nullptr; }
   /// The candidate's forecast of the last predict() (empty without a candidate).
