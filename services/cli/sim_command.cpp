@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "household_options.hpp"
 #include "job.hpp"
 #include "occupancy/config/home_config.hpp"
 #include "occupancy/runtime/exit_codes.hpp"
@@ -19,29 +20,21 @@ void add_sim_command(CLI::App& app, const GlobalOptions& global, int& result) {
 
   struct Options {
     int days = 180;
-    std::optional<std::uint64_t> seed;
-    std::string out = "history.csv", truth, household, start;
-    std::vector<std::string> overrides;
+    std::string out = "history.csv", truth;
+    HouseholdOptions household;
   };
   auto opts = std::make_shared<Options>();
   auto* history = sim->add_subcommand("history", "Write simulated history as HA's history CSV, plus truth files");
   history->add_option("--days", opts->days, "days to simulate")->check(CLI::Range(1, 3660));
-  history->add_option("--seed", opts->seed, "random seed (default: the household file's)");
   history->add_option("--out", opts->out, "history CSV to write")->capture_default_str();
   history->add_option("--truth", opts->truth, "folder for the truth files and entities.csv");
-  history->add_option("--household", opts->household, "household parameters (default config/household.yaml)");
-  history->add_option("--start", opts->start, "first local day, YYYY-MM-DD (default: the household file's)");
-  history->add_option("--set", opts->overrides, "override a household parameter, e.g. --set cat.night_visits=0");
+  history->add_option("--start", opts->household.start, "first local day, YYYY-MM-DD (default: the household file's)");
+  opts->household.add_to(*history);
   history->callback([&global, &result, opts] {
     result = run_job("sim history", [&] {
       const auto home = config::load_config(
           global.config_path.empty() ? std::nullopt : std::optional<std::filesystem::path>(global.config_path));
-      auto overrides = opts->overrides;
-      if (opts->seed) overrides.push_back("seed=" + std::to_string(*opts->seed));
-      if (!opts->start.empty()) overrides.push_back("start_date=\"" + opts->start + "\"");
-      const auto household = simulation::load_household(
-          opts->household.empty() ? simulation::default_household_path() : std::filesystem::path(opts->household),
-          overrides);
+      const auto household = opts->household.load();
       const auto t0 = std::chrono::steady_clock::now();
       const auto sim = simulation::simulate(home, household, opts->days);
       simulation::write_history_csv(opts->out, sim);

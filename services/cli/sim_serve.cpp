@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "household_options.hpp"
 #include "job.hpp"
 #include "occupancy/runtime/exit_codes.hpp"
 #include "occupancy/simulation/ha_api.hpp"
@@ -21,12 +22,11 @@ namespace occupancy::cli {
 namespace {
 
 struct ServeOptions {
-  std::string bind = "127.0.0.1", token, token_file, household;
+  std::string bind = "127.0.0.1", token, token_file;
   int port = 8123, history_days = 30, future_days = 7;
   double speed = 1;
-  std::optional<std::uint64_t> seed;
   std::optional<std::int64_t> clock_origin;
-  std::vector<std::string> overrides;
+  HouseholdOptions household;
 };
 
 // Maps wall-clock time to simulated time: the past ends at `anchor` when the clock starts.
@@ -51,10 +51,7 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   }
   const auto home = config::load_config(
       global.config_path.empty() ? std::nullopt : std::optional<std::filesystem::path>(global.config_path));
-  auto overrides = o.overrides;
-  if (o.seed) overrides.push_back("seed=" + std::to_string(*o.seed));
-  const auto household = simulation::load_household(
-      o.household.empty() ? simulation::default_household_path() : std::filesystem::path(o.household), overrides);
+  const auto household = o.household.load();
   auto sim = simulation::simulate(home, household, o.history_days + o.future_days);
   const SimClock clock{sim.start + static_cast<Millis>(o.history_days) * 24 * 60 * kMinute,
                        o.clock_origin.value_or(wall_clock_now()), o.speed};
@@ -149,9 +146,7 @@ void add_sim_serve_command(CLI::App& sim, const GlobalOptions& global, int& resu
   cmd->add_option("--future-days", o->future_days, "days of simulated future, played live")
       ->check(CLI::Range(1, 3650))
       ->capture_default_str();
-  cmd->add_option("--seed", o->seed, "random seed (default: the household file's)");
-  cmd->add_option("--household", o->household, "household parameters (default config/household.yaml)");
-  cmd->add_option("--set", o->overrides, "override a household parameter");
+  o->household.add_to(*cmd);
   cmd->add_option("--clock-origin", o->clock_origin,
                   "wall-clock ms at which the simulated past ends (reuse it to restart on the same timeline)");
   cmd->callback([&global, &result, o] { result = run_job("sim serve", [&] { return serve(global, *o); }); });

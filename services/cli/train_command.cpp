@@ -1,7 +1,9 @@
 // `occupancy train (--from-db | --history FILE.csv (--config | --entities --tz)) [--force]`:
 // trains every room, backtests on rolling-origin folds (a gap before each test window, never
-// shuffled), registers the version in PostgreSQL and makes it active if it beats the active
-// version on the latest fold; then announces the active version on occupancy/<home>/model.
+// shuffled) and registers the version in PostgreSQL. Past the offline gate (offline_gate.hpp) it
+// goes into shadow beside the active version, or becomes active at once where there is no
+// shadow (the first version, --force, predictor.shadow_hours 0); then it is announced on
+// occupancy/<home>/model.
 #include <fmt/format.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -14,6 +16,7 @@
 #include "model_topic.hpp"
 #include "occupancy/cleaning/clean_report.hpp"
 #include "occupancy/evaluation/backtest.hpp"
+#include "occupancy/evaluation/offline_gate.hpp"
 #include "occupancy/models/shadow_evaluation.hpp"
 #include "occupancy/runtime/logging.hpp"
 #include "occupancy/store/migrations.hpp"
@@ -23,12 +26,7 @@
 namespace occupancy::cli {
 namespace {
 
-struct Fold {
-  Millis test_start, test_end;
-  std::map<std::string, std::map<int, double>> brier;  // forecaster -> horizon -> mean over rooms
-};
-
-std::string metrics_json(const std::vector<Fold>& folds, double train_seconds, std::size_t readings) {
+std::string metrics_json(const std::vector<evaluation::GateFold>& folds, double train_seconds, std::size_t readings) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
   w.StartObject();
@@ -61,12 +59,6 @@ std::string metrics_json(const std::vector<Fold>& folds, double train_seconds, s
   w.EndArray();
   w.EndObject();
   return buf.GetString();
-}
-
-double mean_over_horizons(const std::map<int, double>& by_h) {
-  double s = 0;
-  for (const auto& [_, b] : by_h) s += b;
-  return by_h.empty() ? 0 : s / static_cast<double>(by_h.size());
 }
 
 }  // namespace
@@ -121,28 +113,20 @@ void add_train_command(CLI::App& app, const GlobalOptions& global, int& result) 
         }
       }
 
-      std::vector<Fold> folds;
-      const Millis end = run.clean.back().ts;
-      for (int k = 0; k < o->folds; ++k) {
-        evaluation::BacktestOptions bo;
-        bo.test_days = o->fold_days;
-        bo.test_end = end - static_cast<Millis>(k) * o->fold_days * kDay;
-        bo.incumbent = incumbent ? &*incumbent : nullptr;
-        try {
-          const auto r = evaluation::run_backtest(home, run, bo);
-          Fold f{r.test_start, r.end, {}};
-          for (const auto& name : r.forecasters)
-            for (int h : home.horizons_min) f.brier[name][h] = r.mean_brier(name, h);
-          folds.push_back(f);
-          std::string line =
-              fmt::format("fold {} (test {} .. {}): mean Brier", k + 1, format_iso8601(f.test_start).substr(0, 10),
-                          format_iso8601(f.test_end).substr(0, 10));
-          for (const auto& [name, by_h] : f.brier) line += fmt::format("  {} {:.4f}", name, mean_over_horizons(by_h));
-          fmt::print("{}\n", line);
-        } catch (const std::runtime_error& e) {
-          fmt::print("fold {} skipped: {}\n", k + 1, e.what());
-        }
+      const bool shadow_follows = active && !o->force && home.predictor.shadow_hours > 0;
+      std::vector<std::string> skipped;
+      const auto folds = evaluation::rolling_folds(home, run, incumbent ? &*incumbent : nullptr,
+                                                   {o->folds, o->fold_days, 0, 0, {}}, &skipped);
+      for (std::size_t k = 0; k < folds.size(); ++k) {
+        const auto& f = folds[k];
+        std::string line =
+            fmt::format("fold {} (test {} .. {}): mean Brier", k + 1, format_iso8601(f.test_start).substr(0, 10),
+                        format_iso8601(f.test_end).substr(0, 10));
+        for (const auto& [name, by_h] : f.brier)
+          line += fmt::format("  {} {:.4f}", name, evaluation::mean_over_horizons(by_h));
+        fmt::print("{}\n", line);
       }
+      for (const auto& line : skipped) fmt::print("{}\n", line);
 
       const auto t_train = std::chrono::steady_clock::now();
       const auto now = wall_clock_now();
@@ -161,38 +145,36 @@ void add_train_command(CLI::App& app, const GlobalOptions& global, int& result) 
         fmt::print("serves (decided on the last {} days held out):\n{}", model.serving.valid_days,
                    model.serving.summary());
 
-      bool activate = o->force || !incumbent;
-      std::string why = o->force  ? "--force"
-                        : !active ? "no active version yet"
-                                  : "the active version is not comparable";
-      if (!activate && !folds.empty()) {
-        const auto& latest = folds.front().brier;
-        const double mine = mean_over_horizons(latest.at("model")), theirs = mean_over_horizons(latest.at("active"));
-        activate = mine < theirs;
-        why = fmt::format("latest fold mean Brier {:.4f} vs active {} {:.4f}", mine, active->version, theirs);
-      }
-      // Past the offline gate, a version replacing an active one first predicts in shadow beside it
-      // on live data (predictor.shadow_hours); the predictor promotes or retires it.
-      const bool shadow = activate && active && !o->force && home.predictor.shadow_hours > 0;
-      if (shadow) {
+      // Past the offline gate, a version replacing an active one first predicts in shadow beside
+      // it on live data (predictor.shadow_hours); the predictor promotes or retires it.
+      const auto gate = o->force     ? evaluation::GateVerdict{true, "--force"}
+                        : !active    ? evaluation::GateVerdict{true, "no active version yet"}
+                        : !incumbent ? evaluation::GateVerdict{true, "the active version is not comparable"}
+                                     : evaluation::offline_gate(folds, shadow_follows, active->version);
+      const auto running = shadow_follows ? store::shadow_model(registry, home.home) : std::nullopt;
+      const auto running_since = running ? parse_iso8601(running->shadow_since) : std::nullopt;
+      if (!gate.pass) {
+        fmt::print("{} stays a candidate ({}); `occupancy models promote {}` activates it anyway\n", version, gate.why,
+                   version);
+      } else if (shadow_follows && !models::may_take_shadow(running_since, now, home.predictor.shadow_hours)) {
+        fmt::print("{} passed the gate ({}) but stays a candidate: {} is in shadow since {}\n", version, gate.why,
+                   running->version, running->shadow_since);
+      } else if (shadow_follows) {
         store::start_shadow(registry, home.home, version);
         const auto reason = fmt::format("{} in shadow beside {} for {} h of live minutes ({})", version,
-                                        active->version, home.predictor.shadow_hours, why);
+                                        active->version, home.predictor.shadow_hours, gate.why);
         fmt::print("{}\n", reason);
         if (o->publish)
           fmt::print("{}\n", announce_model(home, *active, version, reason)
                                  ? "announced on occupancy/" + home.home + "/model"
                                  : std::string("broker unreachable: not announced"));
-      } else if (activate) {
+      } else {
         const auto record = store::activate_model(registry, home.home, version);
-        fmt::print("{} is now active ({})\n", version, why);
+        fmt::print("{} is now active ({})\n", version, gate.why);
         if (o->publish)
-          fmt::print("{}\n", announce_model(home, record, std::nullopt, version + " activated: " + why)
+          fmt::print("{}\n", announce_model(home, record, std::nullopt, version + " activated: " + gate.why)
                                  ? "announced on occupancy/" + home.home + "/model"
                                  : std::string("broker unreachable: not announced"));
-      } else {
-        fmt::print("{} stays a candidate ({}); `occupancy models promote {}` activates it anyway\n", version, why,
-                   version);
       }
       fmt::print("done in {:.1f} s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
       return in.input.errors.empty() ? kExitOk : kExitData;

@@ -98,4 +98,18 @@ TEST_CASE("train registers versions, announces the active one, and models promot
   REQUIRE(rc == 0);
   CHECK_THAT(out, Catch::Contains("raw readings of home '" + home + "' from the archive"));
   CHECK(store::list_models(db, home).size() == 3);
+
+  // The daily timer trains again while a candidate is in shadow: the new version waits as a
+  // candidate instead of cutting that shadow short before its verdict.
+  const auto third = store::list_models(db, home).front();
+  REQUIRE(third.status == "candidate");
+  if (!store::shadow_model(db, home)) store::start_shadow(db, home, third.version);  // gate refused it: put it there
+  std::tie(rc, out) =
+      run(kCli, {"--config", cfg, "train", "--from-db", "--folds", "1", "--fold-days", "3", "--no-publish"}, env);
+  INFO(out);
+  REQUIRE(rc == 0);
+  CHECK(store::list_models(db, home).size() == 4);
+  REQUIRE(store::shadow_model(db, home));
+  CHECK(store::shadow_model(db, home)->version == third.version);
+  CHECK_THAT(out, Catch::Contains(third.version + " is in shadow since") || Catch::Contains("stays a candidate ("));
 }

@@ -37,7 +37,7 @@ BacktestResult run_backtest(const config::HomeConfig& home, const cleaning::Clea
   if (run.clean.empty() || run.states.empty()) throw std::runtime_error("the history has no clean readings");
   BacktestResult res;
   const int max_h = *std::max_element(home.horizons_min.begin(), home.horizons_min.end());
-  res.start = run.clean.front().ts;
+  res.start = std::max(o.start, run.clean.front().ts);
   res.end = o.test_end > 0 ? std::min(o.test_end, run.clean.back().ts) : run.clean.back().ts;
   res.test_start = (res.end - static_cast<Millis>(o.test_days) * kDay) / kMinute * kMinute;
   res.train_end = res.test_start - max_h * kMinute;

@@ -88,6 +88,10 @@ void ShadowEvaluation::restore(std::vector<MaturedPair> pairs) {
   matured_ = std::move(pairs);
 }
 
+bool may_take_shadow(std::optional<Millis> running_since, Millis now, double shadow_hours) {
+  return !running_since || now - *running_since >= static_cast<Millis>(2 * shadow_hours * 60) * kMinute;
+}
+
 std::size_t ShadowEvaluation::matured_minutes() const {
   std::set<Millis> minutes;
   for (const auto& p : matured_) minutes.insert(p.made_at / kMinute);

@@ -82,3 +82,13 @@ TEST_CASE("pairs restored from the archive count toward the shadow period") {
   CHECK(s.matured_minutes() == 130);
   CHECK(s.decide().verdict == ShadowEvaluation::Verdict::promote);
 }
+
+TEST_CASE("a new version takes the shadow only from a candidate that has had twice its period") {
+  const Millis day = 24 * 60 * kMinute;
+  CHECK(models::may_take_shadow(std::nullopt, kT0, 24));
+  // The daily timer: yesterday's candidate has not matured its 24 h yet (the 2-h horizon lags).
+  CHECK_FALSE(models::may_take_shadow(kT0, kT0 + day, 24));
+  CHECK_FALSE(models::may_take_shadow(kT0, kT0 + 2 * day - kMinute, 24));
+  CHECK(models::may_take_shadow(kT0, kT0 + 2 * day, 24));  // stuck (no predictor): replaced
+  CHECK(models::may_take_shadow(kT0, kT0 + 13 * kMinute, 0.1));
+}

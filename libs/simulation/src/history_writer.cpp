@@ -73,6 +73,15 @@ void write_truth(const std::filesystem::path& dir, const SimResult& result) {
     out << "date\n";
     for (const auto& d : result.vacation_days) out << d << '\n';
   }
+  {
+    auto out = open(dir / "changes.csv");
+    out << "kind,day,date,rooms\n";
+    for (const auto& c : result.changes) {
+      std::string rooms;
+      for (const auto& r : c.rooms) rooms += (rooms.empty() ? "" : " ") + r;
+      out << c.kind << ',' << c.day << ',' << c.date << ',' << rooms << '\n';
+    }
+  }
 }
 
 void write_entities_csv(const std::filesystem::path& path, const config::HomeConfig& home) {

@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -106,7 +107,7 @@ Household parse_household(const std::string& yaml_text, const std::string& sourc
   r.only(root, "",
          {"seed", "start_date", "jitter_min", "people", "night_bathroom_probability", "late_night_probability",
           "sick_day_probability", "weekend_outing_probability", "evening_out_probability", "vacations", "vacation_days",
-          "guest_visit_probability", "walk_s", "cat", "sensors", "faults"});
+          "guest_visit_probability", "walk_s", "cat", "sensors", "faults", "changes"});
   r.get(root, "seed", "", h.seed);
   r.get(root, "start_date", "", h.start_date);
   r.get(root, "jitter_min", "", h.jitter_min);
@@ -185,6 +186,14 @@ Household parse_household(const std::string& yaml_text, const std::string& sourc
     r.probability(f, "drop_probability", "faults", h.faults.drop_probability);
     r.probability(f, "duplicate_probability", "faults", h.faults.duplicate_probability);
   }
+  if (const auto c = root["changes"]) {
+    if (!c.IsSequence()) r.fail("changes", "expected a list such as [\"new-job@60\"]");
+    for (const auto& item : c) try {
+        h.changes.push_back(parse_life_change(item.as<std::string>()));
+      } catch (const std::exception& e) {
+        r.fail("changes", e.what());
+      }
+  }
   if (h.people.empty()) r.fail("people", "expected at least one person");
   return h;
 }
@@ -195,6 +204,36 @@ Household load_household(const std::filesystem::path& path, const std::vector<st
   std::stringstream s;
   s << in.rdbuf();
   return parse_household(s.str(), path.string(), overrides);
+}
+
+const std::vector<std::string>& life_change_kinds() {
+  static const std::vector<std::string> kinds{"new-job", "guest-room-office"};
+  return kinds;
+}
+
+LifeChange parse_life_change(const std::string& text) {
+  const auto at = text.find('@');
+  const auto kinds = [] {
+    std::string all;
+    for (const auto& k : life_change_kinds()) all += (all.empty() ? "" : ", ") + k;
+    return all;
+  };
+  if (at == std::string::npos)
+    throw std::invalid_argument("life change '" + text + "': expected KIND@DAY, e.g. new-job@60");
+  LifeChange c{text.substr(0, at), 0};
+  const auto& known = life_change_kinds();
+  if (std::find(known.begin(), known.end(), c.kind) == known.end())
+    throw std::invalid_argument("life change '" + text + "': unknown kind '" + c.kind + "' (known: " + kinds() + ")");
+  const auto day = text.substr(at + 1);
+  std::size_t used = 0;
+  try {
+    c.day = std::stoi(day, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (day.empty() || used != day.size() || c.day < 0)
+    throw std::invalid_argument("life change '" + text + "': day '" + day + "' is not a whole number >= 0");
+  return c;
 }
 
 std::filesystem::path default_household_path() { return OCCUPANCY_DEFAULT_HOUSEHOLD; }

@@ -84,13 +84,34 @@ Places places_for(const std::string& person) {
           {"", ""}};
 }
 
+// The life changes (Household::changes) a person lives on a day.
+struct Changes {
+  bool new_job = false, guest_room_office = false;
+};
+
+Changes changes_of(const Household& h, int person_index, int day) {
+  Changes c;
+  const int second = h.people.size() > 1 ? 1 : 0;
+  for (const auto& change : h.changes) {
+    if (day < change.day) continue;
+    c.new_job |= change.kind == "new-job" && person_index == 0;
+    c.guest_room_office |= change.kind == "guest-room-office" && person_index == second;
+  }
+  return c;
+}
+
+const Place kGuestRoomDesk{"guest_bedroom", "bed"};  // a desk by the guest bed, under its presence sensor
+
 void person_day(const Household& h, const PersonParams& p, const Places& at, int person_index, const Day& day,
-                bool vacation_today, bool vacation_yesterday, Rng rng, RoutineBuilder& b) {
+                bool vacation_today, bool vacation_yesterday, Changes changes, Rng rng, RoutineBuilder& b) {
   const double j = h.jitter_min;
   if (vacation_today && vacation_yesterday) return;  // away all day
   const bool returning = !vacation_today && vacation_yesterday;
   const bool sick = !day.free && !vacation_today && rng.chance(h.sick_day_probability);
-  const bool wfh = std::find(p.wfh_weekdays.begin(), p.wfh_weekdays.end(), day.weekday) != p.wfh_weekdays.end();
+  const bool wfh = changes.guest_room_office ||
+                   std::find(p.wfh_weekdays.begin(), p.wfh_weekdays.end(), day.weekday) != p.wfh_weekdays.end();
+  const Place& desk = changes.guest_room_office ? kGuestRoomDesk : at.desk;  // where a workday's desk is
+  const bool evening_work = changes.new_job && !day.free && !sick && !vacation_today;
   const double wake = (day.free ? p.weekend_wake : p.wake) + rng.jitter(j);
 
   double t;
@@ -116,17 +137,26 @@ void person_day(const Household& h, const PersonParams& p, const Places& at, int
         t = b.go(std::max(t + 30, visit + rng.jitter(j)), where);
         t = b.go(t + rng.uniform(5, 20), at.bed);
       }
-    } else if (!day.free && wfh) {
-      t = b.go(t, at.desk);
+    } else if (!day.free && changes.new_job) {  // mornings on site, afternoons at the home desk
+      b.go(std::max(t, p.leave + rng.jitter(j)), at.away);
+      t = b.go(std::max(b.now() + 60, 12.75 * 60 + rng.jitter(j / 2)), at.kitchen);
+      t = b.go(t + rng.uniform(25, 40), at.desk);
       if (rng.chance(0.7)) {
-        t = b.go(std::max(t + 20, 10.5 * 60 + rng.jitter(j)), at.bathroom);
+        t = b.go(std::max(t + 20, 16 * 60 + rng.jitter(j)), at.bathroom);
         t = b.go(t + rng.uniform(3, 7), at.desk);
       }
+      t = b.go(std::max(t + 30, 18.25 * 60 + rng.jitter(j / 2)), at.couch);
+    } else if (!day.free && wfh) {
+      t = b.go(t, desk);
+      if (rng.chance(0.7)) {
+        t = b.go(std::max(t + 20, 10.5 * 60 + rng.jitter(j)), at.bathroom);
+        t = b.go(t + rng.uniform(3, 7), desk);
+      }
       t = b.go(std::max(t + 20, 12.5 * 60 + rng.jitter(j / 2)), at.kitchen);
-      t = b.go(t + rng.uniform(30, 45), at.desk);
+      t = b.go(t + rng.uniform(30, 45), desk);
       if (rng.chance(0.7)) {
         t = b.go(std::max(t + 20, 15 * 60 + rng.jitter(j)), at.bathroom);
-        t = b.go(t + rng.uniform(3, 7), at.desk);
+        t = b.go(t + rng.uniform(3, 7), desk);
       }
       t = b.go(std::max(t + 30, 17.5 * 60 + rng.jitter(j)), at.couch);
     } else if (!day.free) {
@@ -155,10 +185,13 @@ void person_day(const Household& h, const PersonParams& p, const Places& at, int
   if (cooks) b.go(dinner - rng.uniform(30, 50), at.kitchen);
   b.go(dinner, at.kitchen);
   t = b.go(dinner + rng.uniform(25, 40), at.couch);
-  if (!sick && rng.chance(h.evening_out_probability)) {
+  const bool out = !sick && rng.chance(h.evening_out_probability);
+  if (out) {
     b.go(std::max(t + 10, 19.75 * 60 + rng.jitter(j)), at.away);
     t = b.go(std::max(b.now() + 90, 22.5 * 60 + rng.jitter(j)), at.couch);
   }
+  if (evening_work && !out)
+    t = b.go(std::max(t + 10, 20 * 60 + rng.jitter(j / 2)), at.desk);  // the new job's evening hours
   double bedtime = (day.free ? p.weekend_bedtime : p.bedtime) + rng.jitter(j);
   if (rng.chance(h.late_night_probability)) bedtime += rng.uniform(60, 120);
   bedtime = std::max(bedtime, b.now() + 20);
@@ -408,6 +441,12 @@ void apply_faults(std::vector<Raw>& events, const config::Entity& e, const Fault
 
 }  // namespace
 
+std::vector<std::string> affected_rooms(const LifeChange& change) {
+  if (change.kind == "new-job") return {"office", "living_kitchen"};
+  if (change.kind == "guest-room-office") return {"guest_bedroom", "office"};
+  throw std::invalid_argument("unknown life change '" + change.kind + "'");
+}
+
 SimResult simulate(const config::HomeConfig& home, const Household& h, int days) {
   if (days <= 0) throw std::runtime_error("days must be positive");
   const auto tz = TimeZone::load(home.timezone.empty() ? "UTC" : home.timezone);
@@ -440,6 +479,10 @@ SimResult simulate(const config::HomeConfig& home, const Household& h, int days)
   }
   const Place guest_bed{"guest_bedroom", "bed"};
   require(guest_bed);
+  require(kGuestRoomDesk);
+  for (const auto& c : h.changes)
+    result.changes.push_back(
+        {c.kind, c.day, calendar[static_cast<size_t>(std::min(c.day, days))].date, affected_rooms(c)});
 
   // Vacations: both away for several days.
   std::set<int> vacation;
@@ -468,7 +511,7 @@ SimResult simulate(const config::HomeConfig& home, const Household& h, int days)
       if (day.index >= days) break;
       RoutineBuilder b(tz, day, moves);
       person_day(h, params, at, person_index, day, vacation.count(day.index) > 0, vacation.count(day.index - 1) > 0,
-                 pr.fork(static_cast<std::uint64_t>(day.index)), b);
+                 changes_of(h, person_index, day.index), pr.fork(static_cast<std::uint64_t>(day.index)), b);
     }
     add_stays(id, moves, result.end, pr.fork("walk"), h.walk_s, result.stays, front_door_passes);
     ++person_index;

@@ -1,6 +1,7 @@
 // Statistical sanity of 180 simulated days of the default household.
 #include "occupancy/simulation/simulator.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <set>
@@ -190,4 +191,76 @@ TEST_CASE("a household that needs a zone the home lacks is refused by name", "[s
   auto h = load_household(default_household_path());
   h.people["bob"] = h.people.begin()->second;
   CHECK_THROWS_WITH(simulate(home(), h, 1), Catch::Contains("bedroom/bed_bob"));
+}
+
+namespace {
+
+// Share of weekday minutes (every 5) in local [from, to) that `room` is occupied, over days
+// [first, last) of `r`, vacations and holidays left out.
+double weekday_share(const SimResult& r, const std::string& room, int first, int last, int from, int to) {
+  const auto tz = TimeZone::load(home().timezone);
+  const Millis day0 = tz.to_local(r.start);
+  int yes = 0, all = 0;
+  for (int d = first; d < last; ++d) {
+    const Millis day = day0 + d * 24 * 60 * kMinute;
+    const auto lt = local_time(day);
+    char date[11];
+    std::snprintf(date, sizeof date, "%04d-%02d-%02d", lt.year, lt.month, lt.day);
+    if (lt.weekday >= 5 || is_romanian_public_holiday(lt.year, lt.month, lt.day) ||
+        std::find(r.vacation_days.begin(), r.vacation_days.end(), date) != r.vacation_days.end())
+      continue;
+    for (int m = from; m < to; m += 5) {
+      yes += occupied(r.occupancy.at(room), tz.from_local(day + m * kMinute));
+      ++all;
+    }
+  }
+  REQUIRE(all > 0);
+  return static_cast<double>(yes) / all;
+}
+
+}  // namespace
+
+TEST_CASE("life changes: the same days before, the changed routine from the chosen day on", "[simulation]") {
+  auto h = load_household(default_household_path());
+  const auto before = simulate(home(), h, 70);
+  h.changes.push_back(parse_life_change("new-job@35"));
+  const auto job = simulate(home(), h, 70);
+  h.changes = {parse_life_change("guest-room-office@35")};
+  const auto guest = simulate(home(), h, 70);
+
+  for (const auto* changed : {&job, &guest}) {  // identical lives up to the change
+    std::vector<Stay> a, b;
+    const Millis cut = before.start + 34 * 24 * 60 * kMinute;
+    for (const auto& s : before.stays)
+      if (s.end < cut && s.who != "cat") a.push_back(s);
+    for (const auto& s : changed->stays)
+      if (s.end < cut && s.who != "cat") b.push_back(s);
+    REQUIRE(a.size() == b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) CHECK((a[i].start == b[i].start && a[i].room == b[i].room));
+  }
+  REQUIRE(job.changes.size() == 1);
+  CHECK(job.changes[0].date == "2026-02-09");
+  CHECK(job.changes[0].rooms == std::vector<std::string>{"office", "living_kitchen"});
+  // new-job: the office empties on weekday mornings and fills in the afternoons and evenings.
+  CHECK(weekday_share(job, "office", 0, 35, 8 * 60, 12 * 60) > 0.75);
+  CHECK(weekday_share(job, "office", 35, 70, 8 * 60, 12 * 60) < 0.55);
+  CHECK(weekday_share(job, "office", 0, 35, 20 * 60, 22 * 60) < 0.05);
+  CHECK(weekday_share(job, "office", 35, 70, 20 * 60, 22 * 60) > 0.7);
+  CHECK(weekday_share(job, "office", 35, 70, 14 * 60, 18 * 60) > 0.85);
+  // guest-room-office: the guest bedroom, empty on weekdays, becomes a daily office.
+  CHECK(weekday_share(guest, "guest_bedroom", 0, 35, 10 * 60, 16 * 60) < 0.05);
+  CHECK(weekday_share(guest, "guest_bedroom", 35, 70, 10 * 60, 16 * 60) > 0.75);
+}
+
+TEST_CASE("a life change is KIND@DAY, and anything else is refused by name", "[simulation]") {
+  const auto c = parse_life_change("guest-room-office@7");
+  CHECK(c.kind == "guest-room-office");
+  CHECK(c.day == 7);
+  CHECK_THROWS_WITH(parse_life_change("new-job"), Catch::Contains("expected KIND@DAY"));
+  CHECK_THROWS_WITH(parse_life_change("baby@3"), Catch::Contains("unknown kind 'baby'") && Catch::Contains("new-job"));
+  CHECK_THROWS_WITH(parse_life_change("new-job@x"), Catch::Contains("day 'x'"));
+  CHECK_THROWS_WITH(parse_life_change("new-job@-2"), Catch::Contains("day '-2'"));
+  CHECK_THROWS_WITH(parse_life_change("new-job@6o"), Catch::Contains("day '6o'"));
+  CHECK_THROWS_WITH(parse_household("changes: [\"new-job@x\"]\npeople: {a: {}}\n", "h.yaml"),
+                    Catch::Contains("h.yaml: key 'changes'"));
 }

@@ -19,6 +19,7 @@ namespace occupancy::evaluation {
 
 struct BacktestOptions {
   int test_days = 30;
+  Millis start = 0;                                 // first training time (0: the history's beginning)
   Millis test_end = 0;                              // 0: the end of the history; earlier for rolling-origin folds
   const models::TrainedModel* incumbent = nullptr;  // scored too, as "active", if its features match
   const models::TrainedModel* fixed = nullptr;      // use this model (and its priors) instead of training

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,6 +45,13 @@ class PairedForecasts {
   };
   std::map<std::pair<std::string, int>, std::deque<Pending>> pending_;
 };
+
+/// Whether a newly trained version may take the shadow from the candidate already in it since
+/// `running_since` (nullopt: none is). Not before that one has had twice its period: its minutes
+/// mature up to the longest horizon late, and a stopped predictor pauses it, so a daily training
+/// with a 24 h shadow would otherwise replace every candidate just before its verdict. Until
+/// then the new version waits as a plain candidate, and the next training tries again.
+bool may_take_shadow(std::optional<Millis> running_since, Millis now, double shadow_hours);
 
 class ShadowEvaluation {
  public:

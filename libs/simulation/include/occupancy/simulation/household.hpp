@@ -39,6 +39,20 @@ struct FaultParams {
   double drop_probability = 0.001, duplicate_probability = 0.002;
 };
 
+/// A change of routine from a chosen day on (docs/simulator.md, "Life changes"):
+/// - new-job: the first person (by id) leaves every weekday morning and works at their office
+///   desk in the afternoon and again in the evening, instead of mornings on work-from-home days;
+/// - guest-room-office: the second person (the first if alone) works from home every weekday,
+///   in the guest bedroom instead of the office.
+struct LifeChange {
+  std::string kind;
+  int day = 0;  // the first simulated day (0 = start_date) lived the new way
+};
+
+/// "new-job@60" -> {new-job, 60}. Throws std::invalid_argument naming what is wrong.
+LifeChange parse_life_change(const std::string& text);
+const std::vector<std::string>& life_change_kinds();
+
 struct Household {
   std::uint64_t seed = 1;
   std::string start_date = "2026-01-05";
@@ -53,6 +67,7 @@ struct Household {
   CatParams cat;
   SensorParams sensors;
   FaultParams faults;
+  std::vector<LifeChange> changes;  // YAML key `changes: ["new-job@60"]`, or --change
 };
 
 /// Parses household YAML, after applying `overrides` ("cat.night_visits=0", ...).

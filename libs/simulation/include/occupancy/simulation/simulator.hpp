@@ -40,6 +40,17 @@ struct Fault {
   Millis start = 0, end = 0;
 };
 
+/// A life change as lived: from `date` (local) on; the rooms whose use it changes.
+struct ChangeTruth {
+  std::string kind;
+  int day = 0;
+  std::string date;
+  std::vector<std::string> rooms;
+};
+
+/// The rooms whose use a life change changes (its ground truth, docs/simulator.md).
+std::vector<std::string> affected_rooms(const LifeChange& change);
+
 struct SimResult {
   Millis start = 0, end = 0;
   std::vector<SimEvent> events;                            // ordered by time, then entity
@@ -47,6 +58,7 @@ struct SimResult {
   std::vector<Stay> stays;                                 // humans and the cat
   std::vector<Fault> faults;
   std::vector<std::string> vacation_days;  // local dates, for the record
+  std::vector<ChangeTruth> changes;
 };
 
 /// Simulates `days` days from the household's start date (local midnight in the home's zone).
