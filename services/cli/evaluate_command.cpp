@@ -56,6 +56,7 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global, int& resul
 
   struct AdaptationCli {
     int days = 150, first_day = -1, every = 5, window_days = 0;
+    double half_life_days = 0, prior_half_life_days = 0;
     HouseholdOptions household;
     std::vector<std::string> rooms;
     std::string report = "adaptation.html";
@@ -73,6 +74,12 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global, int& resul
       ->capture_default_str();
   adaptation->add_option("--window-days", a->window_days, "training window (default archive.history_days)")
       ->check(CLI::Range(7, 3660));
+  adaptation->add_option("--half-life-days", a->half_life_days, "training rows weigh 2^(-age/half-life) (0: alike)")
+      ->check(CLI::NonNegativeNumber);
+  adaptation
+      ->add_option("--prior-half-life-days", a->prior_half_life_days,
+                   "priors weigh each minute 2^(-age/half-life) (0: alike)")
+      ->check(CLI::NonNegativeNumber);
   adaptation->add_option("--rooms", a->rooms, "rooms scored as affected (default: the changes' rooms)")->delimiter(',');
   adaptation->add_option("--report", a->report, "self-contained HTML report to write")->capture_default_str();
   adaptation->callback([&global, &result, a] {
@@ -94,6 +101,8 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global, int& resul
       o.first_day = a->first_day >= 0 ? a->first_day : std::max(21, change_day - 14);
       o.every_min = a->every;
       o.window_days = a->window_days;
+      o.train.train.half_life_days = a->half_life_days;
+      o.train.prior_half_life_days = a->prior_half_life_days;
       o.rooms.assign(affected.begin(), affected.end());
       o.progress = [](const std::string& line) { fmt::print("{}\n", line); };
       const auto sim = simulation::simulate(home, household, a->days);

@@ -43,7 +43,7 @@ models::TrainedModel train_boosters(const config::HomeConfig& home, const cleani
                                     const RoomStates& by_room, Millis start, Millis end, const ServedTrainOptions& o,
                                     std::string version) {
   const auto tz = home.zone();
-  const auto priors = features::learn_priors(by_room, start, end, tz);
+  const auto priors = features::learn_priors(by_room, start, end, tz, {}, o.prior_half_life_days);
   std::vector<Millis> at;
   for (Millis t = (start / kMinute + 60) * kMinute; t < end; t += o.train_every) at.push_back(t);
   const features::FeatureSet set(home.horizons_min);
@@ -58,7 +58,7 @@ models::TrainedModel train_boosters(const config::HomeConfig& home, const cleani
                                      at.begin() + static_cast<std::ptrdiff_t>(at.size() * (k + 1) / folds));
       if (part.empty()) continue;
       const features::Excluded own{part.front(), part.back() + o.train_every};
-      const auto fold_priors = features::learn_priors(by_room, start, end, tz, own);
+      const auto fold_priors = features::learn_priors(by_room, start, end, tz, own, o.prior_half_life_days);
       auto r = features::extract_features(set, home, fold_priors, run.states, run.clean, part);
       rows.times.insert(rows.times.end(), r.times.begin(), r.times.end());
       rows.rooms.insert(rows.rooms.end(), r.rooms.begin(), r.rooms.end());

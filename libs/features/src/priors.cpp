@@ -5,6 +5,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "occupancy/core/time.hpp"
@@ -77,7 +78,11 @@ Priors Priors::from_json(const std::string& text) {
 }
 
 Priors learn_priors(const std::map<std::string, std::vector<RoomState>>& states, Millis start, Millis end,
-                    const TimeZone& tz, Excluded excluded) {
+                    const TimeZone& tz, Excluded excluded, double half_life_days) {
+  // A minute's weight in the shares and rates: 2^(-age / half-life), age counted from `end`.
+  const auto weight_at = [&](Millis m) {
+    return half_life_days > 0 ? std::exp2(-static_cast<double>(end - m) / (half_life_days * 24 * 60 * kMinute)) : 1.0;
+  };
   Priors out;
   for (const auto& [room, changes] : states) {
     RoomPriors p;
@@ -101,16 +106,17 @@ Priors learn_priors(const std::map<std::string, std::vector<RoomState>>& states,
         stay_start = -1;
         continue;
       }
-      reliable_min[slot] += 1;
-      occupied_min[slot] += s.occupied;
-      (s.occupied ? occ_min : vac_min)[hour] += 1;
+      const double w = weight_at(m);
+      reliable_min[slot] += w;
+      occupied_min[slot] += s.occupied ? w : 0;
+      (s.occupied ? occ_min : vac_min)[hour] += w;
       if (prev_known && s.occupied != prev_occ) {
         if (s.occupied) {
-          arrivals[hour] += 1;
+          arrivals[hour] += w;
           stay_start = m;
           stay_hour = hour;
         } else {
-          departures[hour] += 1;
+          departures[hour] += w;
           if (stay_start >= 0) {
             const double minutes = static_cast<double>(m - stay_start) / kMinute;
             stays[stay_hour].push_back(minutes);

@@ -116,3 +116,25 @@ TEST_CASE("priors learn the week's rhythm and survive JSON", "[features]") {
   CHECK(back.rooms.at("office").p_leave == priors.rooms.at("office").p_leave);
   CHECK_THROWS(features::Priors::from_json(R"({"bedroom":{"occupancy":[1,2]}})"));
 }
+
+TEST_CASE("priors with a half-life let recent weeks outweigh older ones", "[features]") {
+  // Office occupied on Monday 09:00-10:00 in the last of four weeks only (a new routine).
+  const auto tz = TimeZone::load(default_home().timezone);
+  const Millis monday = tz.from_local(*parse_iso8601("2026-01-05T00:00:00Z"));
+  const Millis week = 7 * 24 * 60 * kMinute;
+  std::map<std::string, std::vector<RoomState>> by_room;
+  auto& office = by_room["office"];
+  const auto state = [](Millis ts, bool occupied) { return RoomState{ts, "office", occupied, {}, ts, true}; };
+  office.push_back(state(monday, false));
+  office.push_back(state(monday + 3 * week + 9 * 60 * kMinute, true));
+  office.push_back(state(monday + 3 * week + 10 * 60 * kMinute, false));
+  const Millis end = monday + 4 * week;
+  const int slot = 18;  // Monday 09:00-09:30
+  const auto plain = features::learn_priors(by_room, monday, end, tz);
+  const auto recent = features::learn_priors(by_room, monday, end, tz, {}, 7);
+  CHECK(plain.rooms.at("office").occupancy[slot] == Approx(0.25));
+  // Weights 2^-3.x, 2^-2.x, 2^-1.x, 2^-0.x: the last week holds more than half of them.
+  CHECK(recent.rooms.at("office").occupancy[slot] > 0.5);
+  CHECK(recent.rooms.at("office").occupancy[slot] < 0.6);
+  CHECK(recent.rooms.at("office").p_arrive[9] > plain.rooms.at("office").p_arrive[9]);
+}

@@ -158,7 +158,7 @@ std::vector<Forecast> ModelForecaster::predict_many(const std::string& room, con
     return a->second;
   };
 
-  Matrix m{std::vector<float>(rows, rows + n * width), n, width, {}};
+  Matrix m{std::vector<float>(rows, rows + n * width), n, width, {}, {}};
   std::vector<Forecast> out(n);
   for (const auto& [h, b] : rm.occupancy) {
     const ServedChoice* choice = nullptr;

@@ -22,7 +22,7 @@ struct Split {
 };
 
 Split split(const features::FeatureRows& rows, const std::vector<std::size_t>& idx, const std::vector<float>& y,
-            double valid_share, const std::vector<float>& margin = {}) {
+            double valid_share, const std::vector<float>& weight, const std::vector<float>& margin = {}) {
   Split s;
   const std::size_t n = idx.size();
   const std::size_t cut = n - static_cast<std::size_t>(static_cast<double>(n) * valid_share);
@@ -34,6 +34,7 @@ Split split(const features::FeatureRows& rows, const std::vector<std::size_t>& i
     ++m.rows;
     (j < cut ? s.y_train : s.y_valid).push_back(y[j]);
     if (!margin.empty()) m.base_margin.push_back(margin[j]);
+    if (!weight.empty()) m.weights.push_back(weight[idx[j]]);
   }
   return s;
 }
@@ -57,6 +58,15 @@ TrainedModel train_model(const features::FeatureRows& rows, const features::Trut
   };
   const std::size_t now_col = column("occupied_now");
 
+  // Recent rows count more (half-life in days), so that a changed routine outweighs the old one
+  // sooner; every row the same without one.
+  std::vector<float> weight;
+  if (o.half_life_days > 0 && rows.rows() > 0) {
+    const Millis newest = *std::max_element(rows.times.begin(), rows.times.end());
+    weight.reserve(rows.rows());
+    for (const Millis t : rows.times)
+      weight.push_back(static_cast<float>(std::exp2(-static_cast<double>(newest - t) / (o.half_life_days * kDay))));
+  }
   std::map<std::string, std::vector<std::size_t>> by_room;  // rows are in time order within a room
   for (std::size_t i = 0; i < rows.rows(); ++i) by_room[rows.rooms[i]].push_back(i);
 
@@ -75,7 +85,7 @@ TrainedModel train_model(const features::FeatureRows& rows, const features::Trut
           margin.push_back(base_margin(rows.row(i), markov_col, now_col));
         }
       if (use.size() < o.min_rows) continue;
-      const auto s = split(rows, use, y, o.valid_share, margin);
+      const auto s = split(rows, use, y, o.valid_share, weight, margin);
       rm.occupancy.emplace(h, XgbBooster::train(s.train, s.y_train, s.valid, s.y_valid, o.xgb));
     }
     if (rm.occupancy.empty()) return std::nullopt;   // too little data: the fallback serves this room
@@ -93,8 +103,8 @@ TrainedModel train_model(const features::FeatureRows& rows, const features::Trut
         upper.push_back(d->censored ? std::numeric_limits<float>::infinity() : static_cast<float>(d->minutes));
       }
       if (use.size() < o.min_rows) continue;
-      const auto sl = split(rows, use, lower, o.valid_share);
-      const auto su = split(rows, use, upper, o.valid_share);
+      const auto sl = split(rows, use, lower, o.valid_share, weight);
+      const auto su = split(rows, use, upper, o.valid_share, weight);
       (occupied_now ? rm.vacancy_aft : rm.next_aft) =
           XgbBooster::train_aft(sl.train, sl.y_train, su.y_train, sl.valid, sl.y_valid, su.y_valid, o.xgb);
     }
@@ -118,7 +128,7 @@ TrainedModel train_model(const features::FeatureRows& rows, const features::Trut
           }  // censored before k: unknown, no label
         }
         if (use.size() < o.min_rows) continue;
-        const auto s = split(rows, use, y, o.valid_share);
+        const auto s = split(rows, use, y, o.valid_share, weight);
         (occupied_now ? rm.vacant_within : rm.occupied_within)
             .emplace(k, XgbBooster::train(s.train, s.y_train, s.valid, s.y_valid, o.xgb));
       }

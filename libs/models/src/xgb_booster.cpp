@@ -29,6 +29,7 @@ struct DMatrix {
           "matrix");
     if (!m.base_margin.empty())
       check(XGDMatrixSetFloatInfo(h, "base_margin", m.base_margin.data(), m.base_margin.size()), "base margin");
+    if (!m.weights.empty()) check(XGDMatrixSetFloatInfo(h, "weight", m.weights.data(), m.weights.size()), "weights");
   }
   ~DMatrix() { XGDMatrixFree(h); }
   DMatrix(const DMatrix&) = delete;
@@ -170,7 +171,7 @@ std::vector<float> XgbBooster::predict(const Matrix& m) const {
 }
 
 float XgbBooster::predict_one(const std::vector<float>& row, std::optional<float> base_margin) const {
-  Matrix m{row, 1, row.size(), {}};
+  Matrix m{row, 1, row.size(), {}, {}};
   if (base_margin) m.base_margin.push_back(*base_margin);
   return predict(m).at(0);
 }

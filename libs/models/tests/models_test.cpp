@@ -17,7 +17,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // y = 1 when the first column is above 0.5; the second column is noise.
 Matrix toy(std::size_t n, std::vector<float>& y, unsigned seed) {
-  Matrix m{{}, n, 2, {}};
+  Matrix m{{}, n, 2, {}, {}};
   unsigned s = seed;
   const auto next = [&] { return static_cast<float>((s = s * 1103515245u + 12345u) >> 8 & 0xffff) / 65535.0f; };
   for (std::size_t i = 0; i < n; ++i) {
@@ -48,6 +48,31 @@ TEST_CASE("XGBoost learns a rule, early-stops, and a saved model predicts the sa
   REQUIRE(before.size() == after.size());
   for (std::size_t i = 0; i < before.size(); ++i) CHECK(before[i] == after[i]);
   CHECK(loaded.rounds() == b.rounds());
+}
+
+TEST_CASE("row weights: the rows that weigh more decide where the data disagree", "[models]") {
+  // The same rule, but a second set of rows (say, the recent weeks) says the opposite.
+  std::vector<float> y, vy;
+  auto train = toy(2000, y, 5);
+  const auto valid = toy(400, vy, 6);
+  for (auto& v : vy) v = 1.0f - v;  // early stopping follows the recent rule too
+  const std::size_t n = train.rows;
+  for (std::size_t i = 0; i < n; ++i) {
+    train.values.push_back(train.values[2 * i]);
+    train.values.push_back(train.values[2 * i + 1]);
+    y.push_back(1.0f - y[i]);
+  }
+  train.rows = 2 * n;
+  XgbParams p;
+  p.max_rounds = 50;
+  p.early_stopping_rounds = 50;
+  train.weights.assign(n, 1.0f);
+  train.weights.resize(2 * n, 8.0f);
+  const auto recent = XgbBooster::train(train, y, valid, vy, p);
+  CHECK(recent.predict_one({0.9f, 0.3f}) < 0.3f);  // 8:1 for the flipped rule
+  train.weights.clear();
+  const auto alike = XgbBooster::train(train, y, valid, vy, p);
+  CHECK(alike.predict_one({0.9f, 0.3f}) == Approx(0.5).margin(0.1));
 }
 
 TEST_CASE("a broken model file is refused with XGBoost's reason", "[models]") {

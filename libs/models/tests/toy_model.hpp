@@ -11,7 +11,7 @@ namespace occupancy::models::testing {
 inline TrainedModel toy_model(const features::FeatureSet& set, const std::vector<int>& horizons, unsigned seed,
                               bool inverted = false) {
   std::vector<float> y, vy;
-  Matrix train{{}, 0, set.size(), {}}, valid{{}, 0, set.size(), {}};
+  Matrix train{{}, 0, set.size(), {}, {}}, valid{{}, 0, set.size(), {}, {}};
   unsigned s = seed;
   const auto next = [&] { return static_cast<float>((s = s * 1103515245u + 12345u) >> 8 & 0xffff) / 65535.0f; };
   for (int i = 0; i < 1500; ++i) {

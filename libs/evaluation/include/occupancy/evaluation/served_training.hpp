@@ -28,6 +28,7 @@ struct ServedTrainOptions {
   // as live rows will: priors learned on the rows they describe look better than they are, and
   // the booster would learn to trust them. 0 or 1: one set of priors from the whole period.
   int prior_folds = 4;
+  double prior_half_life_days = 0;  // priors' recency weighting (learn_priors); 0: every day alike
   models::TrainOptions train;
 };
 

@@ -40,8 +40,10 @@ struct Excluded {
 
 /// Learns priors from each room's state changes (time-ordered), using [start, end) only, less
 /// `excluded` (so that training rows there see priors learned without them, as live data will).
+/// With a half-life (days), shares and rates weigh each minute by 2^(-age / half-life) from
+/// `end`, so that a changed routine shows sooner; stay lengths stay plain medians.
 Priors learn_priors(const std::map<std::string, std::vector<RoomState>>& states, Millis start, Millis end,
-                    const TimeZone& tz, Excluded excluded = {});
+                    const TimeZone& tz, Excluded excluded = {}, double half_life_days = 0);
 
 /// The half hour of the week (0 = Monday 00:00) of a UTC instant, in local time.
 int week_slot(Millis utc, const TimeZone& tz);

@@ -22,6 +22,7 @@ struct TrainOptions {
   // Rooms trained at once, each booster on one thread: the cores of a small host (2 on the
   // reference LXC). The model is the same for any value.
   std::size_t threads = default_training_threads();
+  double half_life_days = 0;  // rows weigh 2^(-age / half-life); 0: all alike
 };
 
 /// `rows`: features at sample times; `truth`: labels, ending where training data ends (labels

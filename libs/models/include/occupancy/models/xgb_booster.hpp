@@ -35,6 +35,7 @@ struct Matrix {
   std::vector<float> values;
   std::size_t rows = 0, cols = 0;
   std::vector<float> base_margin;
+  std::vector<float> weights;  // optional, one per row (e.g. recent rows count more)
 };
 
 class XgbBooster {
