@@ -20,22 +20,34 @@ namespace {
 
 using Archive = store::ArchiveWriter<store::PredictionBatch>;
 
+struct Loaded {
+  std::shared_ptr<const models::TrainedModel> model;
+  std::optional<Millis> created_at;  // in the registry
+};
+
 // Loads `version` (or the active one); throws with the reason if it cannot be used.
-std::shared_ptr<const models::TrainedModel> load_model(const config::HomeConfig& cfg, const features::FeatureSet& set,
-                                                       const std::optional<std::string>& version) {
+Loaded load_model(const config::HomeConfig& cfg, const features::FeatureSet& set,
+                  const std::optional<std::string>& version) {
   store::Database db(cfg.database_url);
   const auto served = store::model_to_serve(db, cfg.home, version);
-  if (!served) return nullptr;
-  return std::make_shared<models::TrainedModel>(models::TrainedModel::from_files(served->files, set.names()));
+  if (!served) return {};
+  return {std::make_shared<models::TrainedModel>(models::TrainedModel::from_files(served->files, set.names())),
+          parse_iso8601(served->record.created_at)};
 }
 
 void declare_metrics(runtime::Metrics& m) {
   m.declare("occupancy_model_loads_total", "counter", "Model versions loaded, by result (ok, refused).");
   m.declare("occupancy_model_info", "gauge", "The model version serving (1), by version.");
-  m.declare("occupancy_prediction_accuracy", "gauge", "Rolling accuracy of matured predictions, by room and horizon.");
+  m.declare("occupancy_model_created_timestamp_seconds", "gauge",
+            "When the serving model version was trained (registered), by version.");
+  m.declare("occupancy_last_prediction_timestamp_seconds", "gauge",
+            "Wall-clock time of the last prediction published.");
+  m.declare("occupancy_prediction_accuracy_ratio", "gauge",
+            "Rolling accuracy of matured predictions, by room and horizon.");
   m.declare("occupancy_prediction_brier", "gauge", "Rolling Brier score of matured predictions, by room and horizon.");
   m.declare("occupancy_prediction_matured", "gauge", "Matured predictions in the rolling window, by room and horizon.");
-  m.declare("occupancy_shadow_matured_minutes", "gauge", "Live minutes the candidate in shadow has matured.");
+  m.declare("occupancy_shadow_matured_seconds", "gauge",
+            "Live time the candidate in shadow has matured (its distinct minutes).");
   m.declare("occupancy_shadow_brier", "gauge", "Mean Brier over the shadow's matured pairs, by version and role.");
   m.declare("occupancy_drift", "gauge", "1 while the active version drifts in the room (the baseline serves it).");
   m.declare("occupancy_rollbacks_total", "counter", "Automatic rollbacks to the previous version after drift.");
@@ -51,12 +63,18 @@ int main(int argc, char** argv) {
         auto core = std::make_shared<models::PredictorCore>(ctx.config);
         auto install = [&ctx, core](const std::optional<std::string>& version) {
           try {
-            auto model = load_model(ctx.config, core->set(), version);
-            if (!model) return;
+            auto loaded = load_model(ctx.config, core->set(), version);
+            if (!loaded.model) return;
             const std::string previous = core->model() ? core->model()->version : "baselines";
-            if (core->model()) ctx.metrics.set("occupancy_model_info", {{"version", previous}}, 0);
-            core->use_model(std::move(model));
+            if (core->model()) {
+              ctx.metrics.set("occupancy_model_info", {{"version", previous}}, 0);
+              ctx.metrics.forget("occupancy_model_created_timestamp_seconds", {{"version", previous}});
+            }
+            core->use_model(std::move(loaded.model));
             ctx.metrics.set("occupancy_model_info", {{"version", core->model()->version}}, 1);
+            if (loaded.created_at)
+              ctx.metrics.set("occupancy_model_created_timestamp_seconds", {{"version", core->model()->version}},
+                              static_cast<double>(*loaded.created_at) / 1000);
             ctx.metrics.add("occupancy_model_loads_total", {{"result", "ok"}});
             spdlog::info("model {} serving (was {})", core->model()->version, previous);
           } catch (const std::exception& e) {
@@ -118,6 +136,8 @@ int main(int argc, char** argv) {
             throw runtime::Refusal("missing_feature", "/values/occupied_now", e.what());
           }
           ctx.router.publish(proto::channel::prediction, {{"room", p.room}}, contract::to_json(p));
+          ctx.metrics.set("occupancy_last_prediction_timestamp_seconds", {},
+                          static_cast<double>(wall_clock_now()) / 1000);
           if (!archive) return;
           store::PredictionBatch batch{{p}, core->matured(), {}};
           if (const auto& shadow = core->shadow_prediction()) batch.shadow.push_back(*shadow);
@@ -136,11 +156,12 @@ int main(int argc, char** argv) {
         // The shadow's verdict, once its live minutes have matured: promoted (active now) or
         // retired, recorded in the registry with the figures and announced.
         if (ctx.config.predictor.registry)
-          ctx.every(std::chrono::seconds(30), [&ctx, core] {
+          ctx.every(std::chrono::seconds(30), [&ctx, core, install] {
             const auto* shadow = core->shadow();
             if (!shadow) return;
             const auto s = shadow->overall();
-            ctx.metrics.set("occupancy_shadow_matured_minutes", {}, static_cast<double>(shadow->matured_minutes()));
+            ctx.metrics.set("occupancy_shadow_matured_seconds", {},
+                            60.0 * static_cast<double>(shadow->matured_minutes()));
             ctx.metrics.set("occupancy_shadow_brier", {{"version", shadow->candidate()}, {"role", "candidate"}},
                             s.candidate);
             ctx.metrics.set("occupancy_shadow_brier",
@@ -152,8 +173,9 @@ int main(int argc, char** argv) {
             store::Database db(ctx.config.database_url);  // a failure is retried on the next tick
             store::decide_shadow(db, ctx.config.home, shadow->candidate(), promote, decision.reason);
             const auto active = store::active_model(db, ctx.config.home);
-            if (promote) core->use_model(core->candidate_model());
+            const std::string candidate = shadow->candidate();
             core->use_candidate(nullptr, "", 0);
+            if (promote) install(candidate);  // active in the registry now: loaded as any active version
             spdlog::info("{}", decision.reason);
             ctx.metrics.add("occupancy_shadow_decisions_total", {{"verdict", promote ? "promote" : "retire"}});
             if (active)
@@ -192,7 +214,7 @@ int main(int argc, char** argv) {
             m.set("occupancy_drift", {{"room", room.id}}, core->drift().drifting(room.id) ? 1 : 0);
           for (const auto& [key, r] : core->scores().all()) {
             const runtime::Labels l{{"room", key.first}, {"horizon_min", std::to_string(key.second)}};
-            m.set("occupancy_prediction_accuracy", l, r.accuracy);
+            m.set("occupancy_prediction_accuracy_ratio", l, r.accuracy);
             m.set("occupancy_prediction_brier", l, r.brier);
             m.set("occupancy_prediction_matured", l, static_cast<double>(r.n));
           }

@@ -213,7 +213,8 @@ TEST_CASE(
   const auto db_url = fresh_database("it_pred_shadow", true);
   const auto home = unique_home("predshadow");
   const auto dir = temp_dir(home);
-  const auto cfg = write_home_config(dir, home, {{"predictor", free_port()}}, true,
+  const auto port = free_port();
+  const auto cfg = write_home_config(dir, home, {{"predictor", port}}, true,
                                      {{"shadow_hours: 24", "shadow_hours: 0.1"}});  // six live minutes
   const std::map<std::string, std::string> env{{"OCCUPANCY_DB_URL", db_url}};
   const std::string active = train_active(cfg, dir, env);
@@ -283,6 +284,13 @@ TEST_CASE(
   CHECK(store::find_model(db, active)->status == "retired");
   rec.publish(topic, features(40));
   CHECK(rec.wait_for(prediction, [](const Message& m) { return version_of(m) == "better"; }));
+  // What the alerts read: the serving version's age (the promoted one only) and the last prediction.
+  const auto metrics = http_get(port, "/metrics").second;
+  CHECK_THAT(metrics, Catch::Contains("occupancy_model_created_timestamp_seconds{version=\"better\"}"));
+  CHECK_THAT(metrics, !Catch::Contains("occupancy_model_created_timestamp_seconds{version=\"" + active + "\"}"));
+  const double last = metric_value(port, "occupancy_last_prediction_timestamp_seconds");
+  CHECK(std::abs(last - static_cast<double>(wall_clock_now()) / 1000) < 60);
+  CHECK(metric_value(port, "process_resident_memory_bytes") > 1e6);
   predictor->signal(SIGTERM);
   CHECK(predictor->wait(std::chrono::seconds(20)) == 0);
 }

@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "occupancy/runtime/process_metrics.hpp"
+
 namespace occupancy::runtime {
 namespace {
 
@@ -67,6 +69,11 @@ void Metrics::set(std::string_view name, const Labels& labels, double value) {
   family(name).series[label_text(labels)] = value;
 }
 
+void Metrics::forget(std::string_view name, const Labels& labels) {
+  std::lock_guard lock(mutex_);
+  family(name).series.erase(label_text(labels));
+}
+
 double Metrics::value(std::string_view name, const Labels& labels) const {
   std::lock_guard lock(mutex_);
   const auto it = families_.find(name);
@@ -97,6 +104,7 @@ std::string Metrics::render() const {
     out += h + "_bucket{le=\"" + number(bucket_bounds_[i]) + "\"} " + std::to_string(bucket_counts_[i]) + "\n";
   out += h + "_bucket{le=\"+Inf\"} " + std::to_string(latency_count_) + "\n";
   out += h + "_sum " + number(latency_sum_) + "\n" + h + "_count " + std::to_string(latency_count_) + "\n";
+  if (const auto process = read_process_stats()) out += render_process_metrics(*process);
   return out;
 }
 

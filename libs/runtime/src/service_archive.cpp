@@ -1,5 +1,7 @@
 #include "occupancy/runtime/service_archive.hpp"
 
+#include <sys/statvfs.h>
+
 #include <cmath>
 
 namespace occupancy::runtime {
@@ -27,6 +29,19 @@ void declare_archive_metrics(Metrics& m) {
             "Writes to PostgreSQL that failed (and were retried).");
   m.declare("occupancy_archive_spool_ok", "gauge", "0 while the spool cannot take what PostgreSQL cannot.");
   m.declare("occupancy_db_connected", "gauge", "1 while the archive's last write succeeded.");
+  m.declare("occupancy_archive_spool_limit_bytes", "gauge", "The spool's size limit (archive.spool_max_mb).");
+  m.declare("occupancy_state_filesystem_avail_bytes", "gauge",
+            "Bytes available to the service on the filesystem of its state (spool) directory.");
+  m.declare("occupancy_state_filesystem_size_bytes", "gauge", "Size of the filesystem of its state (spool) directory.");
+}
+
+void export_state_filesystem(Metrics& m, const std::filesystem::path& dir) {
+  struct statvfs fs {};
+  if (dir.empty() || ::statvfs(dir.c_str(), &fs) != 0) return;
+  m.set("occupancy_state_filesystem_avail_bytes", {},
+        static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize));
+  m.set("occupancy_state_filesystem_size_bytes", {},
+        static_cast<double>(fs.f_blocks) * static_cast<double>(fs.f_frsize));
 }
 
 }  // namespace occupancy::runtime

@@ -24,6 +24,8 @@ class Metrics {
   /// Declares a family (name, "counter"|"gauge", help). Undeclared families are refused.
   void declare(std::string name, std::string type, std::string help);
 
+  /// Removes one series (e.g. a version no longer serving), so that it stops being exported.
+  void forget(std::string_view name, const Labels& labels);
   std::string render() const;  // Prometheus text exposition format 0.0.4
 
  private:

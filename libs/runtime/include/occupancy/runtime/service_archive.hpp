@@ -4,6 +4,7 @@
 // a /healthz problem while its spool cannot take what the database cannot.
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -19,6 +20,9 @@ store::ArchiveLimits archive_limits(const config::HomeConfig& cfg, std::string_v
 
 /// Declares the archive's metrics on `m` (once per service).
 void declare_archive_metrics(Metrics& m);
+
+/// The free and total bytes of the filesystem holding `dir` (nothing when it cannot be read).
+void export_state_filesystem(Metrics& m, const std::filesystem::path& dir);
 
 template <class Stats>
 void export_archive_metrics(Metrics& m, const Stats& s) {
@@ -44,12 +48,17 @@ std::shared_ptr<store::ArchiveWriter<Batch>> start_archive(
     spdlog::warn(
         "no archive.spool_dir (nor OCCUPANCY_STATE_DIR or systemd's STATE_DIRECTORY): while PostgreSQL is away, "
         "items beyond archive.memory_max_mb are dropped instead of spooled to disk");
+  const auto limits = archive_limits(ctx.config, ctx.name);
   auto archive = std::make_shared<store::ArchiveWriter<Batch>>(
       store::postgres_target<Batch>(ctx.config.database_url,
                                     [home = ctx.config.home, write = std::move(write)](
                                         store::Database& db, const Batch& b) { write(db, home, b); }),
-      archive_limits(ctx.config, ctx.name));
+      limits);
+  ctx.metrics.set("occupancy_archive_spool_limit_bytes", {}, static_cast<double>(limits.spool_bytes));
   ctx.every(std::chrono::seconds(1), [&m = ctx.metrics, archive] { export_archive_metrics(m, archive->stats()); });
+  const std::filesystem::path dir = ctx.config.archive.spool_dir;
+  export_state_filesystem(ctx.metrics, dir);
+  ctx.every(std::chrono::seconds(30), [&m = ctx.metrics, dir] { export_state_filesystem(m, dir); });
   ctx.health([archive]() -> std::string {
     const auto error = archive->stats().spool_error;
     return error.empty() ? std::string() : "archive spool: " + error;
