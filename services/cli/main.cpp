@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   occupancy::cli::add_train_command(app, global, result);
   occupancy::cli::add_models_command(app, global, result);
   occupancy::cli::add_evaluate_command(app, global, result);
+  occupancy::cli::add_backup_command(app, global, result);
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
