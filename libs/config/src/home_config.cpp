@@ -379,6 +379,14 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
       c.http.emplace(service, h);
     }
   }
+  // In a container every service listens on all interfaces (compose.yaml); elsewhere the
+  // config's addresses (loopback by default) stand.
+  if (auto v = env("OCCUPANCY_HTTP_BIND"); v && !v->empty())
+    for (const char* service : {"ingestor", "cleaner", "feature", "predictor", "publisher"}) {
+      auto h = c.http_for(service);
+      h.bind = *v;
+      c.http[service] = h;
+    }
   if (doc.HasMember("cleaner")) {
     const auto& cl = doc["cleaner"];
     auto& cs = c.cleaner;

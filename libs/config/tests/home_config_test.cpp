@@ -217,3 +217,20 @@ TEST_CASE(
             .archive.spool_dir == "/var/lib/occupancy/cleaner");
   CHECK_THAT(error_of(kMinimal + "archive: { memory_max_mb: 0 }\n"), Catch::Contains("memory_max_mb"));
 }
+
+TEST_CASE("OCCUPANCY_HTTP_BIND moves every service's HTTP address (containers), ports stay", "[config]") {
+  const auto shipped = load_config(std::string(OCCUPANCY_SOURCE_DIR) + "/config/home.yaml", no_env());
+  CHECK(shipped.http_for("predictor").bind == "127.0.0.1");
+  const auto text = [] {
+    std::ifstream in(std::string(OCCUPANCY_SOURCE_DIR) + "/config/home.yaml");
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }();
+  const auto c = parse_config(text, "home.yaml", env_of({{"OCCUPANCY_HTTP_BIND", "0.0.0.0"}}));
+  for (const char* service : {"ingestor", "cleaner", "feature", "predictor", "publisher"}) {
+    INFO(service);
+    CHECK(c.http_for(service).bind == "0.0.0.0");
+    CHECK(c.http_for(service).port == shipped.http_for(service).port);
+  }
+}
