@@ -21,7 +21,7 @@ using Archive = store::ArchiveWriter<store::CleanBatch>;
 
 void declare_metrics(runtime::Metrics& m) {
   m.declare("occupancy_cleaner_readings_total", "counter",
-            "Readings decided, by verdict (clean or a rejection reason).");
+            "Readings decided, by verdict (clean or a rejection reason) and room.");
   m.declare("occupancy_cleaner_gaps_open", "gauge", "Sensors currently in a gap.");
   m.declare("occupancy_cleaner_held", "gauge", "Readings held for the cat filter's context window.");
 }
@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
           for (const auto& rej : out->rejected) {
             ctx.router.publish(proto::channel::rejected, {{"room", rej.reading.room}, {"zone", rej.reading.zone}},
                                contract::to_json(rej));
-            m.add("occupancy_cleaner_readings_total", {{"verdict", rej.reason}});
+            m.add("occupancy_cleaner_readings_total", {{"verdict", rej.reason}, {"room", rej.reading.room}});
             spdlog::debug("rejected {} {} at {}: {} ({})", rej.reading.entity_id, to_string(rej.reading.state),
                           format_iso8601(rej.reading.ts), rej.reason, rej.detail);
           }
@@ -82,8 +82,8 @@ int main(int argc, char** argv) {
           }
           for (const auto& s : out->states)
             ctx.router.publish(proto::channel::state, {{"room", s.room}}, contract::to_json(s));
-          if (!out->clean.empty())
-            m.add("occupancy_cleaner_readings_total", {{"verdict", "clean"}}, static_cast<double>(out->clean.size()));
+          for (const auto& r : out->clean)
+            m.add("occupancy_cleaner_readings_total", {{"verdict", "clean"}, {"room", r.room}});
           if (archive) archive->add(store::CleanBatch{out->clean, out->states, out->gaps});
           out->clear();
           if (const auto settled = announcer->after_step(core->settled(), produced))

@@ -8,6 +8,7 @@
 #include <regex>
 #include <sstream>
 
+#include "dashboard_queries.hpp"
 #include "test_support.hpp"
 
 using namespace occupancy;
@@ -46,6 +47,16 @@ std::string alert_state(std::uint16_t port, const std::string& alertname, const 
   return "";
 }
 
+// The number of series `expr` returns now; -1 if Prometheus refuses the expression.
+int series_of(std::uint16_t port, const std::string& expr) {
+  const auto [status, body] = run("/usr/bin/curl", {"-sf", "--get", "--data-urlencode", "query=" + expr,
+                                                    "http://127.0.0.1:" + std::to_string(port) + "/api/v1/query"});
+  rapidjson::Document d;
+  d.Parse(status == 0 ? body.c_str() : "{}");
+  if (d.HasParseError() || !d.HasMember("status") || std::string(d["status"].GetString()) != "success") return -1;
+  return static_cast<int>(d["data"]["result"].GetArray().Size());
+}
+
 int targets_up(std::uint16_t port) {
   const auto d = api(port, "/api/v1/query?query=up");
   if (!d.HasMember("data")) return -1;
@@ -58,7 +69,6 @@ int targets_up(std::uint16_t port) {
 
 TEST_CASE("Prometheus with the shipped rules: a stopped service's alert fires, and resolves when it is back",
           "[integration]") {
-  broker_from_env();
   const auto db_url = fresh_database("it_alerts", true);
   const auto home = unique_home("alerts");
   const auto dir = temp_dir(home);
@@ -106,6 +116,26 @@ TEST_CASE("Prometheus with the shipped rules: a stopped service's alert fires, a
     }
   CHECK(loaded >= 17);
   CHECK(alert_state(prom_port, "OccupancyServiceDown", "cleaner").empty());
+
+  // Traffic for the dashboards: a reading through to a prediction, and a malformed message.
+  const auto broker = broker_from_env();
+  Recorder rec(broker, {"occupancy/" + home + "/prediction/office", "occupancy/" + home + "/dlq/cleaner"});
+  const auto raw = "occupancy/" + home + "/raw/office/desk_anca";
+  rec.publish(raw, raw_reading_json("binary_sensor.office_desk_anca_presence", "office", "desk_anca", "on"));
+  REQUIRE(rec.wait_for(
+      "occupancy/" + home + "/prediction/office", [](const Message&) { return true; }, std::chrono::seconds(30)));
+  rec.publish(raw, "{oops");
+  REQUIRE(rec.wait_for("occupancy/" + home + "/dlq/cleaner", [](const Message&) { return true; }));
+  // Every PromQL expression of the shipped dashboards: Prometheus accepts it, and it returns
+  // series from the live services (the rolling accuracy needs forecasts matured 15 minutes
+  // later, so of it only that it is accepted).
+  const auto queries = dashboard_queries("prometheus");
+  CHECK(queries.size() >= 15);
+  for (const auto& q : queries) {
+    INFO(q.where << ": " << q.text);
+    const bool matures = q.text.find("occupancy_prediction_accuracy_ratio") != std::string::npos;
+    CHECK(eventually([&] { return series_of(prom_port, q.text) >= (matures ? 0 : 1); }, std::chrono::seconds(20)));
+  }
 
   services["cleaner"]->signal(SIGTERM);
   REQUIRE(services["cleaner"]->wait(std::chrono::seconds(20)) == 0);

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "dashboard_queries.hpp"
 #include "occupancy/contract/validator.hpp"
 #include "occupancy/core/time.hpp"
 #include "occupancy/proto/contract.hpp"
@@ -127,6 +128,13 @@ TEST_CASE("a simulated week through every process: HA discovery and states, arch
   CHECK(with_outcome > 6 * 7 * 1000);
   CHECK(agreeing >= 0.98 * with_outcome);
   CHECK(std::stoul(db.exec("SELECT count(*) FROM clean_readings WHERE home = $1", {home}).text(0, 0)) > 7 * 300);
+  // Every SQL query of the shipped Grafana dashboards runs on this week's archive and finds rows.
+  const auto queries = dashboard_queries("grafana-postgresql-datasource");
+  CHECK(queries.size() >= 9);
+  for (const auto& q : queries) {
+    INFO(q.where << ":\n" << grafana_sql(q.text, home, "office"));
+    CHECK(db.exec(grafana_sql(q.text, home, "office")).rows() > 0);
+  }
 
   for (const auto& s : kServices) {
     INFO(s);

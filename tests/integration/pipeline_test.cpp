@@ -50,14 +50,6 @@ struct Suite {
   std::string topic(const std::string& rest) const { return "occupancy/" + home + "/" + rest; }
 };
 
-std::string reading(const std::string& entity, const std::string& room, const std::string& zone,
-                    const std::string& state) {
-  // Recent: the suite runs on the wall clock, which refuses readings from far in the past or
-  // future; five minutes back, the cleaner's hold windows have passed, so it settles at once.
-  return R"({"ts":")" + format_iso8601(wall_clock_now() - 5 * kMinute) + R"(","entity_id":")" + entity +
-         R"(","room":")" + room + R"(","zone":")" + zone + R"(","kind":"presence","state":")" + state + R"("})";
-}
-
 rapidjson::Document parse(const std::string& text) {
   rapidjson::Document d;
   d.Parse(text.c_str());
@@ -81,7 +73,7 @@ TEST_CASE(
   }
 
   rec.publish(suite.topic("raw/office/desk_anca"),
-              reading("binary_sensor.office_desk_anca_presence", "office", "desk_anca", "on"));
+              raw_reading_json("binary_sensor.office_desk_anca_presence", "office", "desk_anca", "on"));
   // The cleaner first announces every room (vacant), then the reading, after its hold window.
   auto state = rec.wait_for(suite.topic("state/office"),
                             [](const Message& m) { return parse(m.payload)["occupied"].GetBool(); });
@@ -106,7 +98,7 @@ TEST_CASE(
 
   // The room goes vacant again: the retained HA state follows.
   rec.publish(suite.topic("raw/office/desk_anca"),
-              reading("binary_sensor.office_desk_anca_presence", "office", "desk_anca", "off"));
+              raw_reading_json("binary_sensor.office_desk_anca_presence", "office", "desk_anca", "off"));
   REQUIRE(rec.wait_for(suite.topic("ha/office"),
                        [](const Message& m) { return !parse(m.payload)["occupied_now"].GetBool(); }));
 
@@ -120,12 +112,12 @@ TEST_CASE(
   CHECK(std::string(dl["topic"].GetString()) == suite.topic("raw/office/desk_anca"));
   CHECK(std::string(dl["payload"].GetString()) == "{oops");
 
-  std::string wrong_type = reading("binary_sensor.office_desk_anca_presence", "office", "desk_anca", "on");
+  std::string wrong_type = raw_reading_json("binary_sensor.office_desk_anca_presence", "office", "desk_anca", "on");
   wrong_type.replace(wrong_type.find("\"on\""), 4, "1");
   rec.publish(suite.topic("raw/office/desk_anca"), wrong_type);
   REQUIRE(rec.wait_for(suite.topic("dlq/cleaner"),
                        [](const Message& m) { return parse(m.payload)["error"]["pointer"] == "/state"; }));
-  rec.publish(suite.topic("raw/attic/bed"), reading("binary_sensor.attic_bed", "attic", "bed", "on"));
+  rec.publish(suite.topic("raw/attic/bed"), raw_reading_json("binary_sensor.attic_bed", "attic", "bed", "on"));
   REQUIRE(rec.wait_for(suite.topic("dlq/cleaner"),
                        [](const Message& m) { return parse(m.payload)["error"]["keyword"] == "unknown_entity"; }));
   rec.publish(suite.topic("prediction/office"), R"({"room":"office"})");
@@ -137,7 +129,7 @@ TEST_CASE(
   REQUIRE(rec.wait_for(suite.topic("dlq/cleaner"),
                        [](const Message& m) { return parse(m.payload)["error"]["keyword"] == "nesting"; }));
   // Regression: a date that fits the pattern but does not exist became the epoch.
-  std::string no_such_day = reading("binary_sensor.office_desk_anca_presence", "office", "desk_anca", "on");
+  std::string no_such_day = raw_reading_json("binary_sensor.office_desk_anca_presence", "office", "desk_anca", "on");
   no_such_day.replace(no_such_day.find("\"ts\":\"") + 6, 10, "2026-02-30");
   rec.publish(suite.topic("raw/office/desk_anca"), no_such_day);
   REQUIRE(rec.wait_for(suite.topic("dlq/cleaner"),
@@ -145,7 +137,7 @@ TEST_CASE(
 
   // Regression: one raw reading dated 2099 moved the cleaner's settled time to 2098-12-31.
   // Now refused with its reason, and no clock of the suite moves there.
-  std::string far = reading("binary_sensor.office_desk_anca_presence", "office", "desk_anca", "on");
+  std::string far = raw_reading_json("binary_sensor.office_desk_anca_presence", "office", "desk_anca", "on");
   far.replace(far.find("\"ts\":\"") + 6, 4, "2099");
   rec.publish(suite.topic("raw/office/desk_anca"), far);
   auto poisoned = rec.wait_for(suite.topic("dlq/cleaner"),
@@ -289,7 +281,7 @@ TEST_CASE("after a broker restart a service reconnects, resubscribes and goes on
   REQUIRE(rec.wait_for(
       suite.topic("status/cleaner"), [](const Message& m) { return m.payload == "online"; }, std::chrono::seconds(45)));
   rec.publish(suite.topic("raw/office/desk_anca"),
-              reading("binary_sensor.office_desk_anca_presence", "office", "desk_anca", "on"));
+              raw_reading_json("binary_sensor.office_desk_anca_presence", "office", "desk_anca", "on"));
   CHECK(rec.wait_for(suite.topic("clean/office/desk_anca"), [](const Message&) { return true; }));
   CHECK(http_get(suite.ports["cleaner"], "/healthz").first == 200);
   cleaner.signal(SIGTERM);

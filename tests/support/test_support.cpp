@@ -20,6 +20,7 @@
 #include <sstream>
 #include <thread>
 
+#include "occupancy/core/time.hpp"
 #include "occupancy/store/database.hpp"
 #include "occupancy/store/migrations.hpp"
 
@@ -253,6 +254,12 @@ std::filesystem::path temp_dir(const std::string& name) {
   auto dir = std::filesystem::temp_directory_path() / ("occupancy-tests-" + name);
   std::filesystem::create_directories(dir);
   return dir;
+}
+
+std::string raw_reading_json(const std::string& entity, const std::string& room, const std::string& zone,
+                             const std::string& state) {
+  return R"({"ts":")" + format_iso8601(wall_clock_now() - 5 * kMinute) + R"(","entity_id":")" + entity +
+         R"(","room":")" + room + R"(","zone":")" + zone + R"(","kind":"presence","state":")" + state + R"("})";
 }
 
 bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {

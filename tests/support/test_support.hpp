@@ -77,6 +77,12 @@ class Process {
   std::filesystem::path log_;
 };
 
+/// A raw reading's JSON, five minutes before the wall clock: recent enough for a cleaner on the
+/// wall clock (it refuses readings from far in the past or future), old enough that its hold
+/// windows have passed, so it settles at once.
+std::string raw_reading_json(const std::string& entity, const std::string& room, const std::string& zone,
+                             const std::string& state);
+
 /// Polls `pred` every 200 ms until it holds or `timeout` passes; returns its last value.
 bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
 
