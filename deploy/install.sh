@@ -56,6 +56,9 @@ install -d "$prefix/usr/local/bin" "$prefix/etc/systemd/system" "$prefix/usr/loc
 for b in occupancy "${services[@]/#/occupancy-}"; do install -m 0755 "$bin_dir/$b" "$prefix/usr/local/bin/$b"; done
 install -m 0644 "$root"/deploy/systemd/*.service "$root"/deploy/systemd/*.timer "$prefix/etc/systemd/system/"
 install -m 0644 "$root"/docs/*.md "$prefix/usr/local/share/doc/occupancy/"
+install -d "$prefix/usr/local/share/occupancy/grafana" "$prefix/usr/local/share/occupancy/prometheus"
+install -m 0644 "$root"/deploy/grafana/*.json "$prefix/usr/local/share/occupancy/grafana/"  # grafana push --dir
+install -m 0644 "$root"/deploy/prometheus/*.yml "$prefix/usr/local/share/occupancy/prometheus/"
 say "binaries, $(ls "$root"/deploy/systemd/*.service "$root"/deploy/systemd/*.timer | wc -l) units and timers, docs: installed"
 
 # 3. Configuration and credentials (kept when present).

@@ -1,5 +1,6 @@
 #pragma once
 // Runs a subcommand's job and maps its failures to exit codes, with one clear line on stderr.
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "occupancy/config/home_config.hpp"
@@ -12,6 +13,9 @@ template <class Job>
 int run_job(const char* what, Job job) {
   try {
     return job();
+  } catch (const CLI::ValidationError& e) {  // a bad command line found while running
+    std::cerr << "occupancy " << what << ": " << e.what() << '\n';
+    return kExitUsage;
   } catch (const config::ConfigError& e) {
     std::cerr << "occupancy: " << e.what() << '\n';
     return kExitConfig;

@@ -121,6 +121,12 @@ void WebSocketClient::close() {
 
 ClientResponse get(const std::string& host, std::uint16_t port, const std::string& target,
                    const std::vector<std::string>& headers, std::chrono::milliseconds timeout) {
+  return request("GET", host, port, target, headers, "", timeout);
+}
+
+ClientResponse request(const std::string& method, const std::string& host, std::uint16_t port,
+                       const std::string& target, const std::vector<std::string>& headers, const std::string& body,
+                       std::chrono::milliseconds timeout) {
   asio::io_context io;
   beast::tcp_stream stream(io);
   beast::error_code ec;
@@ -130,13 +136,19 @@ ClientResponse get(const std::string& host, std::uint16_t port, const std::strin
   stream.expires_after(timeout);
   stream.connect(endpoints, ec);
   if (ec) throw std::runtime_error("cannot connect to " + host + ":" + std::to_string(port) + ": " + ec.message());
-  beast::http::request<beast::http::empty_body> req{beast::http::verb::get, target, 11};
+  beast::http::request<beast::http::string_body> req{beast::http::string_to_verb(method), target, 11};
+  if (req.method() == beast::http::verb::unknown) throw std::invalid_argument("unknown HTTP method " + method);
   req.set(beast::http::field::host, host);
   req.set(beast::http::field::user_agent, "occupancy-predictor");
   for (const auto& h : headers) {
     const auto colon = h.find(':');
     req.set(h.substr(0, colon), h.substr(h.find_first_not_of(' ', colon + 1)));
   }
+  if (!body.empty()) {
+    req.set(beast::http::field::content_type, "application/json");
+    req.body() = body;
+  }
+  req.prepare_payload();
   beast::http::write(stream, req, ec);
   if (ec) throw std::runtime_error("HTTP request to " + host + " failed: " + ec.message());
   beast::flat_buffer buffer;

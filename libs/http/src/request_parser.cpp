@@ -27,7 +27,7 @@ ParsedRequest parse_request(std::string_view bytes, const RequestLimits& limits)
   if (!parser.is_done()) return {std::nullopt, "incomplete request"};
   const auto& req = parser.get();
   return {Request{std::string(req.method_string()), std::string(req.target()),
-                  std::string(req[bhttp::field::authorization])},
+                  std::string(req[bhttp::field::authorization]), req.body()},
           {}};
 }
 

@@ -129,7 +129,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     Request req{std::string(request_.method_string()), std::string(request_.target()),
-                std::string(request_[beast::http::field::authorization])};
+                std::string(request_[beast::http::field::authorization]), request_.body()};
     Response res;
     beast::error_code peer_ec;
     const auto peer = stream_.socket().remote_endpoint(peer_ec).address();

@@ -33,29 +33,29 @@ TEST_CASE("the API lists rooms and serves the latest prediction", "[publishing]"
   p.minutes_to_vacancy = 25;
   p.model_version = "m1";
   latest.put(p);
-  auto r = publishing::handle_prediction_api(cfg, latest, {"GET", "/api/v1/rooms", ""});
+  auto r = publishing::handle_prediction_api(cfg, latest, {"GET", "/api/v1/rooms", "", ""});
   CHECK(r.status == 200);
   CHECK(json(r.body)["rooms"].Size() == 6);
-  r = publishing::handle_prediction_api(cfg, latest, {"GET", "/api/v1/predict/office", ""});
+  r = publishing::handle_prediction_api(cfg, latest, {"GET", "/api/v1/predict/office", "", ""});
   REQUIRE(r.status == 200);
   const auto d = json(r.body);
   CHECK(d["occupancy"][0]["horizon_min"].GetInt() == 15);
   CHECK(d["occupancy"][1]["confidence"].GetDouble() == Approx(0.8));
   CHECK(d["minutes_to_vacancy"].GetDouble() == 25);
   CHECK(d["minutes_to_next_occupancy"].IsNull());
-  CHECK(publishing::handle_prediction_api(cfg, latest, {"GET", "/api/v1/predict/bedroom", ""}).status == 503);
+  CHECK(publishing::handle_prediction_api(cfg, latest, {"GET", "/api/v1/predict/bedroom", "", ""}).status == 503);
 }
 
 TEST_CASE("unknown rooms are 404 with a JSON error, a configured token is enforced", "[publishing]") {
   publishing::LatestPredictions latest;
-  auto r = publishing::handle_prediction_api(home(std::nullopt), latest, {"GET", "/api/v1/predict/attic", ""});
+  auto r = publishing::handle_prediction_api(home(std::nullopt), latest, {"GET", "/api/v1/predict/attic", "", ""});
   CHECK(r.status == 404);
   CHECK(std::string(json(r.body)["error"].GetString()) == "unknown_room");
   const auto secured = home("s3cret");
-  r = publishing::handle_prediction_api(secured, latest, {"GET", "/api/v1/rooms", ""});
+  r = publishing::handle_prediction_api(secured, latest, {"GET", "/api/v1/rooms", "", ""});
   CHECK(r.status == 401);
   CHECK_FALSE(r.www_authenticate.empty());
-  CHECK(publishing::handle_prediction_api(secured, latest, {"GET", "/api/v1/rooms", "Bearer wrong"}).status == 401);
-  CHECK(publishing::handle_prediction_api(secured, latest, {"GET", "/api/v1/rooms", "Bearer s3cret"}).status == 200);
-  CHECK(publishing::handle_prediction_api(secured, latest, {"POST", "/api/v1/rooms", "Bearer s3cret"}).status == 405);
+  CHECK(publishing::handle_prediction_api(secured, latest, {"GET", "/api/v1/rooms", "Bearer wrong", ""}).status == 401);
+  CHECK(publishing::handle_prediction_api(secured, latest, {"GET", "/api/v1/rooms", "Bearer s3cret", ""}).status == 200);
+  CHECK(publishing::handle_prediction_api(secured, latest, {"POST", "/api/v1/rooms", "Bearer s3cret", ""}).status == 405);
 }

@@ -121,19 +121,19 @@ TEST_CASE("REST: bearer token, /api/, history with HA's parameters", "[ha]") {
   const auto cfg = tiny_home();
   HaHome home(cfg, events());
   const auto now = T0 + 90000;  // the last event is still in the future
-  CHECK(handle_rest(home, "secret", {"GET", "/api/", ""}, now).status == 401);
-  CHECK(handle_rest(home, "secret", {"GET", "/api/", "Bearer wrong"}, now).status == 401);
-  auto r = handle_rest(home, "secret", {"GET", "/api/", "Bearer secret"}, now);
+  CHECK(handle_rest(home, "secret", {"GET", "/api/", "", ""}, now).status == 401);
+  CHECK(handle_rest(home, "secret", {"GET", "/api/", "Bearer wrong", ""}, now).status == 401);
+  auto r = handle_rest(home, "secret", {"GET", "/api/", "Bearer secret", ""}, now);
   CHECK(r.status == 200);
   CHECK(str(json(r.body)["message"]) == "API running.");
-  r = handle_rest(home, "secret", {"GET", "/api/history/period/2026-01-05T09:00:00Z", "Bearer secret"}, now);
+  r = handle_rest(home, "secret", {"GET", "/api/history/period/2026-01-05T09:00:00Z", "Bearer secret", ""}, now);
   CHECK(r.status == 400);
   r = handle_rest(
       home, "secret",
       {"GET",
        "/api/history/period/2026-01-05T10%3A00%3A30%2B00%3A00?filter_entity_id=binary_sensor.office_desk"
        "&end_time=2026-01-05T11%3A00%3A00%2B00%3A00&minimal_response&no_attributes&significant_changes_only=0",
-       "Bearer secret"},
+       "Bearer secret", ""},
       now);
   REQUIRE(r.status == 200);
   const auto h = json(r.body);
@@ -143,5 +143,5 @@ TEST_CASE("REST: bearer token, /api/, history with HA's parameters", "[ha]") {
   CHECK(str(h[0][0]["state"]) == "off");
   CHECK(str(h[0][1]["state"]) == "on");
   CHECK_FALSE(h[0][1].HasMember("entity_id"));  // minimal_response
-  CHECK(str(json(handle_rest(home, "secret", {"GET", "/api/states", "Bearer secret"}, now).body)[0]["state"]) == "on");
+  CHECK(str(json(handle_rest(home, "secret", {"GET", "/api/states", "Bearer secret", ""}, now).body)[0]["state"]) == "on");
 }

@@ -45,4 +45,9 @@ struct ClientResponse {
 ClientResponse get(const std::string& host, std::uint16_t port, const std::string& target,
                    const std::vector<std::string>& headers, std::chrono::milliseconds timeout);
 
+/// Any method, with a body (sent as application/json when not empty).
+ClientResponse request(const std::string& method, const std::string& host, std::uint16_t port,
+                       const std::string& target, const std::vector<std::string>& headers, const std::string& body,
+                       std::chrono::milliseconds timeout);
+
 }  // namespace occupancy::http

@@ -13,6 +13,7 @@ struct Request {
   std::string method;
   std::string target;         // path and query
   std::string authorization;  // the Authorization header, if any
+  std::string body;           // within RequestLimits::body_bytes
 };
 
 struct Response {
