@@ -26,8 +26,7 @@ namespace occupancy::cli {
 namespace {
 
 config::HomeConfig load(const GlobalOptions& global, const char* job) {
-  auto home = config::load_config(
-      global.config_path.empty() ? std::nullopt : std::optional<std::filesystem::path>(global.config_path));
+  auto home = config::load_config(global.config());
   runtime::setup_logging(job, home.logging);
   return home;
 }

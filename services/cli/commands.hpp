@@ -1,12 +1,18 @@
 #pragma once
 // Each subcommand registers itself on the app and writes its exit code into `result`.
 #include <CLI/CLI.hpp>
+#include <filesystem>
+#include <optional>
 #include <string>
 
 namespace occupancy::cli {
 
 struct GlobalOptions {
   std::string config_path;
+  /// --config if given, else nullopt (then OCCUPANCY_CONFIG or the default, as load_config decides).
+  std::optional<std::filesystem::path> config() const {
+    return config_path.empty() ? std::nullopt : std::optional<std::filesystem::path>(config_path);
+  }
 };
 
 void add_config_command(CLI::App& app, const GlobalOptions& global, int& result);

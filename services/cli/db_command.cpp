@@ -14,16 +14,12 @@
 namespace occupancy::cli {
 namespace {
 
-std::optional<std::filesystem::path> path_of(const GlobalOptions& g) {
-  return g.config_path.empty() ? std::nullopt : std::optional<std::filesystem::path>(g.config_path);
-}
-
 // Runs a job that needs the config, mapping failures to exit codes.
 template <class Job>
 int with_config(const GlobalOptions& global, Job job) {
   config::HomeConfig cfg;
   try {
-    cfg = config::load_config(path_of(global));
+    cfg = config::load_config(global.config());
     runtime::setup_logging("occupancy", cfg.logging);
   } catch (const std::exception& e) {
     std::cerr << "occupancy: " << e.what() << '\n';

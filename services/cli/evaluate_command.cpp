@@ -33,8 +33,7 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global, int& resul
   cleaner->add_flag("--examples", opts->examples, "list missed cat readings and false alarms");
   cleaner->callback([&global, &result, opts] {
     result = run_job("evaluate cleaner", [&] {
-      const auto home = config::load_config(
-          global.config_path.empty() ? std::nullopt : std::optional<std::filesystem::path>(global.config_path));
+      const auto home = config::load_config(global.config());
       const auto household = opts->household.load();
       const auto t0 = std::chrono::steady_clock::now();
       const auto sim = simulation::simulate(home, household, opts->days);
@@ -84,8 +83,7 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global, int& resul
   adaptation->add_option("--report", a->report, "self-contained HTML report to write")->capture_default_str();
   adaptation->callback([&global, &result, a] {
     result = run_job("evaluate adaptation", [&] {
-      const auto home = config::load_config(
-          global.config_path.empty() ? std::nullopt : std::optional<std::filesystem::path>(global.config_path));
+      const auto home = config::load_config(global.config());
       const auto household = a->household.load();
       int change_day = a->days;
       std::set<std::string> affected(a->rooms.begin(), a->rooms.end());

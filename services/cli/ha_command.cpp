@@ -44,8 +44,7 @@ void add_ha_command(CLI::App& app, const GlobalOptions& global, int& result) {
   ha->add_subcommand("preview", "Print the discovery configs and example states HA will receive, as JSON")
       ->callback([&] {
         result = run_job("ha preview", [&] {
-          const auto cfg = config::load_config(
-              global.config_path.empty() ? std::nullopt : std::optional<std::filesystem::path>(global.config_path));
+          const auto cfg = config::load_config(global.config());
           publishing::PublisherCore core(cfg, OCCUPANCY_VERSION, wall_clock_now());
           std::string out = "{\"discovery\":[";
           bool first = true;

@@ -38,12 +38,10 @@ inline HistoryInput load_history_input(const GlobalOptions& global, const Histor
   if (!o.entities.empty() && o.tz.empty())
     throw config::ConfigError("command line", "--tz",
                               "--entities needs the home's time zone, e.g. --tz Europe/Bucharest");
-  HistoryInput in{
-      o.entities.empty()
-          ? config::load_config(global.config_path.empty() ? std::nullopt
-                                                           : std::optional<std::filesystem::path>(global.config_path))
-          : history::home_from_entities(history::read_entities_csv(o.entities), o.tz, o.entities),
-      {}};
+  HistoryInput in{o.entities.empty()
+                      ? config::load_config(global.config())
+                      : history::home_from_entities(history::read_entities_csv(o.entities), o.tz, o.entities),
+                  {}};
   if (!o.entities.empty())  // what an entity list could not decide, said once
     for (const auto& line : cleaning::cat_rules(in.home)) fmt::print("{}\n", line);
   in.input = history::read_history_csv(o.history, history::entities_from_config(in.home));

@@ -31,8 +31,7 @@ void add_import_command(CLI::App& app, const GlobalOptions& global, int& result)
   cmd->footer("Exit codes: 0 all rows imported, 5 some rows were bad (the good ones are archived), 3/4 as usual.");
   cmd->callback([&global, &result, o] {
     result = run_job("import", [&] {
-      const auto cfg = config::load_config(
-          global.config_path.empty() ? std::nullopt : std::optional<std::filesystem::path>(global.config_path));
+      const auto cfg = config::load_config(global.config());
       const auto entities =
           o->entities.empty() ? history::entities_from_config(cfg) : history::read_entities_csv(o->entities);
       const auto t0 = std::chrono::steady_clock::now();

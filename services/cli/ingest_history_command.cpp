@@ -39,8 +39,7 @@ void add_ingest_history_command(CLI::App& app, const GlobalOptions& global, int&
   cmd->add_option("--until", o->until, "end of the period, UTC ISO 8601 (default: now)");
   cmd->callback([&global, &result, o] {
     result = run_job("ingest-history", [&] {
-      const auto cfg = config::load_config(
-          global.config_path.empty() ? std::nullopt : std::optional<std::filesystem::path>(global.config_path));
+      const auto cfg = config::load_config(global.config());
       if (cfg.ingestor.ha_url.empty())
         throw config::ConfigError(cfg.source, "ingestor.ha_url", "expected Home Assistant's URL (or OCCUPANCY_HA_URL)");
       const auto until = o->until.empty() ? std::optional<Millis>(wall_clock_now()) : parse_iso8601(o->until);

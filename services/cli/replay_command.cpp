@@ -58,8 +58,7 @@ void add_replay_command(CLI::App& app, const GlobalOptions& global, int& result)
       ->capture_default_str();
   cmd->callback([&global, &result, o] {
     result = run_job("replay", [&] {
-      const auto cfg = config::load_config(
-          global.config_path.empty() ? std::nullopt : std::optional<std::filesystem::path>(global.config_path));
+      const auto cfg = config::load_config(global.config());
       runtime::setup_logging("replay", cfg.logging);
       const double speed = o->speed == "max" ? 0 : std::stod(o->speed);
       if (o->speed != "max" && speed <= 0) throw std::invalid_argument("--speed must be positive or max");

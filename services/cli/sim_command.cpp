@@ -32,8 +32,7 @@ void add_sim_command(CLI::App& app, const GlobalOptions& global, int& result) {
   opts->household.add_to(*history);
   history->callback([&global, &result, opts] {
     result = run_job("sim history", [&] {
-      const auto home = config::load_config(
-          global.config_path.empty() ? std::nullopt : std::optional<std::filesystem::path>(global.config_path));
+      const auto home = config::load_config(global.config());
       const auto household = opts->household.load();
       const auto t0 = std::chrono::steady_clock::now();
       const auto sim = simulation::simulate(home, household, opts->days);

@@ -49,8 +49,7 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
     std::cerr << "occupancy sim serve: a token is required (--token, --token-file or OCCUPANCY_HA_TOKEN)\n";
     return kExitUsage;
   }
-  const auto home = config::load_config(
-      global.config_path.empty() ? std::nullopt : std::optional<std::filesystem::path>(global.config_path));
+  const auto home = config::load_config(global.config());
   const auto household = o.household.load();
   auto sim = simulation::simulate(home, household, o.history_days + o.future_days);
   const SimClock clock{sim.start + static_cast<Millis>(o.history_days) * 24 * 60 * kMinute,

@@ -86,8 +86,7 @@ void add_train_command(CLI::App& app, const GlobalOptions& global, int& result) 
       const auto t0 = std::chrono::steady_clock::now();
       HistoryInput in;
       if (o->from_db) {
-        in.home = config::load_config(
-            global.config_path.empty() ? std::nullopt : std::optional<std::filesystem::path>(global.config_path));
+        in.home = config::load_config(global.config());
         store::Database source(in.home.database_url);
         in.input.readings = store::load_raw_readings(source, in.home.home, in.home.archive.history_days);
         fmt::print("{} raw readings of home '{}' from the archive (the last {} days)\n", in.input.readings.size(),
@@ -186,8 +185,7 @@ void add_models_command(CLI::App& app, const GlobalOptions& global, int& result)
   auto* cmd = app.add_subcommand("models", "The model registry: list, compare, promote, rollback");
   cmd->require_subcommand(1);
   auto load = [&global] {
-    auto home = config::load_config(
-        global.config_path.empty() ? std::nullopt : std::optional<std::filesystem::path>(global.config_path));
+    auto home = config::load_config(global.config());
     runtime::setup_logging("models", home.logging);
     return home;
   };
