@@ -3,11 +3,9 @@
 // The token is read from a file and only ever travels in the Authorization header.
 #include <fmt/format.h>
 
-#include <fstream>
-#include <regex>
-
 #include "commands.hpp"
 #include "job.hpp"
+#include "occupancy/config/home_config.hpp"
 #include "occupancy/grafana/dashboard_push.hpp"
 #include "occupancy/http/client.hpp"
 
@@ -30,28 +28,29 @@ void add_grafana_command(CLI::App& app, int& result) {
   push->footer("Exit codes: 0 every dashboard in place, 1 one failed or the token was refused, 4 Grafana unreachable.");
   push->callback([&result, o] {
     result = run_job("grafana push", [&] {
-      std::smatch m;
-      if (!std::regex_match(o->url, m, std::regex(R"(http://([^/:]+)(?::([0-9]{1,5}))?/?)")))
-        throw CLI::ValidationError("--url",
-                                   "expected http://host[:port] (https is not supported yet: use a local "
-                                   "http listener or a TLS-terminating proxy)");
-      const std::string host = m[1];
-      const auto port = static_cast<std::uint16_t>(m[2].matched ? std::stoi(m[2]) : 80);
-      std::ifstream in(o->token_file);
-      std::string token;
-      std::getline(in, token);
-      while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
+      config::HttpEndpoint endpoint;
+      try {
+        endpoint = config::parse_http_url(o->url, 80);
+      } catch (const std::invalid_argument& e) {
+        throw CLI::ValidationError("--url", std::string(e.what()) +
+                                                " (https is not supported yet: use Grafana's "
+                                                "http listener or a TLS-terminating proxy)");
+      }
+      std::vector<std::string> warnings;
+      const auto token = config::read_secret_file(o->token_file, "the Grafana token file (--token-file)", warnings);
+      for (const auto& w : warnings) fmt::print(stderr, "warning: {}\n", w);
       if (token.empty()) throw CLI::ValidationError("--token-file", o->token_file + " is empty");
-      const std::vector<std::string> headers{"Authorization: Bearer " + token, "Accept: application/json"};
+      const std::vector<std::string> headers{"Authorization: Bearer " + token.reveal(), "Accept: application/json"};
       const auto dashboards = grafana::load_dashboards(o->dir);
       int unreachable = 0;
       const auto transport = [&](const grafana::Call& c) -> grafana::Reply {
         try {
-          const auto r = http::request(c.method, host, port, c.target, headers, c.body, std::chrono::seconds(20));
+          const auto r = http::request(c.method, endpoint.host, endpoint.port, c.target, headers, c.body,
+                                       std::chrono::seconds(20));
           return {r.status, r.body};
-        } catch (const std::runtime_error& e) {
+        } catch (const std::runtime_error&) {
           ++unreachable;
-          return {0, fmt::format(R"({{"message":"{} unreachable"}})", host)};
+          return {0, fmt::format(R"({{"message":"{} unreachable"}})", endpoint.host)};
         }
       };
       const auto r = grafana::push(dashboards, o->folder, transport);

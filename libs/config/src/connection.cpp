@@ -41,4 +41,22 @@ MqttEndpoint parse_mqtt_url(const std::string& url) {
   return ep;
 }
 
+HttpEndpoint parse_http_url(const std::string& url, std::uint16_t default_port) {
+  const auto refuse = [&] { return std::invalid_argument("expected http://host[:port], got '" + url + "'"); };
+  if (url.rfind("http://", 0) != 0) throw refuse();
+  auto rest = url.substr(7);
+  rest = rest.substr(0, rest.find('/'));
+  const auto colon = rest.rfind(':');
+  HttpEndpoint ep{rest.substr(0, colon), default_port};
+  if (colon != std::string::npos) {
+    const auto p = rest.substr(colon + 1);
+    int port = -1;
+    if (std::from_chars(p.data(), p.data() + p.size(), port).ptr != p.data() + p.size() || port < 1 || port > 65535)
+      throw refuse();
+    ep.port = static_cast<std::uint16_t>(port);
+  }
+  if (ep.host.empty()) throw refuse();
+  return ep;
+}
+
 }  // namespace occupancy::config

@@ -130,24 +130,24 @@ std::string read_text(const std::filesystem::path& p, const std::string& what) {
   return s.str();
 }
 
-// A secret's file: readable by group or others is worth a warning (the token or password is
-// then one `cat` away for every local user), not a refusal (some setups share a group on purpose).
-std::string read_secret(const std::filesystem::path& p, const std::string& what, std::vector<std::string>& warnings) {
-  std::error_code ec;
-  const auto perms = std::filesystem::status(p, ec).permissions();
-  using std::filesystem::perms;
-  if (!ec && (perms & (perms::group_all | perms::others_all)) != perms::none)
-    warnings.push_back(what + " " + p.string() + " can be read by other users (mode " +
-                       fmt::format("{:04o}", static_cast<unsigned>(perms & perms::mask)) + "); chmod 600 it");
-  return read_text(p, what);
-}
-
 std::string trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
   return s;
 }
 
 }  // namespace
+
+// Readable by group or others is worth a warning (the token or password is then one `cat`
+// away for every local user), not a refusal (some setups share a group on purpose).
+Secret read_secret_file(const std::filesystem::path& p, const std::string& what, std::vector<std::string>& warnings) {
+  std::error_code ec;
+  const auto perms = std::filesystem::status(p, ec).permissions();
+  using std::filesystem::perms;
+  if (!ec && (perms & (perms::group_all | perms::others_all)) != perms::none)
+    warnings.push_back(what + " " + p.string() + " can be read by other users (mode " +
+                       fmt::format("{:04o}", static_cast<unsigned>(perms & perms::mask)) + "); chmod 600 it");
+  return Secret(trim(read_text(p, what)));
+}
 
 bool Room::has_zone(std::string_view zone) const {
   for (const auto& z : zones)
@@ -355,8 +355,7 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
   if (auto p = env("OCCUPANCY_MQTT_PASSWORD")) {
     c.mqtt.password = Secret(*p);
   } else if (!password_file.empty()) {
-    c.mqtt.password =
-        Secret(trim(read_secret(password_file, "the MQTT password file (mqtt.password_file)", c.warnings)));
+    c.mqtt.password = read_secret_file(password_file, "the MQTT password file (mqtt.password_file)", c.warnings);
   }
 
   if (doc.HasMember("database")) c.database_url = Secret(str(doc["database"], "url"));
@@ -440,28 +439,21 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
     if (i.HasMember("backoff_max_s")) c.ingestor.backoff_max_s = i["backoff_max_s"].GetDouble();
   }
   if (auto v = env("OCCUPANCY_HA_URL")) c.ingestor.ha_url = *v;
-  if (!c.ingestor.ha_url.empty()) {  // http://host[:port][/...]
-    const auto& url = c.ingestor.ha_url;
-    const auto scheme = url.find("://");
-    auto rest = scheme == std::string::npos ? std::string() : url.substr(scheme + 3);
-    rest = rest.substr(0, rest.find('/'));
-    const auto colon = rest.rfind(':');
-    c.ingestor.ha_host = rest.substr(0, colon);
-    int port = 8123;
-    if (colon != std::string::npos) {
-      const auto p = rest.substr(colon + 1);
-      if (std::from_chars(p.data(), p.data() + p.size(), port).ec != std::errc{} || port < 1 || port > 65535) port = -1;
+  if (!c.ingestor.ha_url.empty()) {
+    try {
+      const auto ep = parse_http_url(c.ingestor.ha_url, 8123);
+      c.ingestor.ha_host = ep.host;
+      c.ingestor.ha_port = ep.port;
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError(source, "ingestor.ha_url", e.what());
     }
-    if (url.rfind("http://", 0) != 0 || c.ingestor.ha_host.empty() || port < 0)
-      throw ConfigError(source, "ingestor.ha_url", "expected http://host[:port], got '" + url + "'");
-    c.ingestor.ha_port = static_cast<std::uint16_t>(port);
   }
   if (auto f = env("OCCUPANCY_HA_TOKEN_FILE")) ha_token_file = *f;
   if (auto t = env("OCCUPANCY_HA_TOKEN")) {
     c.ingestor.ha_token = Secret(*t);
   } else if (!ha_token_file.empty()) {
     c.ingestor.ha_token =
-        Secret(trim(read_secret(ha_token_file, "the Home Assistant token file (ingestor.token_file)", c.warnings)));
+        read_secret_file(ha_token_file, "the Home Assistant token file (ingestor.token_file)", c.warnings);
   }
 
   std::string api_token_file;
@@ -489,7 +481,7 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
     c.publisher.api_token = Secret(*t);
   } else if (!api_token_file.empty()) {
     c.publisher.api_token =
-        Secret(trim(read_secret(api_token_file, "the API token file (publisher.api_token_file)", c.warnings)));
+        read_secret_file(api_token_file, "the API token file (publisher.api_token_file)", c.warnings);
   }
   if (const auto api = c.http_for("publisher");
       api.port != 0 && c.publisher.api_token.empty() && api.bind != "127.0.0.1" && api.bind != "::1")

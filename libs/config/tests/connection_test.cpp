@@ -38,3 +38,15 @@ TEST_CASE("a secret matches only the same bytes, whatever the lengths", "[config
   CHECK_FALSE(token.matches(std::string("s3cret-token\0", 13)));
   CHECK(Secret().matches(""));
 }
+
+TEST_CASE("plain-HTTP URLs: host and port, or a refusal that shows what was given", "[config]") {
+  auto ep = parse_http_url("http://ha.lan:8124/", 8123);
+  CHECK(ep.host == "ha.lan");
+  CHECK(ep.port == 8124);
+  ep = parse_http_url("http://grafana.lan", 80);
+  CHECK(ep.port == 80);
+  for (const char* bad :
+       {"https://grafana.lan", "http://:3000", "http://g:99999", "http://g:0", "http://g:30x0", "g:3000"})
+    CHECK_THROWS_WITH(parse_http_url(bad, 80),
+                      Catch::Contains("expected http://host[:port], got '" + std::string(bad)));
+}

@@ -1,5 +1,6 @@
 #pragma once
 // Broker URLs as the ecosystem writes them: mqtt://user@host:port (mqtts:// for TLS).
+#include <cstdint>
 #include <string>
 
 #include "occupancy/config/secret.hpp"
@@ -20,5 +21,15 @@ struct MqttEndpoint {
 /// Parses mqtt[s]://[user[:password]@]host[:port]. Throws std::invalid_argument naming the
 /// problem.
 MqttEndpoint parse_mqtt_url(const std::string& url);
+
+/// A plain-HTTP server's address (Home Assistant's, Grafana's).
+struct HttpEndpoint {
+  std::string host;
+  std::uint16_t port = 80;
+};
+
+/// Parses http://host[:port][/...]. Throws std::invalid_argument "expected http://host[:port],
+/// got '...'" for anything else (https included: the project's HTTP client is plain).
+HttpEndpoint parse_http_url(const std::string& url, std::uint16_t default_port);
 
 }  // namespace occupancy::config

@@ -181,6 +181,10 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
 /// Loads `path`, or OCCUPANCY_CONFIG, or the project's config/home.yaml, in that order.
 HomeConfig load_config(const std::optional<std::filesystem::path>& path, const EnvLookup& env = process_environment());
 
+/// A secret from its file, without the trailing newline; a file other users can read adds a
+/// warning. Throws ConfigError when it cannot be read.
+Secret read_secret_file(const std::filesystem::path& path, const std::string& what, std::vector<std::string>& warnings);
+
 /// The path load_config would read.
 std::filesystem::path resolve_config_path(const std::optional<std::filesystem::path>& path, const EnvLookup& env);
 
