@@ -150,9 +150,10 @@ void add_backup_command(CLI::App& app, const GlobalOptions& global, int& result)
       }
       std::vector<std::string> args{"--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"};
       if (o->force) args.insert(args.end(), {"--clean", "--if-exists"});
-      args.push_back("--dbname=" + store::libpq_environment(db)["PGDATABASE"]);
+      const auto connection = store::libpq_environment(db);
+      args.push_back("--dbname=" + connection.at("PGDATABASE"));
       args.push_back((scratch.dir / "database.dump").string());
-      must(run_tool("pg_restore", args, store::libpq_environment(db)), "pg_restore");
+      must(run_tool("pg_restore", args, connection), "pg_restore");
       const auto restored = store::digest_tables(db);
       bool same = restored.size() == expected.size();
       for (const auto& want : expected) {

@@ -205,12 +205,9 @@ AdaptationResult evaluate_adaptation(const config::HomeConfig& home, const clean
       std::string line = fmt::format("day {:>3} {}", d, res.dates[di]);
       for (auto& p : policies) {
         const auto& day = res.days[p->name][di];
+        const auto& scored = o.rooms.empty() ? day.all : day.affected;
         line += fmt::format("  {} {}", p->name, day.serving);
-        for (int h : home.horizons_min) {
-          const auto it = (o.rooms.empty() ? day.all : day.affected).find(h);
-          line += fmt::format(" {:.4f}",
-                              it == (o.rooms.empty() ? day.all : day.affected).end() ? -1.0 : it->second.brier());
-        }
+        for (int h : home.horizons_min) line += fmt::format(" {:.4f}", scored.count(h) ? scored.at(h).brier() : -1.0);
       }
       o.progress(line);
     }

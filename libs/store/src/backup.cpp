@@ -48,7 +48,7 @@ std::string digests_to_json(const std::vector<TableDigest>& digests, const std::
 
 std::vector<TableDigest> digests_from_json(const std::string& json) {
   rapidjson::Document d;
-  d.Parse(json.c_str(), json.size());
+  d.Parse<rapidjson::kParseIterativeFlag>(json.c_str(), json.size());  // a backup file's: no recursion depth
   if (d.HasParseError() || !d.IsObject() || !d.HasMember("tables") || !d["tables"].IsArray())
     throw std::runtime_error("backup manifest: not a JSON object with a \"tables\" list");
   std::vector<TableDigest> out;
