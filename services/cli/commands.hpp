@@ -27,6 +27,7 @@ void add_backtest_command(CLI::App& app, const GlobalOptions& global, int& resul
 void add_train_command(CLI::App& app, const GlobalOptions& global, int& result);
 void add_models_command(CLI::App& app, const GlobalOptions& global, int& result);
 void add_grafana_command(CLI::App& app, int& result);
+void add_trace_command(CLI::App& app, const GlobalOptions& global, int& result);
 void add_backup_command(CLI::App& app, const GlobalOptions& global, int& result);
 void add_evaluate_command(CLI::App& app, const GlobalOptions& global, int& result);
 void add_sim_serve_command(CLI::App& sim, const GlobalOptions& global, int& result);

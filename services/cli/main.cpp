@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   occupancy::cli::add_models_command(app, global, result);
   occupancy::cli::add_evaluate_command(app, global, result);
   occupancy::cli::add_backup_command(app, global, result);
+  occupancy::cli::add_trace_command(app, global, result);
   occupancy::cli::add_grafana_command(app, result);
   try {
     app.parse(argc, argv);

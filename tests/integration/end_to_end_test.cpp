@@ -4,9 +4,11 @@
 // predictions archived, nothing dead-lettered, and every service's /healthz and /metrics answer.
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -128,6 +130,59 @@ TEST_CASE("a simulated week through every process: HA discovery and states, arch
   CHECK(with_outcome > 6 * 7 * 1000);
   CHECK(agreeing >= 0.98 * with_outcome);
   CHECK(std::stoul(db.exec("SELECT count(*) FROM clean_readings WHERE home = $1", {home}).text(0, 0)) > 7 * 300);
+  // Trace ids: one sensor change, followed from the raw reading to the HA state it moved, on the
+  // wire and through `occupancy trace`.
+  {
+    const auto& msgs = rec.messages();
+    const auto trace_of = [](const rapidjson::Document& d) {
+      return d.HasMember("trace_id") ? std::string(d["trace_id"].GetString()) : std::string();
+    };
+    std::map<std::string, std::string> raw_by_trace;  // trace id -> topic
+    std::size_t raw_without = 0;
+    for (const auto& m : msgs)
+      if (m.topic.find("/raw/") != std::string::npos) {
+        const auto id = trace_of(parse(m.payload));
+        if (id.empty()) ++raw_without;
+        raw_by_trace[id] = m.topic;
+      }
+    CHECK(raw_without == 0);  // the ingestor gives every reading one
+    std::string traced, room;
+    std::map<std::string, bool> occupied;
+    for (const auto& m : msgs) {  // a room that became occupied because of a reading, a day in
+      if (m.topic.rfind("occupancy/" + home + "/state/", 0) != 0) continue;
+      const auto d = parse(m.payload);
+      const bool was = std::exchange(occupied[d["room"].GetString()], d["occupied"].GetBool());
+      if (!was && d["occupied"].GetBool() && raw_by_trace.count(trace_of(d)) &&
+          *parse_iso8601(d["ts"].GetString()) > start + 86'400'000LL) {
+        traced = trace_of(d);
+        room = d["room"].GetString();
+        break;
+      }
+    }
+    REQUIRE_FALSE(traced.empty());
+    INFO("trace " << traced << " in " << room);
+    const auto carried = [&](const std::string& prefix) {
+      return std::any_of(msgs.begin(), msgs.end(), [&](const Message& m) {
+        return m.topic.rfind(prefix, 0) == 0 && m.payload.find(traced) != std::string::npos &&
+               trace_of(parse(m.payload)) == traced;
+      });
+    };
+    CHECK(carried("occupancy/" + home + "/clean/"));
+    CHECK(carried("occupancy/" + home + "/features/" + room));
+    CHECK(carried("occupancy/" + home + "/prediction/" + room));
+    CHECK(carried("occupancy/" + home + "/ha/" + room));  // it turned the room occupied: HA heard of it
+    const auto [trc, trace_out] = run(kBin + "/occupancy", {"--config", cfg, "trace", traced}, env);
+    INFO(trace_out);
+    CHECK(trc == 0);
+    CHECK_THAT(trace_out, Catch::Contains("reading   binary_sensor."));
+    CHECK_THAT(trace_out, Catch::Contains("cleaner    accepted"));
+    CHECK_THAT(trace_out, Catch::Contains("state     " + room + " occupied"));
+    CHECK_THAT(trace_out, Catch::Contains("forecast  " + room + " at "));
+    CHECK_THAT(trace_out, Catch::Contains("occupancy/" + home + "/ha/" + room));
+    // An id nobody minted is reported as not found (exit 5); a malformed one is a usage error.
+    CHECK(run(kBin + "/occupancy", {"--config", cfg, "trace", "00000000000100000000"}, env).first == 5);
+    CHECK(run(kBin + "/occupancy", {"--config", cfg, "trace", "nope"}, env).first == 2);
+  }
   // Every SQL query of the shipped Grafana dashboards runs on this week's archive and finds rows.
   const auto queries = dashboard_queries("grafana-postgresql-datasource");
   CHECK(queries.size() >= 9);

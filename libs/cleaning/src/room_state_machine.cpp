@@ -2,9 +2,18 @@
 
 #include <algorithm>
 
+#include "occupancy/core/trace_id.hpp"
+
 namespace occupancy::cleaning {
 namespace {
 Millis seconds(double s) { return static_cast<Millis>(s * 1000.0); }
+// The causes of changes no reading made, and how the machine names them in trace ids.
+constexpr std::string_view kStart = "start", kHold = "hold", kGapClosed = "gap closed", kStuck = "stuck";
+constexpr std::string_view kGapCauses[] = {"unavailable", "silent", "contradicted"};
+std::string gap_opened(std::string_view cause) { return "gap " + std::string(cause); }
+std::string rule_trace(const std::string& room, std::string_view rule, Millis at) {
+  return make_trace_id(at, "room:" + room, rule);
+}
 }  // namespace
 
 RoomStateMachine::RoomStateMachine(const config::HomeConfig& config)
@@ -48,7 +57,7 @@ std::optional<Millis> RoomStateMachine::next_deadline(const Track& t) const {
   return next;
 }
 
-void RoomStateMachine::settle(Track& t, Millis at, std::vector<RoomState>& changed) {
+void RoomStateMachine::settle(Track& t, Millis at, const std::string& cause, std::vector<RoomState>& changed) {
   const Millis now = std::max(t.evaluated, at);  // a late reading changes the room from now on
   t.evaluated = now;
   const auto v = evaluate(t, now);
@@ -62,8 +71,9 @@ void RoomStateMachine::settle(Track& t, Millis at, std::vector<RoomState>& chang
   next.active_zones.assign(zones.begin(), zones.end());
   next.reliable = t.gaps.empty();
   if (next.occupied != t.state.occupied) next.since = v.since;
-  if (next == t.state) return;
+  if (next == t.state) return;  // both still name the last change's cause
   next.ts = now;
+  next.trace_id = cause;
   t.state = next;
   changed.push_back(next);
 }
@@ -73,11 +83,13 @@ void RoomStateMachine::advance(Millis now, std::vector<RoomState>& changed) {
     started_ = true;
     for (auto& [_, t] : rooms_) {
       t.state.ts = t.state.since = t.evaluated = now;
+      t.state.trace_id = rule_trace(t.state.room, kStart, now);
       changed.push_back(t.state);
     }
   }
   for (auto& [_, t] : rooms_)
-    for (auto d = next_deadline(t); d && *d <= now; d = next_deadline(t)) settle(t, *d, changed);
+    for (auto d = next_deadline(t); d && *d <= now; d = next_deadline(t))
+      settle(t, *d, rule_trace(t.state.room, kHold, *d), changed);
 }
 
 void RoomStateMachine::apply(const Reading& r, std::vector<RoomState>& changed) {
@@ -104,7 +116,8 @@ void RoomStateMachine::apply(const Reading& r, std::vector<RoomState>& changed) 
       t.door_change = r.ts;
     }
   }
-  settle(t, r.ts, changed);
+  const std::string cause = trace_id_of(r);
+  settle(t, r.ts, cause, changed);
   // Activity here means a motion-only room's occupant may have moved on.
   const bool activity =
       (on && (r.kind == "presence" || r.kind == "motion")) || (r.kind == "door" && r.state != SensorState::unavailable);
@@ -113,7 +126,7 @@ void RoomStateMachine::apply(const Reading& r, std::vector<RoomState>& changed) 
     if (id == r.room || other.has_presence || !other.last_motion || other.left_at) continue;
     if (*other.last_motion < r.ts) {
       other.left_at = r.ts;
-      settle(other, r.ts, changed);
+      settle(other, r.ts, cause, changed);  // this reading moved that room too
     }
   }
 }
@@ -125,7 +138,8 @@ void RoomStateMachine::gap(const Gap& g, std::vector<RoomState>& changed) {
     e->second.gaps.erase(g.entity_id);
   else
     e->second.gaps.insert(g.entity_id);
-  settle(e->second, g.end.value_or(g.start), changed);
+  const Millis at = g.end.value_or(g.start);
+  settle(e->second, at, make_trace_id(at, g.entity_id, g.end ? std::string(kGapClosed) : gap_opened(g.cause)), changed);
 }
 
 void RoomStateMachine::clear_zone(const std::string& entity_id, Millis at, std::vector<RoomState>& changed) {
@@ -133,7 +147,7 @@ void RoomStateMachine::clear_zone(const std::string& entity_id, Millis at, std::
   if (e == entities_.end()) return;
   auto& t = rooms_[e->second->room];
   t.presence_on.erase(entity_id);
-  settle(t, at, changed);
+  settle(t, at, make_trace_id(at, entity_id, kStuck), changed);
 }
 
 const RoomState* RoomStateMachine::state(const std::string& room) const {
@@ -145,6 +159,23 @@ std::vector<RoomState> RoomStateMachine::states() const {
   std::vector<RoomState> out;
   for (const auto& [_, t] : rooms_) out.push_back(t.state);
   return out;
+}
+
+std::optional<std::string> explain_rule_trace(std::string_view id, const config::HomeConfig& config) {
+  const auto at = trace_id_time(id);
+  if (!at) return std::nullopt;
+  for (const auto& r : config.rooms) {
+    if (rule_trace(r.id, kStart, *at) == id) return "the cleaner's first state of " + r.id;
+    if (rule_trace(r.id, kHold, *at) == id) return "a hold ran out in " + r.id + " (no reading: the clock)";
+  }
+  for (const auto& e : config.entities) {
+    if (make_trace_id(*at, e.entity_id, kGapClosed) == id) return "gap closed: " + e.entity_id;
+    if (make_trace_id(*at, e.entity_id, kStuck) == id) return "stuck presence sensor cleared: " + e.entity_id;
+    for (const auto cause : kGapCauses)
+      if (make_trace_id(*at, e.entity_id, gap_opened(cause)) == id)
+        return "gap opened (" + std::string(cause) + "): " + e.entity_id;
+  }
+  return std::nullopt;
 }
 
 }  // namespace occupancy::cleaning

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "cleaning_test_helpers.hpp"
+#include "occupancy/core/trace_id.hpp"
 
 using namespace occupancy;
 using namespace occupancy::testing;
@@ -117,4 +118,53 @@ TEST_CASE("every room announces its first state at the first event time", "[clea
     CHECK(s.reliable);
     CHECK(s.ts == kT0 + 5000);
   }
+}
+
+TEST_CASE("each room change names its cause: the reading's trace id, or the rule's", "[cleaning][rooms][trace]") {
+  Machine m(flat());
+  auto bed_on = on(0, "binary_sensor.bed_motion", flat());
+  bed_on.trace_id = "00000000000000000001";  // as the ingestor sets it
+  m.apply(bed_on);
+  REQUIRE_FALSE(m.changes.empty());
+  // The first states of every room are the clock's; bed's occupancy is the reading's.
+  CHECK(m.changes.front().trace_id == make_trace_id(kT0, "room:" + m.changes.front().room, "start"));
+  CHECK(m.changes.back().room == "bed");
+  CHECK(m.changes.back().trace_id == "00000000000000000001");
+
+  auto bed_off = off(2, "binary_sensor.bed_motion", flat());  // carries none: its own is derived
+  m.changes.clear();
+  m.apply(bed_off);
+  CHECK(m.changes.empty());  // still occupied (hold): no change, so nothing to name
+
+  m.advance(3 * 3600);  // the bed's motion zone went quiet (a hold: the clock's change)
+  CHECK(m.changes.back().trace_id == make_trace_id(kT0 + 302'000, "room:bed", "hold"));
+  m.changes.clear();
+  const auto hall = on(3 * 3600 + 10, "binary_sensor.hall_motion", flat());
+  m.apply(hall);
+  // One reading moved two rooms: the hall occupied, the bed left. Both name it.
+  REQUIRE(m.changes.size() == 2);
+  for (const auto& s : m.changes) CHECK(s.trace_id == trace_id_of(hall));
+  CHECK(m.m.state("bed")->trace_id == trace_id_of(hall));
+
+  // The hall's hold runs out with no reading: the clock's rule is the cause.
+  m.apply(off(3 * 3600 + 12, "binary_sensor.hall_motion", flat()));
+  m.changes.clear();
+  m.advance(3 * 3600 + 10 + 5 * 60 + 1);
+  m.advance(3 * 3600 + 10 + 25 * 3600);
+  REQUIRE_FALSE(m.changes.empty());
+  const auto& hall_vacant = m.changes.back();
+  CHECK(hall_vacant.room == "hall");
+  CHECK_FALSE(hall_vacant.occupied);
+  CHECK(hall_vacant.trace_id == make_trace_id(hall_vacant.ts, "room:hall", "hold"));
+  CHECK(trace_id_time(hall_vacant.trace_id) == hall_vacant.ts);
+}
+
+TEST_CASE("an id the machine minted explains itself, and a reading id does not", "[cleaning][rooms][trace]") {
+  const Millis at = kT0 + 42'000;
+  CHECK(cleaning::explain_rule_trace(make_trace_id(at, "room:bath", "hold"), flat()) ==
+        std::optional<std::string>("a hold ran out in bath (no reading: the clock)"));
+  CHECK(cleaning::explain_rule_trace(make_trace_id(at, "binary_sensor.bath_motion", "gap silent"), flat()) ==
+        std::optional<std::string>("gap opened (silent): binary_sensor.bath_motion"));
+  CHECK_FALSE(cleaning::explain_rule_trace(trace_id_of(on(42, "binary_sensor.bath_motion", flat())), flat()));
+  CHECK_FALSE(cleaning::explain_rule_trace("not an id", flat()));
 }

@@ -39,6 +39,12 @@ std::optional<std::string> optional_text_of(const Value& v, const char* name) {
   return std::string(it->value.GetString());
 }
 
+// A trace id is left out when there is none (an offline history's readings).
+void add_trace(rapidjson::Document& d, const char* name, const std::string& id) {
+  if (!id.empty()) d.AddMember(StringRef(name), json_string(id, d.GetAllocator()), d.GetAllocator());
+}
+std::string trace_of(const Value& v, const char* name) { return optional_text_of(v, name).value_or(""); }
+
 Value horizon_map(const std::map<int, double>& m, Alloc& a) {
   Value o(rapidjson::kObjectType);
   for (const auto& [h, p] : m) o.AddMember(str(std::to_string(h), a), Value(p), a);
@@ -70,14 +76,16 @@ rapidjson::Document to_json(const Reading& r) {
   d.AddMember(StringRef(f::zone), str(r.zone, a), a);
   d.AddMember(StringRef(f::kind), str(r.kind, a), a);
   d.AddMember(StringRef(f::state), StringRef(to_string(r.state)), a);
+  add_trace(d, f::trace_id, r.trace_id);
   return d;
 }
 
 Reading reading_from_json(const Value& v) {
   namespace f = proto::fields::reading;
-  return Reading{time_of(v, f::ts),   text_of(v, f::entity_id),
-                 text_of(v, f::room), text_of(v, f::zone),
-                 text_of(v, f::kind), sensor_state_from(get_string(v, f::state)).value_or(SensorState::unavailable)};
+  return Reading{time_of(v, f::ts),       text_of(v, f::entity_id),
+                 text_of(v, f::room),     text_of(v, f::zone),
+                 text_of(v, f::kind),     sensor_state_from(get_string(v, f::state)).value_or(SensorState::unavailable),
+                 trace_of(v, f::trace_id)};
 }
 
 rapidjson::Document clock_json(Millis ts) {
@@ -125,6 +133,7 @@ rapidjson::Document to_json(const RoomState& s) {
   d.AddMember(StringRef(f::active_zones), zones, a);
   d.AddMember(StringRef(f::since), time(s.since, a), a);
   d.AddMember(StringRef(f::reliable), s.reliable, a);
+  add_trace(d, f::trace_id, s.trace_id);
   return d;
 }
 
@@ -133,6 +142,7 @@ RoomState room_state_from_json(const Value& v) {
   RoomState s{time_of(v, f::ts),    text_of(v, f::room),     v[f::occupied].GetBool(), {},
               time_of(v, f::since), v[f::reliable].GetBool()};
   for (const auto& z : v[f::active_zones].GetArray()) s.active_zones.emplace_back(z.GetString());
+  s.trace_id = trace_of(v, f::trace_id);
   return s;
 }
 
@@ -147,6 +157,7 @@ rapidjson::Document to_json(const FeatureVector& fv) {
   d.AddMember(StringRef(f::room), str(fv.room, a), a);
   d.AddMember(StringRef(f::feature_set), str(fv.feature_set, a), a);
   d.AddMember(StringRef(f::values), values, a);
+  add_trace(d, f::trace_id, fv.trace_id);
   return d;
 }
 
@@ -159,6 +170,7 @@ FeatureVector features_from_json(const Value& v) {
       throw Refusal("pattern", "/values/" + name, "feature name '" + name + "' is not lower_snake_case");
     fv.values.emplace_back(name, m.value.GetDouble());
   }
+  fv.trace_id = trace_of(v, f::trace_id);
   return fv;
 }
 
@@ -177,6 +189,7 @@ rapidjson::Document to_json(const Prediction& p) {
   d.AddMember(StringRef(f::model_version), str(p.model_version, a), a);
   d.AddMember(StringRef(f::fallback), optional_text(p.fallback, a), a);
   if (p.drift) d.AddMember(StringRef(f::drift), true, a);
+  add_trace(d, f::trace_id, p.trace_id);
   return d;
 }
 
@@ -194,6 +207,7 @@ Prediction prediction_from_json(const Value& v) {
   p.model_version = text_of(v, f::model_version);
   p.fallback = optional_text_of(v, f::fallback);
   p.drift = v.HasMember(f::drift) && v[f::drift].IsBool() && v[f::drift].GetBool();
+  p.trace_id = trace_of(v, f::trace_id);
   return p;
 }
 
@@ -210,6 +224,7 @@ rapidjson::Document to_json(const HaState& s) {
   d.AddMember(StringRef(f::model_version), str(s.model_version, a), a);
   d.AddMember(StringRef(f::fallback), optional_text(s.fallback, a), a);
   d.AddMember(StringRef(f::drift), s.drift, a);
+  add_trace(d, f::trace_id, s.trace_id);
   return d;
 }
 

@@ -90,3 +90,50 @@ TEST_CASE("the model announcement is a typed message that its schema accepts, an
   CHECK(contract::model_announcement_from_json(s).candidate == std::optional<std::string>("m2"));
   CHECK(contract::model_announcement_from_json(s).reason == "m2 in shadow beside m1");
 }
+
+TEST_CASE("a trace id travels in every message of a sensor change, and only a well-formed one", "[contract][trace]") {
+  const auto& v = contract::validator();
+  const std::string id = "019abc0123de4f5a6b7c";
+  Reading r{*parse_iso8601("2026-11-28T07:00:00.250Z"),
+            "binary_sensor.office_motion",
+            "office",
+            "room",
+            "motion",
+            SensorState::on};
+  r.trace_id = id;
+  const auto rj = contract::to_json(r);
+  CHECK_FALSE(v.check(proto::channel::raw.schema_file, rj));
+  CHECK(contract::reading_from_json(rj).trace_id == id);
+  Rejection rej{r, "cat", "three rooms in 2 s"};
+  CHECK_FALSE(v.check(proto::channel::rejected.schema_file, contract::to_json(rej)));
+
+  RoomState s{r.ts, "office", true, {"room"}, r.ts, true};
+  s.trace_id = id;
+  CHECK(contract::room_state_from_json(contract::to_json(s)).trace_id == id);
+  FeatureVector fv{r.ts, "office", "v1", {{"occupied_now", 1.0}}};
+  fv.trace_id = id;
+  CHECK(contract::features_from_json(contract::to_json(fv)).trace_id == id);
+  Prediction p;
+  p.ts = r.ts;
+  p.room = "office";
+  p.occupancy = {{15, 0.5}};
+  p.model_version = "v";
+  p.trace_id = id;
+  const auto pj = contract::to_json(p);
+  CHECK_FALSE(v.check(proto::channel::prediction.schema_file, pj));
+  CHECK(contract::prediction_from_json(pj).trace_id == id);
+  HaState h{r.ts, true, 50, 10, 30, std::nullopt, "v", std::nullopt};
+  h.trace_id = id;
+  const auto hj = contract::to_json(h);
+  CHECK_FALSE(v.check(proto::channel::ha_state.schema_file, hj));
+  CHECK(std::string(hj["trace_id"].GetString()) == id);
+
+  // None: left out, not an empty string. A malformed one is refused by the schema.
+  r.trace_id.clear();
+  CHECK_FALSE(contract::to_json(r).HasMember("trace_id"));
+  auto bad = contract::to_json(r);
+  bad.AddMember("trace_id", "DROP TABLE", bad.GetAllocator());
+  const auto error = v.check(proto::channel::raw.schema_file, bad);
+  REQUIRE(error);
+  CHECK(error->pointer == "/trace_id");
+}

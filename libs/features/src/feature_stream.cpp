@@ -17,7 +17,10 @@ FeatureStream::FeatureStream(const config::HomeConfig& home, Priors priors)
     : home_(home), set_(home.horizons_min), priors_(std::move(priors)), timeline_(home) {}
 
 void FeatureStream::restore(const std::vector<RoomState>& states) {
-  for (const auto& s : states) timeline_.on_state(s);
+  for (const auto& s : states) {
+    timeline_.on_state(s);
+    last_trace_[s.room] = s.trace_id;
+  }
 }
 
 std::vector<FeatureVector> FeatureStream::settle(Millis settled) {
@@ -41,14 +44,20 @@ std::vector<FeatureVector> FeatureStream::settle(Millis settled) {
       } else {
         const auto& s = std::get<RoomState>(queue_[i]);
         timeline_.on_state(s);
-        if (home_.find_room(s.room)) out.push_back(set_.vector(timeline_, priors_, s.room, timeline_.now()));
+        last_trace_[s.room] = s.trace_id;
+        if (home_.find_room(s.room)) {
+          out.push_back(set_.vector(timeline_, priors_, s.room, timeline_.now()));
+          out.back().trace_id = s.trace_id;  // the vector (and forecast) this change caused
+        }
       }
       ++i;
     } else {
       timeline_.advance(*next_minute_);
       for (const auto& room : home_.rooms)
-        if (const auto* r = timeline_.room(room.id); r && r->known)
+        if (const auto* r = timeline_.room(room.id); r && r->known) {
           out.push_back(set_.vector(timeline_, priors_, room.id, *next_minute_));
+          if (const auto t = last_trace_.find(room.id); t != last_trace_.end()) out.back().trace_id = t->second;
+        }
       *next_minute_ += kMinute;
     }
   }

@@ -43,3 +43,23 @@ TEST_CASE("the stream publishes a minute only once settled, from exactly the eve
   for (std::size_t i = 0; i < rows.rows(); ++i)
     if (rows.rooms[i] == "office") CHECK(rows.row(i)[col] == (rows.times[i] == t0 + 60'000 ? 0.0 : 1.0));
 }
+
+TEST_CASE("every vector names the room's last state change, the one it caused first", "[features][trace]") {
+  const auto& home = default_home();
+  features::FeatureStream stream(home);
+  const Millis t0 = *parse_iso8601("2026-01-13T08:00:00Z");
+  RoomState vacant{t0, "office", false, {}, t0, true};
+  vacant.trace_id = "0000000000000000000a";
+  RoomState arrival{t0 + 90'000, "office", true, {"desk_anca"}, t0 + 90'000, true};
+  arrival.trace_id = "0000000000000000000b";
+  stream.restore({vacant});  // from the archive, with its trace id
+  stream.on_state(arrival);
+  std::vector<std::pair<Millis, std::string>> office;
+  for (const Millis settled : {t0 + 60'000, t0 + 150'000})
+    for (const auto& fv : stream.settle(settled))
+      if (fv.room == "office") office.emplace_back(fv.ts, fv.trace_id);
+  REQUIRE(office.size() == 3);  // minute 08:01, the arrival at 08:01:30, minute 08:02
+  CHECK(office[0] == std::pair<Millis, std::string>{t0 + 60'000, "0000000000000000000a"});
+  CHECK(office[1] == std::pair<Millis, std::string>{t0 + 90'000, "0000000000000000000b"});
+  CHECK(office[2] == std::pair<Millis, std::string>{t0 + 120'000, "0000000000000000000b"});
+}

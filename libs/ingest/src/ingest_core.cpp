@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "occupancy/core/trace_id.hpp"
+
 namespace occupancy::ingest {
 namespace {
 constexpr Millis kDedupeWindow = 24 * 60 * kMinute;  // backfill overlaps are far shorter
@@ -55,7 +57,9 @@ std::vector<Output> IngestCore::on_change(const StateChange& c) {
   const auto& e = *it->second;
   auto out = ticks_before(c.last_changed, false);
   // States other than on/off (e.g. a renamed entity now "home") are unknown to us: unavailable.
-  out.push_back(Reading{c.last_changed, e.entity_id, e.room, e.zone, e.kind, state.value_or(SensorState::unavailable)});
+  auto& r = std::get<Reading>(out.emplace_back(std::in_place_type<Reading>));
+  r = {c.last_changed, e.entity_id, e.room, e.zone, e.kind, state.value_or(SensorState::unavailable)};
+  r.trace_id = trace_id_of(r);  // where a change enters the suite, it gets its trace id
   return out;
 }
 

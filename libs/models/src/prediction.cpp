@@ -29,6 +29,7 @@ Prediction make_prediction(const FeatureVector& fv, const std::vector<double>& r
     (p.occupied_now ? p.minutes_to_vacancy : p.minutes_to_next_occupancy) = forecast.minutes_to_change;
   p.model_version = model_version;
   p.fallback = fallback;
+  p.trace_id = fv.trace_id;
   return p;
 }
 

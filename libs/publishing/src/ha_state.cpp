@@ -26,7 +26,8 @@ HaState to_ha_state(const Prediction& p) {
                  p.occupied_now ? std::nullopt : minutes(p.minutes_to_next_occupancy),
                  p.model_version,
                  p.fallback,
-                 p.drift};
+                 p.drift,
+                 p.trace_id};
 }
 
 }  // namespace occupancy::publishing

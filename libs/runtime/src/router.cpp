@@ -5,10 +5,27 @@
 #include "occupancy/contract/json.hpp"
 #include "occupancy/core/time.hpp"
 #include "occupancy/core/utf8.hpp"
+#include "occupancy/runtime/logging.hpp"
 
 namespace occupancy::runtime {
 
 namespace dl = proto::fields::dead_letter;
+
+namespace {
+
+// The trace id a message names: its own, or its reading's (a rejection); empty if none. Every
+// channel that carries one names it `trace_id` (the contract's schemas).
+std::string_view trace_id_in(const rapidjson::Value& doc) {
+  if (!doc.IsObject()) return {};
+  const rapidjson::Value* at = &doc;
+  if (const auto r = doc.FindMember(proto::fields::rejected::reading); r != doc.MemberEnd() && r->value.IsObject())
+    at = &r->value;
+  const auto t = at->FindMember(proto::fields::reading::trace_id);
+  if (t == at->MemberEnd() || !t->value.IsString()) return {};
+  return {t->value.GetString(), t->value.GetStringLength()};
+}
+
+}  // namespace
 
 Router::Router(std::string service, contract::Params base, Transport& transport, Metrics& metrics)
     : service_(std::move(service)), base_(std::move(base)), transport_(transport), metrics_(metrics) {}
@@ -57,6 +74,7 @@ void Router::dispatch(std::string_view topic, std::string_view payload) {
             return;
           }
     try {
+      const TraceScope trace(trace_id_in(doc));  // what the handler logs names the change it handles
       route.handler(Inbound{*route.channel, *params, doc, topic});
     } catch (const Refusal& r) {
       dead_letter(topic, payload, {r.keyword(), r.pointer(), r.what()});
@@ -81,8 +99,14 @@ bool Router::publish(const proto::ChannelSpec& channel, const contract::Params& 
   }
   const auto text =
       payload.IsString() ? std::string(payload.GetString(), payload.GetStringLength()) : contract::to_json(payload);
-  transport_.publish(topic(channel, params), text, channel.qos, channel.retain);
+  const auto to = topic(channel, params);
+  transport_.publish(to, text, channel.qos, channel.retain);
   metrics_.add("occupancy_messages_out_total", {{"channel", std::string(channel.id)}});
+  // At debug, each hop of a sensor change is one line naming its trace id (docs/operations.md).
+  if (const auto id = trace_id_in(payload); !id.empty() && spdlog::should_log(spdlog::level::debug)) {
+    const TraceScope trace(id);
+    spdlog::debug("published {}", to);
+  }
   return true;
 }
 

@@ -5,6 +5,7 @@
 
 #include "occupancy/contract/json.hpp"
 #include "occupancy/core/utf8.hpp"
+#include "occupancy/runtime/logging.hpp"
 
 using namespace occupancy;
 using runtime::Router;
@@ -151,4 +152,24 @@ TEST_CASE_METHOD(Fixture, "with an event-time guard, a reading from 2099 is refu
   CHECK_THAT(d["error"]["message"].GetString(), Catch::Contains("past the wall clock"));
   router.dispatch("occupancy/h1/raw/office/room", kReading);
   CHECK(handled == std::vector<std::string>{"office:on"});
+}
+
+TEST_CASE("a handler runs inside its message's trace scope, and publishing one logs the hop", "[router][trace]") {
+  RecordingTransport transport;
+  runtime::Metrics metrics{"cleaner"};
+  Router router{"cleaner", {{"home", "h1"}}, transport, metrics};
+  std::string seen;
+  router.on(proto::channel::raw, [&](const runtime::Inbound&) { seen = std::string(runtime::current_trace_id()); });
+  router.on(proto::channel::rejected,
+            [&](const runtime::Inbound&) { seen = std::string(runtime::current_trace_id()); });
+  const std::string traced =
+      std::string(kReading).insert(std::string(kReading).size() - 1, R"(,"trace_id":"019abc0123de4f5a6b7c")");
+  router.dispatch("occupancy/h1/raw/office/room", traced);
+  CHECK(seen == "019abc0123de4f5a6b7c");
+  CHECK(runtime::current_trace_id().empty());  // only while the handler ran
+  router.dispatch("occupancy/h1/raw/office/room", kReading);
+  CHECK(seen.empty());
+  // A rejection names its reading's.
+  router.dispatch("occupancy/h1/rejected/office/room", R"({"reading":)" + traced + R"(,"reason":"cat","detail":"x"})");
+  CHECK(seen == "019abc0123de4f5a6b7c");
 }

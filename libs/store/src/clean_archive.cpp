@@ -53,12 +53,13 @@ void archive_clean(Database& db, const std::string& home, const CleanBatch& batc
     detail::copy_readings(db, "clean_readings", home, batch.readings);
     for (const auto& s : batch.states)
       db.exec(
-          "INSERT INTO room_transitions (home, room, ts, occupied, active_zones, reliable, since) "
-          "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (home, room, ts) DO UPDATE SET occupied = "
+          "INSERT INTO room_transitions (home, room, ts, occupied, active_zones, reliable, since, trace_id) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (home, room, ts) DO UPDATE SET occupied = "
           "EXCLUDED.occupied, active_zones = EXCLUDED.active_zones, reliable = EXCLUDED.reliable, since = "
-          "EXCLUDED.since",
+          "EXCLUDED.since, trace_id = EXCLUDED.trace_id",
           {home, s.room, format_iso8601(s.ts), s.occupied ? "true" : "false", pg_array(s.active_zones),
-           s.reliable ? "true" : "false", format_iso8601(s.since)});
+           s.reliable ? "true" : "false", format_iso8601(s.since),
+           s.trace_id.empty() ? std::nullopt : std::optional<std::string>(s.trace_id)});
     for (const auto& g : batch.gaps)
       db.exec(
           "INSERT INTO sensor_gaps (home, entity_id, start_ts, end_ts, cause, room, zone) "
@@ -71,14 +72,14 @@ void archive_clean(Database& db, const std::string& home, const CleanBatch& batc
 
 std::vector<RoomState> load_room_transitions(Database& db, const std::string& home, int days) {
   const char* iso = "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'";
-  const auto r =
-      db.exec(std::string("SELECT room, to_char(ts AT TIME ZONE 'UTC', ") + iso +
-                  "), occupied, array_to_string(active_zones, ','), to_char(coalesce(since, ts) AT TIME ZONE "
-                  "'UTC', " +
-                  iso +
-                  "), reliable FROM room_transitions WHERE home = $1 AND ts >= (SELECT max(ts) FROM "
-                  "room_transitions WHERE home = $1) - make_interval(days => $2::int) ORDER BY ts, room",
-              {home, std::to_string(days)});
+  const auto r = db.exec(
+      std::string("SELECT room, to_char(ts AT TIME ZONE 'UTC', ") + iso +
+          "), occupied, array_to_string(active_zones, ','), to_char(coalesce(since, ts) AT TIME ZONE "
+          "'UTC', " +
+          iso +
+          "), reliable, coalesce(trace_id, '') FROM room_transitions WHERE home = $1 AND ts >= (SELECT max(ts) FROM "
+          "room_transitions WHERE home = $1) - make_interval(days => $2::int) ORDER BY ts, room",
+      {home, std::to_string(days)});
   std::vector<RoomState> out;
   for (int i = 0; i < r.rows(); ++i) {
     RoomState s;
@@ -93,6 +94,7 @@ std::vector<RoomState> load_room_transitions(Database& db, const std::string& ho
     }
     s.since = parse_iso8601(r.text(i, 4)).value_or(s.ts);
     s.reliable = r.text(i, 5) == "t";
+    s.trace_id = r.text(i, 6);
     out.push_back(std::move(s));
   }
   return out;

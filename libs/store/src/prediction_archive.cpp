@@ -66,8 +66,8 @@ void copy_predictions(Database& db, const std::string& home, const std::vector<P
   db.exec("TRUNCATE predictions_in");
   {
     Result start(PQexec(db.raw(),
-                        "COPY predictions_in (home, room, ts, horizon_min, probability, model_version, fallback) "
-                        "FROM STDIN"));
+                        "COPY predictions_in (home, room, ts, horizon_min, probability, model_version, fallback, "
+                        "trace_id) FROM STDIN"));
     if (PQresultStatus(start.get()) != PGRES_COPY_IN)
       throw DatabaseError(std::string("COPY did not start: ") + PQerrorMessage(db.raw()));
   }
@@ -77,7 +77,8 @@ void copy_predictions(Database& db, const std::string& home, const std::vector<P
       char num[32];
       std::snprintf(num, sizeof num, "%.9f", q);
       buf += home + '\t' + p.room + '\t' + format_iso8601(p.ts) + '\t' + std::to_string(h) + '\t' + num + '\t' +
-             p.model_version + '\t' + (p.fallback ? *p.fallback : std::string("\\N")) + '\n';
+             p.model_version + '\t' + (p.fallback ? *p.fallback : std::string("\\N")) + '\t' +
+             (p.trace_id.empty() ? std::string("\\N") : p.trace_id) + '\n';
     }
   if (PQputCopyData(db.raw(), buf.data(), static_cast<int>(buf.size())) != 1 || PQputCopyEnd(db.raw(), nullptr) != 1)
     throw DatabaseError(std::string("COPY failed: ") + PQerrorMessage(db.raw()));
@@ -87,8 +88,9 @@ void copy_predictions(Database& db, const std::string& home, const std::vector<P
       throw DatabaseError(std::string("COPY failed: ") + PQresultErrorMessage(res));
   }
   db.exec("INSERT INTO " + table +
-          " (home, room, ts, horizon_min, probability, model_version, fallback, outcome) SELECT home, room, ts, "
-          "horizon_min, probability, model_version, fallback, outcome FROM predictions_in ON CONFLICT DO NOTHING");
+          " (home, room, ts, horizon_min, probability, model_version, fallback, outcome, trace_id) SELECT home, room, "
+          "ts, horizon_min, probability, model_version, fallback, outcome, trace_id FROM predictions_in ON CONFLICT DO "
+          "NOTHING");
 }
 
 }  // namespace

@@ -29,6 +29,11 @@ bool boolean(const rapidjson::Value& v, rapidjson::SizeType i) {
   return x.GetBool();
 }
 void put(JsonWriter& w, const std::string& s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+// The trace id trails an item, and only when there is one: records spooled before it existed read.
+void put_trace(JsonWriter& w, const std::string& id) {
+  if (!id.empty()) put(w, id);
+}
+std::string trace(const rapidjson::Value& v, rapidjson::SizeType i) { return v.Size() > i ? str(v, i) : ""; }
 
 }  // namespace
 
@@ -40,6 +45,7 @@ void write_item(JsonWriter& w, const Reading& r) {
   put(w, r.zone);
   put(w, r.kind);
   w.String(to_string(r.state));
+  put_trace(w, r.trace_id);
   w.EndArray();
 }
 void read_item(const rapidjson::Value& v, Reading& r) {
@@ -47,6 +53,7 @@ void read_item(const rapidjson::Value& v, Reading& r) {
   const auto state = sensor_state_from(str(v, 5));
   if (!state) bad("unknown sensor state");
   r.state = *state;
+  r.trace_id = trace(v, 6);
 }
 
 void write_item(JsonWriter& w, const RoomState& s) {
@@ -59,6 +66,7 @@ void write_item(JsonWriter& w, const RoomState& s) {
   w.EndArray();
   w.Int64(s.since);
   w.Bool(s.reliable);
+  put_trace(w, s.trace_id);
   w.EndArray();
 }
 void read_item(const rapidjson::Value& v, RoomState& s) {
@@ -71,6 +79,7 @@ void read_item(const rapidjson::Value& v, RoomState& s) {
   for (rapidjson::SizeType i = 0; i < zones.Size(); ++i) s.active_zones.push_back(str(zones, i));
   s.since = millis(v, 4);
   s.reliable = boolean(v, 5);
+  s.trace_id = trace(v, 6);
 }
 
 void write_item(JsonWriter& w, const Gap& g) {
@@ -110,6 +119,7 @@ void write_item(JsonWriter& w, const Prediction& p) {
     put(w, *p.fallback);
   else
     w.Null();
+  put_trace(w, p.trace_id);
   w.EndArray();
 }
 void read_item(const rapidjson::Value& v, Prediction& p) {
@@ -124,6 +134,7 @@ void read_item(const rapidjson::Value& v, Prediction& p) {
   }
   p.model_version = str(v, 3);
   if (!at(v, 4, "item too short").IsNull()) p.fallback = str(v, 4);
+  p.trace_id = trace(v, 5);
 }
 
 void write_item(JsonWriter& w, const PredictionOutcome& o) {
@@ -153,7 +164,8 @@ rapidjson::Document parse_record(std::string_view record) {
 }
 
 std::size_t approx_bytes(const Reading& r) {
-  return sizeof(Reading) + r.entity_id.capacity() + r.room.capacity() + r.zone.capacity() + r.kind.capacity();
+  return sizeof(Reading) + r.entity_id.capacity() + r.room.capacity() + r.zone.capacity() + r.kind.capacity() +
+         r.trace_id.capacity();
 }
 std::size_t approx_bytes(const RoomState& s) {
   std::size_t n = sizeof(RoomState) + s.room.capacity();

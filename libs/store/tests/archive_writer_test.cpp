@@ -195,6 +195,8 @@ TEST_CASE("spool records keep every archived column of each batch, through a rou
       {{1000, "living", true, {"couch", "desk"}, 900, false}, {2000, "bath", false, {}, 2000, true}},
       {{"binary_sensor.bath_presence", "bath", "main", 500, std::nullopt, "unavailable"},
        {"binary_sensor.bath_presence", "bath", "main", 600, 700, "silent \"quoted\" ünï"}}};
+  clean.readings[1].trace_id = "019abc0123de4f5a6b7c";
+  clean.states[0].trace_id = "019abc0123de4f5a6b7d";
   const auto back = store::CleanBatch::from_record(clean.to_record());
   CHECK(back.readings == clean.readings);
   CHECK(back.states == clean.states);
@@ -208,18 +210,25 @@ TEST_CASE("spool records keep every archived column of each batch, through a rou
   p.model_version = "v1";
   Prediction q = p;
   q.fallback = "time_of_week";
+  q.trace_id = "019abc0123de4f5a6b7c";
   store::PredictionBatch predictions{{p, q}, {{"office", 41, 15, true}}, {q}};
   const auto pb = store::PredictionBatch::from_record(predictions.to_record());
   REQUIRE(pb.items.size() == 2);
   CHECK(pb.items[0].occupancy == p.occupancy);
   CHECK_FALSE(pb.items[0].fallback);
   CHECK(pb.items[1].fallback == std::optional<std::string>("time_of_week"));
+  CHECK(pb.items[0].trace_id.empty());
+  CHECK(pb.items[1].trace_id == q.trace_id);
   REQUIRE(pb.outcomes.size() == 1);
   CHECK(pb.outcomes[0].made_at == 41);
   CHECK(pb.outcomes[0].occupied);
   REQUIRE(pb.shadow.size() == 1);
   CHECK(pb.shadow[0].fallback == q.fallback);
 
+  // A record spooled before trace ids existed still reads.
+  const auto old = RawBatch::from_record(R"({"readings":[[1,"binary_sensor.a","r","z","motion","on"]]})");
+  REQUIRE(old.readings.size() == 1);
+  CHECK(old.readings[0].trace_id.empty());
   CHECK_THROWS_WITH(RawBatch::from_record(R"({"readings":[[1,"a","b"]]})"), Catch::Contains("too short"));
   CHECK_THROWS_WITH(RawBatch::from_record("not json"), Catch::Contains("spool record"));
 }

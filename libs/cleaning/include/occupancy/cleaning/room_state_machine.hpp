@@ -13,6 +13,8 @@
 // - A sensor in a gap makes the room unreliable; its last state stands (a gap is never vacancy).
 // Active zones: presence zones that are on, and motion zones within their hold time (so a
 // pulse's on/off does not churn the published state).
+// Each change names its cause (RoomState::trace_id): the reading's trace id, or for a change
+// the clock made (a hold ran out, a gap, the first state) an id minted for the room and rule.
 #include <map>
 #include <optional>
 #include <set>
@@ -58,12 +60,17 @@ class RoomStateMachine {
   Verdict evaluate(const Track& t, Millis now) const;
   Millis hold_of(const Track& t) const { return t.has_presence ? hold_presence_ : hold_motion_; }
   std::optional<Millis> next_deadline(const Track& t) const;
-  void settle(Track& t, Millis now, std::vector<RoomState>& changed);  // re-evaluates at `now`, emits a change
+  // Re-evaluates at `now`; a change is emitted naming `cause` (a trace id).
+  void settle(Track& t, Millis now, const std::string& cause, std::vector<RoomState>& changed);
 
   Millis hold_presence_, hold_motion_, sticky_, grace_;
   std::map<std::string, Track, std::less<>> rooms_;
   std::map<std::string, const config::Entity*, std::less<>> entities_;
   bool started_ = false;
 };
+
+/// What a trace id the machine minted for a change no reading made stands for, in words ("the
+/// hold ran out in hall", "gap opened (silent): binary_sensor.x"); nullopt if it is none of them.
+std::optional<std::string> explain_rule_trace(std::string_view id, const config::HomeConfig& config);
 
 }  // namespace occupancy::cleaning

@@ -20,6 +20,7 @@ struct Reading {
   Millis ts = 0;
   std::string entity_id, room, zone, kind;
   SensorState state = SensorState::off;
+  std::string trace_id{};  // set by the ingestor (trace_id.hpp); empty in offline histories
   bool operator==(const Reading&) const = default;
 };
 
@@ -48,6 +49,7 @@ struct RoomState {
   std::vector<std::string> active_zones;  // sorted
   Millis since = 0;
   bool reliable = true;
+  std::string trace_id{};  // the change that moved the room here: a reading's, or the cleaner's rule's
   bool operator==(const RoomState&) const = default;
 };
 
@@ -56,6 +58,7 @@ struct FeatureVector {
   std::string room;
   std::string feature_set;
   std::vector<std::pair<std::string, double>> values;  // in the feature set's order
+  std::string trace_id{};                              // the room's last state change (RoomState::trace_id)
 };
 
 struct Prediction {
@@ -69,7 +72,8 @@ struct Prediction {
   std::optional<double> minutes_to_next_occupancy;
   std::string model_version;
   std::optional<std::string> fallback;
-  bool drift = false;  // the version did worse than the baseline here lately: the baseline serves
+  bool drift = false;      // the version did worse than the baseline here lately: the baseline serves
+  std::string trace_id{};  // the room state change this forecast follows
 };
 
 /// One file of a trained model version, as the registry stores it and the model loads it.
@@ -107,6 +111,7 @@ struct HaState {
   std::string model_version;
   std::optional<std::string> fallback;
   bool drift = false;
+  std::string trace_id{};
 };
 
 }  // namespace occupancy

@@ -3,7 +3,9 @@
 // are published; a time is used only once the cleaner has settled it (channel `settled`), and
 // events are applied in time order, so a minute's features are computed from exactly the
 // events up to that minute — as offline extraction (extract.hpp) does for training.
+#include <map>
 #include <optional>
+#include <string>
 #include <variant>
 #include <vector>
 
@@ -26,7 +28,7 @@ class FeatureStream {
 
   /// The cleaner settled event time `settled`. Returns, in time order, the feature vectors to
   /// publish: a room's at the time its state changed, and every known room's at each whole
-  /// minute up to `settled`.
+  /// minute up to `settled`. Each names the room's last state change (its trace id).
   std::vector<FeatureVector> settle(Millis settled);
 
   const HouseTimeline& timeline() const { return timeline_; }
@@ -40,6 +42,7 @@ class FeatureStream {
   HouseTimeline timeline_;
   std::vector<Event> queue_;
   std::optional<Millis> next_minute_;
+  std::map<std::string, std::string, std::less<>> last_trace_;  // room -> its last state change's trace id
 };
 
 }  // namespace occupancy::features
