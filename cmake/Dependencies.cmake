@@ -3,6 +3,7 @@ find_package(Threads REQUIRED)
 find_package(PahoMqttCpp CONFIG REQUIRED)
 find_package(Boost 1.74 CONFIG REQUIRED)
 find_package(PostgreSQL REQUIRED)
+find_package(OpenSSL REQUIRED)  # TLS to Home Assistant and Grafana (libs/http); libssl-dev
 find_package(RapidJSON CONFIG REQUIRED)
 find_package(fmt CONFIG REQUIRED)
 find_package(spdlog CONFIG REQUIRED)

@@ -13,13 +13,15 @@ namespace occupancy::cli {
 
 void add_grafana_command(CLI::App& app, int& result) {
   struct Options {
-    std::string url, token_file, folder = "Occupancy", dir = OCCUPANCY_GRAFANA_DIR;
+    std::string url, token_file, ca_file, folder = "Occupancy", dir = OCCUPANCY_GRAFANA_DIR;
   };
   auto o = std::make_shared<Options>();
   auto* grafana = app.add_subcommand("grafana", "The suite's Grafana dashboards");
   grafana->require_subcommand(1);
   auto* push = grafana->add_subcommand("push", "Create the folder if needed and upload every dashboard (idempotent)");
-  push->add_option("--url", o->url, "Grafana's address, http://host:port")->required();
+  push->add_option("--url", o->url, "Grafana's address, http[s]://host[:port]")->required();
+  push->add_option("--ca-file", o->ca_file, "https: the CA (PEM) of Grafana's certificate (default: the system's)")
+      ->check(CLI::ExistingFile);
   push->add_option("--token-file", o->token_file, "a file holding a service-account token (Editor)")
       ->required()
       ->check(CLI::ExistingFile);
@@ -32,9 +34,7 @@ void add_grafana_command(CLI::App& app, int& result) {
       try {
         endpoint = config::parse_http_url(o->url, 80);
       } catch (const std::invalid_argument& e) {
-        throw CLI::ValidationError("--url", std::string(e.what()) +
-                                                " (https is not supported yet: use Grafana's "
-                                                "http listener or a TLS-terminating proxy)");
+        throw CLI::ValidationError("--url", e.what());
       }
       std::vector<std::string> warnings;
       const auto token = config::read_secret_file(o->token_file, "the Grafana token file (--token-file)", warnings);
@@ -43,19 +43,23 @@ void add_grafana_command(CLI::App& app, int& result) {
       const std::vector<std::string> headers{"Authorization: Bearer " + token.reveal(), "Accept: application/json"};
       const auto dashboards = grafana::load_dashboards(o->dir);
       int unreachable = 0;
+      std::string why;  // the first failure's reason (refused, a name unknown, a certificate not trusted)
       const auto transport = [&](const grafana::Call& c) -> grafana::Reply {
         try {
-          const auto r = http::request(c.method, endpoint.host, endpoint.port, c.target, headers, c.body,
-                                       std::chrono::seconds(20));
+          const auto r = http::request(c.method, {endpoint.host, endpoint.port, endpoint.tls, o->ca_file}, c.target,
+                                       headers, c.body, std::chrono::seconds(20));
           return {r.status, r.body};
-        } catch (const std::runtime_error&) {
-          ++unreachable;
+        } catch (const std::runtime_error& e) {
+          if (unreachable++ == 0) why = e.what();
           return {0, fmt::format(R"({{"message":"{} unreachable"}})", endpoint.host)};
         }
       };
       const auto r = grafana::push(dashboards, o->folder, transport);
       for (const auto& line : r.lines) fmt::print("{}\n", line);
-      if (unreachable) return kExitUnavailable;
+      if (unreachable) {
+        fmt::print(stderr, "Grafana unreachable: {}\n", why);
+        return kExitUnavailable;
+      }
       return r.refused || r.failed ? kExitFailure : kExitOk;
     });
   });

@@ -44,8 +44,8 @@ void add_ingest_history_command(CLI::App& app, const GlobalOptions& global, int&
         throw config::ConfigError(cfg.source, "ingestor.ha_url", "expected Home Assistant's URL (or OCCUPANCY_HA_URL)");
       const auto until = o->until.empty() ? std::optional<Millis>(wall_clock_now()) : parse_iso8601(o->until);
       if (!until) throw std::invalid_argument("--until is not UTC ISO 8601: " + o->until);
-      const auto& host = cfg.ingestor.ha_host;
-      const auto port = cfg.ingestor.ha_port;
+      const auto& i = cfg.ingestor;
+      const http::Endpoint ha{i.ha_host, i.ha_port, i.ha_tls, i.ha_ca_file};
       std::vector<std::string> ids;
       for (const auto& e : cfg.entities) ids.push_back(e.entity_id);
 
@@ -60,7 +60,7 @@ void add_ingest_history_command(CLI::App& app, const GlobalOptions& global, int&
       for (int d = 0; d < o->days; ++d) {
         const Millis from = *until - (o->days - d) * day, to = from + day;
         const auto res =
-            http::get(host, port, ingest::history_target(from, to, ids),
+            http::get(ha, ingest::history_target(from, to, ids),
                       {"Authorization: Bearer " + cfg.ingestor.ha_token.reveal()}, std::chrono::seconds(120));
         if (res.status == 401) throw std::runtime_error("Home Assistant refused the access token (HTTP 401)");
         if (res.status != 200)

@@ -53,8 +53,8 @@ bool HaLink::sleep_for(std::chrono::milliseconds d) {
   return !stop_;
 }
 
-void HaLink::session(const std::string& host, std::uint16_t port) {
-  http::WebSocketClient ws(host, port, "/api/websocket", std::chrono::seconds(10));
+void HaLink::session(const http::Endpoint& ha) {
+  http::WebSocketClient ws(ha, "/api/websocket", std::chrono::seconds(10));
   if (expect(ws, std::chrono::seconds(10)).kind != ingest::HaMessage::Kind::auth_required)
     throw std::runtime_error("expected auth_required from Home Assistant");
   ws.send(ingest::auth_message(config_.ingestor.ha_token.reveal()));
@@ -73,7 +73,7 @@ void HaLink::session(const std::string& host, std::uint16_t port) {
   }
   const std::vector<std::string> auth_header{"Authorization: Bearer " + config_.ingestor.ha_token.reveal()};
   if (!had_session_) {  // first connection: every entity's current state seeds the pipeline
-    const auto res = http::get(host, port, "/api/states", auth_header, std::chrono::seconds(30));
+    const auto res = http::get(ha, "/api/states", auth_header, std::chrono::seconds(30));
     if (res.status != 200) throw std::runtime_error("states request failed with HTTP " + std::to_string(res.status));
     CurrentStates current{ingest::parse_states(res.body)};
     for (const auto& c : current.states) last_event_ = std::max(last_event_, c.last_changed);
@@ -82,7 +82,7 @@ void HaLink::session(const std::string& host, std::uint16_t port) {
   if (had_session_ && last_event_ > 0) {  // what happened while we were away, in time order
     const Millis until = std::max(wall_clock_now(), last_event_) + 24 * 60 * kMinute;
     const auto res =
-        http::get(host, port, ingest::history_target(last_event_, until, entity_ids_),
+        http::get(ha, ingest::history_target(last_event_, until, entity_ids_),
                   {"Authorization: Bearer " + config_.ingestor.ha_token.reveal()}, std::chrono::seconds(60));
     if (res.status != 200) throw std::runtime_error("history request failed with HTTP " + std::to_string(res.status));
     auto [missed, skipped] = ingest::parse_history(res.body);
@@ -105,7 +105,7 @@ void HaLink::session(const std::string& host, std::uint16_t port) {
   }
   had_session_ = true;
   connected_ = true;
-  spdlog::info("connected to Home Assistant at {}:{}", host, port);
+  spdlog::info("connected to Home Assistant at {}", ha.describe());
 
   long long next_id = 2;
   auto last_ping = std::chrono::steady_clock::now();
@@ -135,14 +135,14 @@ void HaLink::session(const std::string& host, std::uint16_t port) {
 }
 
 void HaLink::run() {
-  const auto& host = config_.ingestor.ha_host;
-  const auto port = config_.ingestor.ha_port;
+  const auto& i = config_.ingestor;
+  const http::Endpoint ha{i.ha_host, i.ha_port, i.ha_tls, i.ha_ca_file};
   ingest::Backoff backoff(std::chrono::seconds(1),
                           std::chrono::milliseconds(static_cast<long long>(config_.ingestor.backoff_max_s * 1000)));
   std::mt19937 rng(std::random_device{}());
   while (!stop_) {
     try {
-      session(host, port);
+      session(ha);
     } catch (const AuthRefused& e) {
       spdlog::error("Home Assistant refused the access token ({}): check OCCUPANCY_HA_TOKEN", e.what());
     } catch (const std::exception& e) {

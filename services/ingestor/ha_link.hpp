@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "occupancy/config/home_config.hpp"
+#include "occupancy/http/client.hpp"
 #include "occupancy/ingest/ha_protocol.hpp"
 
 namespace occupancy::ingestor {
@@ -34,7 +35,7 @@ class HaLink {
 
  private:
   void run();
-  void session(const std::string& host, std::uint16_t port);
+  void session(const http::Endpoint& ha);
   void push(LinkItem item);
   bool sleep_for(std::chrono::milliseconds d);
 

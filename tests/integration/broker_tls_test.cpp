@@ -13,33 +13,11 @@
 
 using namespace occupancy::testing;
 
-namespace {
-
-void openssl(const std::filesystem::path& dir, const std::vector<std::string>& args) {
-  const auto [rc, out] = run("/bin/sh", {"-c", "cd " + dir.string() + " && openssl " + [&] {
-                                           std::string a;
-                                           for (const auto& x : args) a += " '" + x + "'";
-                                           return a;
-                                         }()});
-  INFO(out);
-  REQUIRE(rc == 0);
-}
-
-}  // namespace
-
 TEST_CASE("mqtts:// connects with the broker's CA, and a wrong CA is refused with a reason while retrying",
           "[integration]") {
   const auto home = unique_home("tls");
   const auto dir = temp_dir(home);
-  openssl(dir, {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2",
-                "-subj", "/CN=occupancy test CA"});
-  openssl(dir, {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "other.key", "-out", "other.crt", "-days",
-                "2", "-subj", "/CN=another CA"});
-  openssl(dir, {"req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj",
-                "/CN=127.0.0.1"});
-  std::ofstream(dir / "san.ext") << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
-  openssl(dir, {"x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out",
-                "server.crt", "-days", "2", "-extfile", "san.ext"});
+  make_test_certificates(dir);
 
   const auto broker_port = free_port();
   std::ofstream(dir / "mosquitto.conf") << "listener " << broker_port << " 127.0.0.1\ncafile "

@@ -6,6 +6,7 @@
 #include <rapidjson/writer.h>
 
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -157,12 +158,37 @@ TEST_CASE("grafana push: creates, then changes nothing, updates what differs, re
   CHECK_THAT(out, Catch::Contains("Grafana refused the token: Unauthorized (401)"));
   CHECK(out.find("glsa_wrong-7d1e") == std::string::npos);
 
-  // Nobody listening: exit 4. An https URL: refused with the reason.
+  // Nobody listening: exit 4, with the reason.
   std::tie(rc, out) = run(kCli, {"grafana", "push", "--url", "http://127.0.0.1:" + std::to_string(free_port()),
                                  "--token-file", token_file.string()});
   CHECK(rc == 4);
-  std::tie(rc, out) =
-      run(kCli, {"grafana", "push", "--url", "https://grafana.example", "--token-file", token_file.string()});
+  CHECK_THAT(out, Catch::Contains("Connection refused"));
+  std::tie(rc, out) = run(kCli, {"grafana", "push", "--url", "ftp://grafana.lan", "--token-file", token_file.string()});
   CHECK(rc == 2);
-  CHECK_THAT(out, Catch::Contains("https is not supported yet"));
+  CHECK_THAT(out, Catch::Contains("expected http[s]://host[:port]"));
+
+  // The same Grafana behind TLS (a test CA): pushed over https with --ca-file; another CA is refused
+  // with OpenSSL's reason before the token is sent.
+  make_test_certificates(dir);
+  const auto tls_port = free_port();
+  Process proxy("/usr/bin/python3",
+                {std::string(OCCUPANCY_SOURCE_DIR) + "/tests/support/tls_proxy.py", "--listen",
+                 std::to_string(tls_port), "--cert", (dir / "server.crt").string(), "--key",
+                 (dir / "server.key").string(), "--upstream", "127.0.0.1:" + std::to_string(grafana.server.port())},
+                {}, dir / "proxy.log");
+  REQUIRE(eventually([&] { return proxy.output().find("TLS on") != std::string::npos; }, std::chrono::seconds(10)));
+  const auto https = "https://localhost:" + std::to_string(tls_port);
+  const auto calls = grafana.calls.size();
+  std::tie(rc, out) = run(kCli, {"grafana", "push", "--url", https, "--token-file", token_file.string(), "--ca-file",
+                                 (dir / "ca.crt").string()});
+  CHECK(rc == 1);  // the conflict above still stands; every other dashboard answered over TLS
+  CHECK(count(out, ": unchanged") == 3);
+  CHECK(grafana.calls.size() > calls);
+  const auto before_wrong = grafana.calls.size();
+  std::tie(rc, out) = run(kCli, {"grafana", "push", "--url", https, "--token-file", token_file.string(), "--ca-file",
+                                 (dir / "other.crt").string()});
+  CHECK(rc == 4);
+  CHECK_THAT(out, Catch::Contains("certificate verify failed"));
+  CHECK(grafana.calls.size() == before_wrong);  // nothing reached Grafana
+  proxy.signal(SIGTERM);
 }

@@ -256,6 +256,30 @@ std::filesystem::path temp_dir(const std::string& name) {
   return dir;
 }
 
+namespace {
+
+void openssl(const std::filesystem::path& dir, const std::vector<std::string>& args) {
+  std::string quoted;
+  for (const auto& a : args) quoted += " '" + a + "'";
+  const auto [rc, out] = run("/bin/sh", {"-c", "cd '" + dir.string() + "' && openssl" + quoted});
+  INFO(out);
+  REQUIRE(rc == 0);
+}
+
+}  // namespace
+
+void make_test_certificates(const std::filesystem::path& dir) {
+  openssl(dir, {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "2",
+                "-subj", "/CN=occupancy test CA"});
+  openssl(dir, {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "other.key", "-out", "other.crt", "-days",
+                "2", "-subj", "/CN=another CA"});
+  openssl(dir, {"req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj",
+                "/CN=localhost"});
+  std::ofstream(dir / "san.ext") << "subjectAltName=IP:127.0.0.1,DNS:localhost\n";
+  openssl(dir, {"x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out",
+                "server.crt", "-days", "2", "-extfile", "san.ext"});
+}
+
 std::string raw_reading_json(const std::string& entity, const std::string& room, const std::string& zone,
                              const std::string& state) {
   return R"({"ts":")" + format_iso8601(wall_clock_now() - 5 * kMinute) + R"(","entity_id":")" + entity +

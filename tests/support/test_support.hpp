@@ -95,6 +95,10 @@ std::pair<int, std::string> http_get(std::uint16_t port, const std::string& path
 
 std::filesystem::path temp_dir(const std::string& name);
 
+/// A test PKI made by openssl in `dir`: ca.crt/ca.key (the test CA), server.crt/server.key
+/// (signed by it, for localhost and 127.0.0.1) and other.crt (an unrelated CA, for refusals).
+void make_test_certificates(const std::filesystem::path& dir);
+
 /// The first sample of metric `name` (any labels) on http://127.0.0.1:port/metrics; -1 if absent.
 double metric_value(std::uint16_t port, const std::string& name);
 

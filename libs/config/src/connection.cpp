@@ -42,12 +42,13 @@ MqttEndpoint parse_mqtt_url(const std::string& url) {
 }
 
 HttpEndpoint parse_http_url(const std::string& url, std::uint16_t default_port) {
-  const auto refuse = [&] { return std::invalid_argument("expected http://host[:port], got '" + url + "'"); };
-  if (url.rfind("http://", 0) != 0) throw refuse();
-  auto rest = url.substr(7);
+  const auto refuse = [&] { return std::invalid_argument("expected http[s]://host[:port], got '" + url + "'"); };
+  const bool tls = url.rfind("https://", 0) == 0;
+  if (!tls && url.rfind("http://", 0) != 0) throw refuse();
+  auto rest = url.substr(tls ? 8 : 7);
   rest = rest.substr(0, rest.find('/'));
   const auto colon = rest.rfind(':');
-  HttpEndpoint ep{rest.substr(0, colon), default_port};
+  HttpEndpoint ep{rest.substr(0, colon), tls ? std::uint16_t{443} : default_port, tls};
   if (colon != std::string::npos) {
     const auto p = rest.substr(colon + 1);
     int port = -1;

@@ -433,6 +433,7 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
     const auto& i = doc["ingestor"];
     c.ingestor.ha_url = str(i, "ha_url");
     ha_token_file = str(i, "token_file");
+    c.ingestor.ha_ca_file = str(i, "ca_file");
     c.ingestor.wall_clock = str(i, "clock", "wall") == "wall";
     if (i.HasMember("archive")) c.ingestor.archive = i["archive"].GetBool();
     if (i.HasMember("ping_interval_s")) c.ingestor.ping_interval_s = i["ping_interval_s"].GetDouble();
@@ -444,10 +445,14 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
       const auto ep = parse_http_url(c.ingestor.ha_url, 8123);
       c.ingestor.ha_host = ep.host;
       c.ingestor.ha_port = ep.port;
+      c.ingestor.ha_tls = ep.tls;
     } catch (const std::invalid_argument& e) {
       throw ConfigError(source, "ingestor.ha_url", e.what());
     }
   }
+  if (auto f = env("OCCUPANCY_HA_CA_FILE")) c.ingestor.ha_ca_file = *f;
+  if (!c.ingestor.ha_ca_file.empty() && !std::filesystem::is_regular_file(c.ingestor.ha_ca_file))
+    throw ConfigError(source, "ingestor.ca_file", "no such file: " + c.ingestor.ha_ca_file);
   if (auto f = env("OCCUPANCY_HA_TOKEN_FILE")) ha_token_file = *f;
   if (auto t = env("OCCUPANCY_HA_TOKEN")) {
     c.ingestor.ha_token = Secret(*t);

@@ -39,14 +39,22 @@ TEST_CASE("a secret matches only the same bytes, whatever the lengths", "[config
   CHECK(Secret().matches(""));
 }
 
-TEST_CASE("plain-HTTP URLs: host and port, or a refusal that shows what was given", "[config]") {
+TEST_CASE("HTTP URLs: host, port and TLS, or a refusal that shows what was given", "[config]") {
   auto ep = parse_http_url("http://ha.lan:8124/", 8123);
   CHECK(ep.host == "ha.lan");
   CHECK(ep.port == 8124);
+  CHECK_FALSE(ep.tls);
   ep = parse_http_url("http://grafana.lan", 80);
   CHECK(ep.port == 80);
-  for (const char* bad :
-       {"https://grafana.lan", "http://:3000", "http://g:99999", "http://g:0", "http://g:30x0", "g:3000"})
+  ep = parse_http_url("https://ha.example.org", 8123);  // behind a TLS proxy: the https port
+  CHECK(ep.host == "ha.example.org");
+  CHECK(ep.port == 443);
+  CHECK(ep.tls);
+  ep = parse_http_url("https://ha.lan:8123/", 8123);  // HA serving TLS itself
+  CHECK(ep.port == 8123);
+  CHECK(ep.tls);
+  for (const char* bad : {"ftp://grafana.lan", "http://:3000", "https://:443", "http://g:99999", "http://g:0",
+                          "http://g:30x0", "g:3000", "httpss://g"})
     CHECK_THROWS_WITH(parse_http_url(bad, 80),
-                      Catch::Contains("expected http://host[:port], got '" + std::string(bad)));
+                      Catch::Contains("expected http[s]://host[:port], got '" + std::string(bad)));
 }

@@ -100,8 +100,16 @@ TEST_CASE("the Home Assistant URL is checked at load", "[config]") {
   CHECK(parse_config(kMinimal, "home.yaml", env_of({{"OCCUPANCY_HA_URL", "http://ha.lan"}})).ingestor.ha_port == 8123);
   CHECK_THAT(error_of(kMinimal, env_of({{"OCCUPANCY_HA_URL", "http://ha.lan:port"}})),
              Catch::Contains("key 'ingestor.ha_url'"));
-  CHECK_THAT(error_of(kMinimal, env_of({{"OCCUPANCY_HA_URL", "https://ha.lan"}})),
-             Catch::Contains("expected http://host[:port]"));
+  CHECK_THAT(error_of(kMinimal, env_of({{"OCCUPANCY_HA_URL", "ws://ha.lan"}})),
+             Catch::Contains("expected http[s]://host[:port]"));
+  // https: TLS, port 443 unless given, and a CA file that must exist.
+  const auto tls = parse_config(kMinimal, "home.yaml", env_of({{"OCCUPANCY_HA_URL", "https://ha.example.org"}}));
+  CHECK(tls.ingestor.ha_tls);
+  CHECK(tls.ingestor.ha_port == 443);
+  CHECK(tls.ingestor.ha_ca_file.empty());  // the system's CA store
+  CHECK_THAT(error_of(kMinimal, env_of({{"OCCUPANCY_HA_URL", "https://ha.lan:8123"},
+                                        {"OCCUPANCY_HA_CA_FILE", "/nonexistent/ca.pem"}})),
+             Catch::Contains("key 'ingestor.ca_file'") && Catch::Contains("/nonexistent/ca.pem"));
 }
 
 TEST_CASE("YAML syntax errors give line and column", "[config]") {

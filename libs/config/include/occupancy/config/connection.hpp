@@ -22,14 +22,15 @@ struct MqttEndpoint {
 /// problem.
 MqttEndpoint parse_mqtt_url(const std::string& url);
 
-/// A plain-HTTP server's address (Home Assistant's, Grafana's).
+/// An HTTP server's address (Home Assistant's, Grafana's); tls for https.
 struct HttpEndpoint {
   std::string host;
   std::uint16_t port = 80;
+  bool tls = false;
 };
 
-/// Parses http://host[:port][/...]. Throws std::invalid_argument "expected http://host[:port],
-/// got '...'" for anything else (https included: the project's HTTP client is plain).
+/// Parses http[s]://host[:port][/...]. Without a port: `default_port` for http, 443 for https.
+/// Throws std::invalid_argument "expected http[s]://host[:port], got '...'" for anything else.
 HttpEndpoint parse_http_url(const std::string& url, std::uint16_t default_port);
 
 }  // namespace occupancy::config

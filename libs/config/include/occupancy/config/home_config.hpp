@@ -105,6 +105,8 @@ struct IngestorSettings {
   std::string ha_url;   // empty = no Home Assistant: only the wall clock is published
   std::string ha_host;  // parsed from ha_url at load
   std::uint16_t ha_port = 8123;
+  bool ha_tls = false;     // https:// (and wss:// for the WebSocket API)
+  std::string ha_ca_file;  // TLS: the CA to trust; empty = the system's CA store
   Secret ha_token;
   bool wall_clock = true;  // false: event time follows the events (a simulated HA)
   bool archive = true;     // every published reading to PostgreSQL's raw_readings

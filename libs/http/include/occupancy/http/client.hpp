@@ -1,6 +1,8 @@
 #pragma once
-// Clients for Home Assistant's APIs (Boost.Beast behind plain interfaces): a WebSocket
-// connection and a one-shot HTTP GET. Plain http/ws on the LAN; TLS is not supported yet.
+// Clients for Home Assistant's and Grafana's APIs (Boost.Beast behind plain interfaces): a
+// WebSocket connection and one-shot HTTP requests, plain (http, ws) or over TLS (https, wss).
+// Over TLS the server's certificate is always verified — against Endpoint::ca_file, or the
+// system's CA store when it is empty — and so is its host name; a failure names OpenSSL's reason.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -11,6 +13,15 @@
 
 namespace occupancy::http {
 
+/// Where a client connects.
+struct Endpoint {
+  std::string host;
+  std::uint16_t port = 80;
+  bool tls = false;
+  std::string ca_file;           // TLS: the CA (PEM) to trust; empty = the system's CA store
+  std::string describe() const;  // https://host:port
+};
+
 class ConnectionClosed : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
@@ -18,9 +29,9 @@ class ConnectionClosed : public std::runtime_error {
 
 class WebSocketClient {
  public:
-  /// Connects and completes the WebSocket handshake, or throws std::runtime_error.
-  WebSocketClient(const std::string& host, std::uint16_t port, const std::string& path,
-                  std::chrono::milliseconds timeout);
+  /// Connects (TLS first if the endpoint says so) and completes the WebSocket handshake, or
+  /// throws std::runtime_error naming what failed.
+  WebSocketClient(const Endpoint& endpoint, const std::string& path, std::chrono::milliseconds timeout);
   ~WebSocketClient();
   WebSocketClient(const WebSocketClient&) = delete;
   WebSocketClient& operator=(const WebSocketClient&) = delete;
@@ -30,8 +41,9 @@ class WebSocketClient {
   std::optional<std::string> receive(std::chrono::milliseconds timeout);
   void close();
 
+  struct Impl;  // client.cpp: one per stream type (plain or TLS)
+
  private:
-  struct Impl;
   std::shared_ptr<Impl> impl_;
 };
 
@@ -40,14 +52,14 @@ struct ClientResponse {
   std::string body;
 };
 
-/// GET http://host:port/target with extra headers ("Name: value"); throws std::runtime_error
-/// when the server cannot be reached.
-ClientResponse get(const std::string& host, std::uint16_t port, const std::string& target,
-                   const std::vector<std::string>& headers, std::chrono::milliseconds timeout);
+/// GET with extra headers ("Name: value"); throws std::runtime_error when the server cannot be
+/// reached or, over TLS, is not the one it claims to be.
+ClientResponse get(const Endpoint& endpoint, const std::string& target, const std::vector<std::string>& headers,
+                   std::chrono::milliseconds timeout);
 
 /// Any method, with a body (sent as application/json when not empty).
-ClientResponse request(const std::string& method, const std::string& host, std::uint16_t port,
-                       const std::string& target, const std::vector<std::string>& headers, const std::string& body,
+ClientResponse request(const std::string& method, const Endpoint& endpoint, const std::string& target,
+                       const std::vector<std::string>& headers, const std::string& body,
                        std::chrono::milliseconds timeout);
 
 }  // namespace occupancy::http

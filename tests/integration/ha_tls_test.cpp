@@ -1,0 +1,103 @@
+// TLS to Home Assistant: the simulated HA behind a TLS-terminating proxy (as nginx or Caddy put it
+// in front of a real one), with a certificate from a test CA made by openssl. The ingestor speaks
+// wss:// and https:// to it with that CA; with another CA it is refused with OpenSSL's reason,
+// names the CA it trusted, never sends the token, and keeps retrying.
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "test_support.hpp"
+
+using namespace occupancy::testing;
+
+namespace {
+
+const std::string kBin = OCCUPANCY_BIN_DIR;
+
+std::string config_for(const std::string& home, std::uint16_t http_port) {
+  std::ifstream in(std::string(OCCUPANCY_SOURCE_DIR) + "/config/home.yaml");
+  std::stringstream s;
+  s << in.rdbuf();
+  std::string t = std::regex_replace(s.str(), std::regex("\nhome: home"), "\nhome: " + home);
+  t = std::regex_replace(t, std::regex("clock: wall "), "clock: events ");
+  return std::regex_replace(t, std::regex("port: 9481"), "port: " + std::to_string(http_port));
+}
+
+}  // namespace
+
+TEST_CASE("wss:// and https:// to Home Assistant with its CA, and a wrong CA refused with the reason",
+          "[integration]") {
+  const auto home = unique_home("hatls");
+  const auto dir = temp_dir(home);
+  make_test_certificates(dir);
+  const auto ha_port = free_port(), tls_port = free_port();
+  Process ha(kBin + "/occupancy",
+             {"sim", "serve", "--port", std::to_string(ha_port), "--token", "T0k3n-tls", "--speed", "3600",
+              "--history-days", "1", "--future-days", "3"},
+             {}, dir / "ha.log");
+  Process proxy("/usr/bin/python3",
+                {std::string(OCCUPANCY_SOURCE_DIR) + "/tests/support/tls_proxy.py", "--listen",
+                 std::to_string(tls_port), "--cert", (dir / "server.crt").string(), "--key",
+                 (dir / "server.key").string(), "--upstream", "127.0.0.1:" + std::to_string(ha_port)},
+                {}, dir / "proxy.log");
+  REQUIRE(eventually([&] { return proxy.output().find("TLS on") != std::string::npos; }, std::chrono::seconds(10)));
+  REQUIRE(eventually([&] { return http_get(ha_port, "/api/").first != 0; }, std::chrono::seconds(10)));
+
+  const auto env_with = [&](const std::string& ca) {
+    return std::map<std::string, std::string>{{"OCCUPANCY_HA_URL", "https://localhost:" + std::to_string(tls_port)},
+                                              {"OCCUPANCY_HA_CA_FILE", (dir / ca).string()},
+                                              {"OCCUPANCY_HA_TOKEN", "T0k3n-tls"}};
+  };
+  const auto start = [&](const std::string& name, const std::string& ca) {
+    const auto sub = dir / name;
+    std::filesystem::create_directories(sub);
+    std::ofstream(sub / "home.yaml") << config_for(home + "_" + name, free_port());
+    return std::make_unique<Process>(kBin + "/occupancy-ingestor",
+                                     std::vector<std::string>{"--config", (sub / "home.yaml").string()}, env_with(ca),
+                                     sub / "ingestor.log");
+  };
+
+  Recorder rec(broker_from_env(), {"occupancy/" + home + "_good/raw/#", "occupancy/" + home + "_wrong/raw/#"});
+  auto good = start("good", "ca.crt");
+  auto wrong = start("wrong", "other.crt");
+  // Over TLS: the WebSocket (auth, subscribe, live events) and the REST states on connecting.
+  const auto prefix = "occupancy/" + home + "_good/raw/";
+  INFO(good->output());
+  REQUIRE(eventually(
+      [&] {
+        const auto all = rec.messages();
+        return std::any_of(all.begin(), all.end(), [&](const Message& m) { return m.topic.rfind(prefix, 0) == 0; });
+      },
+      std::chrono::seconds(20)));
+  CHECK_THAT(good->output(),
+             Catch::Contains("connected to Home Assistant at https://localhost:" + std::to_string(tls_port)));
+
+  REQUIRE(
+      eventually([&] { return wrong->output().find("TLS handshake") != std::string::npos; }, std::chrono::seconds(15)));
+  const auto refused = wrong->output();
+  INFO(refused);
+  CHECK_THAT(refused, Catch::Contains("certificate verify failed"));
+  CHECK_THAT(refused, Catch::Contains("unable to get local issuer certificate"));  // OpenSSL's reason
+  CHECK_THAT(refused, Catch::Contains("other.crt"));                               // the CA it trusted
+  CHECK(refused.find("T0k3n-tls") == std::string::npos);
+  CHECK_FALSE(wrong->wait(std::chrono::seconds(2)).has_value());  // still retrying, not crashed
+  for (const auto& m : rec.messages()) CHECK(m.topic.find(home + "_wrong") == std::string::npos);
+
+  // A CA file that does not exist is a config error at start, naming the key.
+  const auto [rc, out] =
+      run(kBin + "/occupancy-ingestor", {"--config", (dir / "good" / "home.yaml").string()},
+          {{"OCCUPANCY_HA_URL", "https://localhost:1"}, {"OCCUPANCY_HA_CA_FILE", "/nonexistent.pem"}});
+  CHECK(rc == 3);
+  CHECK_THAT(out, Catch::Contains("ingestor.ca_file"));
+
+  for (auto* p : {good.get(), wrong.get()}) {
+    p->signal(SIGTERM);
+    CHECK(p->wait(std::chrono::seconds(10)) == 0);
+  }
+  proxy.signal(SIGTERM);
+  ha.signal(SIGTERM);
+}
