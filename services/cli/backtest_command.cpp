@@ -39,6 +39,7 @@ void add_backtest_command(CLI::App& app, const GlobalOptions& global, int& resul
     std::vector<std::string> homes;
     bool no_choice = false;
     int prior_folds = evaluation::ServedTrainOptions{}.prior_folds;
+    double half_life_days = 0, prior_half_life_days = 0;
   };
   auto o = std::make_shared<Options>();
   auto* cmd =
@@ -59,12 +60,20 @@ void add_backtest_command(CLI::App& app, const GlobalOptions& global, int& resul
                   "training rows see priors learned without their own fold of days (1: priors from all days)")
       ->check(CLI::Range(1, 20))
       ->capture_default_str();
+  cmd->add_option("--half-life-days", o->half_life_days, "training rows weigh 2^(-age/half-life) (0: alike)")
+      ->check(CLI::Range(0.0, 3650.0));
+  cmd->add_option("--prior-half-life-days", o->prior_half_life_days,
+                  "priors weigh each minute 2^(-age/half-life) (0: alike)")
+      ->check(CLI::Range(0.0, 3650.0));
   cmd->footer("Exit codes: 0 every quality bar met, 1 a bar missed (the report says which), 5 bad rows, 2/3 as usual.");
   cmd->callback([&global, &result, o] {
     result = run_job("backtest", [&]() -> int {
       evaluation::BacktestOptions options;
       options.train.choose = !o->no_choice;
       options.train.prior_folds = o->prior_folds;
+      options.train.train.half_life_days = o->half_life_days;
+      if (o->half_life_days > 0) options.train.half_life_choices.clear();  // as given, not chosen
+      options.train.prior_half_life_days = o->prior_half_life_days;
       if (!o->homes.empty()) {
         std::vector<evaluation::HomeSummary> summaries;
         for (const auto& folder : o->homes) {
@@ -82,6 +91,8 @@ void add_backtest_command(CLI::App& app, const GlobalOptions& global, int& resul
                      recorded.tz, options.test_days);
           std::fflush(stdout);
           const auto r = evaluation::run_backtest(home, run, options);
+          fmt::print("{}: training half-life chosen on the held-out days: {}\n", recorded.name,
+                     r.serving.half_life_days > 0 ? fmt::format("{} days", r.serving.half_life_days) : "none");
           write_outputs(std::filesystem::path(o->out) / recorded.name, r, home.horizons_min,
                         "Occupancy backtest: " + recorded.name);
           summaries.push_back(evaluation::summarize(recorded.name, options.test_days, r, home.horizons_min));

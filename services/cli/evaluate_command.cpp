@@ -100,6 +100,7 @@ void add_evaluate_command(CLI::App& app, const GlobalOptions& global, int& resul
       o.every_min = a->every;
       o.window_days = a->window_days;
       o.train.train.half_life_days = a->half_life_days;
+      if (a->half_life_days > 0) o.train.half_life_choices.clear();
       o.train.prior_half_life_days = a->prior_half_life_days;
       o.rooms.assign(affected.begin(), affected.end());
       o.progress = [](const std::string& line) { fmt::print("{}\n", line); };

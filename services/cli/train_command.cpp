@@ -141,7 +141,10 @@ void add_train_command(CLI::App& app, const GlobalOptions& global, int& result) 
       fmt::print("registered {}: {} rooms, {} files, trained in {:.1f} s\n", version, model.rooms.size(), files.size(),
                  train_s);
       if (!model.serving.rooms.empty())
-        fmt::print("serves (decided on the last {} days held out):\n{}", model.serving.valid_days,
+        fmt::print("serves (decided on the last {} days held out; training half-life {}):\n{}",
+                   model.serving.valid_days,
+                   model.serving.half_life_days > 0 ? fmt::format("{} days", model.serving.half_life_days)
+                                                    : std::string("none, every day alike"),
                    model.serving.summary());
 
       // Past the offline gate, a version replacing an active one first predicts in shadow beside

@@ -100,19 +100,25 @@ BacktestResult run_backtest(const config::HomeConfig& home, const cleaning::Clea
         std::vector<double> p;
         std::vector<int> y;
         auto& daily = rb.daily[name][h];
-        daily.assign(static_cast<std::size_t>((res.end - res.test_start + kDay - 1) / kDay), {});
+        const auto days = static_cast<std::size_t>((res.end - res.test_start + kDay - 1) / kDay);
+        daily.assign(days, {});
+        auto& bins_by_day = res.reliability_daily[name][h];
+        bins_by_day.resize(days);
         for (std::size_t i = 0; i < ts.size(); ++i)
           if (const auto label = truth.occupied_at(room.id, ts[i] + h * kMinute)) {
             const double q = fc[i].occupancy.at(h);
             p.push_back(q);
             y.push_back(*label);
-            auto& day = daily.at(static_cast<std::size_t>((ts[i] - res.test_start) / kDay));
+            const auto d = static_cast<std::size_t>((ts[i] - res.test_start) / kDay);
+            auto& day = daily.at(d);
             day.sum_squared += (q - *label) * (q - *label);
             ++day.n;
-            auto& bin = res.reliability[name][h][std::min<std::size_t>(9, static_cast<std::size_t>(q * 10))];
-            ++bin.n;
-            bin.sum_p += q;
-            bin.sum_y += *label;
+            const auto b = std::min<std::size_t>(9, static_cast<std::size_t>(q * 10));
+            for (auto* bin : {&res.reliability[name][h][b], &bins_by_day.at(d)[b]}) {
+              ++bin->n;
+              bin->sum_p += q;
+              bin->sum_y += *label;
+            }
           }
         rb.occupancy[name][h] = score_binary(p, y);
       }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 
 #include "occupancy/core/time.hpp"
@@ -72,19 +73,70 @@ models::TrainedModel train_boosters(const config::HomeConfig& home, const cleani
 models::ServingPlan choose_serving(const config::HomeConfig& home, const cleaning::CleanRun& run,
                                    const RoomStates& by_room, Millis start, Millis end, const ServedTrainOptions& o) {
   models::ServingPlan plan;
+  plan.half_life_days = o.train.half_life_days;
   const double days = static_cast<double>(end - start) / kDay;
   plan.valid_days = std::clamp(static_cast<int>(std::lround(days * o.valid_share)), o.min_valid_days, o.max_valid_days);
   const Millis valid_start = (end - plan.valid_days * kDay) / kMinute * kMinute;
   const Millis inner_end = valid_start - max_horizon(home) * kMinute;  // no inner label looks into validation
   if (inner_end - start < 3 * kDay) return plan;                       // too short to hold anything out: boosters
 
-  const auto inner = train_boosters(home, run, by_room, start, inner_end, o, "validation");
   std::vector<Millis> at;
   for (Millis t = valid_start; t < end; t += o.valid_every) at.push_back(t);
   const features::FeatureSet set(home.horizons_min);
-  const auto rows = features::extract_features(set, home, inner.priors, run.states, run.clean, at);
   const features::Truth truth(by_room, end);
   const std::size_t now_col = set.index("occupied_now");
+
+  // The training half-life: each choice's boosters on the held-out days, mean Brier over rooms
+  // per horizon. A routine that drifted (real homes: a resident who stopped watching TV late) is
+  // followed by weighting recent days; a steady one loses nothing by keeping them all alike.
+  std::optional<models::TrainedModel> chosen;
+  if (o.half_life_choices.size() > 1) {
+    std::vector<std::map<int, double>> scores;
+    std::vector<models::TrainedModel> trained;
+    const auto fallback = models::make_baseline("time_of_week", set, home.horizons_min);
+    for (const double hl : o.half_life_choices) {
+      auto with = o;
+      with.train.half_life_days = hl;
+      trained.push_back(train_boosters(home, run, by_room, start, inner_end, with, "validation"));
+      const auto rows = features::extract_features(set, home, trained.back().priors, run.states, run.clean, at);
+      const models::ModelForecaster booster(trained.back(), set, *fallback, false);
+      std::map<int, double> mean;  // horizon -> mean over rooms
+      std::map<int, int> rooms;
+      for (const auto& room : home.rooms) {
+        if (!trained.back().rooms.count(room.id)) continue;
+        const auto mine = rows.of_room(room.id);
+        if (mine.times.empty()) continue;
+        const auto fc = booster.predict_many(room.id, mine.values.data(), mine.times.size(), rows.width);
+        for (int h : home.horizons_min) {
+          std::vector<double> p;
+          std::vector<int> y;
+          for (std::size_t i = 0; i < mine.times.size(); ++i)
+            if (const auto label = truth.occupied_at(room.id, mine.times[i] + h * kMinute)) {
+              p.push_back(fc[i].occupancy.at(h));
+              y.push_back(*label ? 1 : 0);
+            }
+          if (p.empty()) continue;
+          mean[h] += brier(p, y);
+          ++rooms[h];
+        }
+      }
+      for (auto& [h, v] : mean) v /= rooms[h];
+      scores.push_back(std::move(mean));
+    }
+    std::size_t pick = 0;
+    for (std::size_t k = 1; k < scores.size(); ++k) {
+      bool better = !scores[k].empty();
+      for (const auto& [h, v] : scores[pick]) better = better && scores[k].count(h) && scores[k].at(h) < v;
+      if (better) pick = k;
+    }
+    plan.half_life_days = o.half_life_choices[pick];
+    chosen = std::move(trained[pick]);
+  }
+  auto with_chosen = o;
+  with_chosen.train.half_life_days = plan.half_life_days;
+  const auto inner =
+      chosen ? std::move(*chosen) : train_boosters(home, run, by_room, start, inner_end, with_chosen, "validation");
+  const auto rows = features::extract_features(set, home, inner.priors, run.states, run.clean, at);
 
   std::map<std::string, std::unique_ptr<models::Forecaster>> baselines;
   for (const auto& name : models::baseline_names())
@@ -220,8 +272,12 @@ models::TrainedModel train_served(const config::HomeConfig& home, const cleaning
   if (run.clean.empty() || run.states.empty()) throw std::runtime_error("the history has no clean readings");
   RoomStates by_room;
   for (const auto& s : run.states) by_room[s.room].push_back(s);
-  auto model = train_boosters(home, run, by_room, start, end, o, std::move(version));
-  if (o.choose) model.serving = choose_serving(home, run, by_room, start, end, o);
+  if (!o.choose) return train_boosters(home, run, by_room, start, end, o, std::move(version));
+  auto plan = choose_serving(home, run, by_room, start, end, o);
+  auto with = o;
+  with.train.half_life_days = plan.half_life_days;
+  auto model = train_boosters(home, run, by_room, start, end, with, std::move(version));
+  model.serving = std::move(plan);
   return model;
 }
 

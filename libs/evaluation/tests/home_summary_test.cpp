@@ -27,3 +27,48 @@ TEST_CASE("the goals (every home at least as good as its best baseline, and cali
   CHECK_FALSE(goals_met({a, b}));
   CHECK(mean_gain({}) == 0);
 }
+
+TEST_CASE("a calibration bin's interval comes from a bootstrap over days: one odd day is noise, a steady bias is not",
+          "[evaluation]") {
+  BacktestResult r;
+  const auto day = [](double p, double y, std::size_t n) {
+    std::array<ReliabilityBin, 10> bins{};
+    auto& b = bins[static_cast<std::size_t>(p * 10)];
+    b.n = n;
+    b.sum_p = p * static_cast<double>(n);
+    b.sum_y = y * static_cast<double>(n);
+    return bins;
+  };
+  const auto sum_up = [&](const std::string& f) {
+    for (const auto& d : r.reliability_daily[f][15])
+      for (std::size_t i = 0; i < 10; ++i) {
+        auto& to = r.reliability[f][15][i];
+        to.n += d[i].n;
+        to.sum_p += d[i].sum_p;
+        to.sum_y += d[i].sum_y;
+      }
+  };
+  // Bin 0.3: right on four days, one night ended early (observed 0) on the fifth.
+  r.reliability_daily["odd_day"][15] = {day(0.35, 0.35, 100), day(0.35, 0.35, 100), day(0.35, 0.35, 100),
+                                        day(0.35, 0.35, 100), day(0.35, 0.0, 100)};
+  // Bin 0.3: 0.2 too high on every day.
+  r.reliability_daily["biased"][15] = {day(0.35, 0.15, 100), day(0.35, 0.15, 100), day(0.35, 0.15, 100),
+                                       day(0.35, 0.15, 100), day(0.35, 0.15, 100)};
+  sum_up("odd_day");
+  sum_up("biased");
+
+  CalibrationSummary odd{15, 0, 0, calibration_bins(r, "odd_day", 15)};
+  REQUIRE(odd.bins.size() == 1);
+  CHECK(odd.bins[0].observed - odd.bins[0].forecast == Approx(-0.07));  // off by more than 0.05...
+  odd.worst_gap = 0.07;
+  CHECK_FALSE(odd.within());
+  CHECK(odd.bins[0].low < -0.05);
+  CHECK(odd.bins[0].high >= -0.05);  // ...but within noise: without that day it is exact
+  CHECK(odd.within_noise());
+
+  CalibrationSummary biased{15, 0.2, 0, calibration_bins(r, "biased", 15)};
+  REQUIRE(biased.bins.size() == 1);
+  CHECK(biased.bins[0].low == Approx(-0.2));
+  CHECK(biased.bins[0].high == Approx(-0.2));
+  CHECK_FALSE(biased.within_noise());
+}

@@ -71,3 +71,38 @@ TEST_CASE("a booster that learned nothing is replaced where validation shows a b
   CHECK(plain.serving.rooms.empty());
   CHECK(plain.mean_brier("model", 120) == plain.mean_brier("booster", 120));
 }
+
+TEST_CASE("the training half-life is chosen on the held-out days: recent days weigh more after a life change",
+          "[evaluation]") {
+  const auto& home = testing::default_home();
+  auto household = simulation::load_household(simulation::default_household_path());
+  household.changes.push_back(simulation::parse_life_change("guest-room-office@14"));  // the last week differs
+  const auto run = cleaning::clean_history(home, simulation::readings_of(home, simulation::simulate(home, household, 21)));
+  const Millis start = run.clean.front().ts, end = run.clean.back().ts;
+  evaluation::RoomStates by_room;
+  for (const auto& s : run.states) by_room[s.room].push_back(s);
+  evaluation::ServedTrainOptions o;
+  o.half_life_choices = {0, 3};
+  const auto changed = evaluation::choose_serving(home, run, by_room, start, end, o);
+  CHECK(changed.half_life_days == 3);  // the guest room's new use is in the held-out days only
+
+  // The choice travels with the version's plan; an absurd one in a plan file is refused.
+  const auto back = models::ServingPlan::from_json(changed.to_json());
+  CHECK(back.half_life_days == 3);
+  auto text = changed.to_json();
+  text.replace(text.find("\"half_life_days\":3"), std::string("\"half_life_days\":3").size(), "\"half_life_days\":-1");
+  CHECK_THROWS_WITH(models::ServingPlan::from_json(text), Catch::Contains("half_life_days"));
+
+  // The same household without the change: every day alike.
+  const auto& steady = simulated_run(21);
+  evaluation::RoomStates steady_rooms;
+  for (const auto& s : steady.states) steady_rooms[s.room].push_back(s);
+  o.half_life_choices = {0, 3};
+  CHECK(evaluation::choose_serving(home, steady, steady_rooms, steady.clean.front().ts, steady.clean.back().ts, o)
+            .half_life_days == 0);
+
+  // Without choices, the options' own half-life stands.
+  o.half_life_choices = {};
+  o.train.half_life_days = 0;
+  CHECK(evaluation::choose_serving(home, run, by_room, start, end, o).half_life_days == 0);
+}

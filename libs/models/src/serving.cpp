@@ -112,6 +112,8 @@ std::string ServingPlan::to_json() const {
   w.StartObject();
   w.Key("valid_days");
   w.Int(valid_days);
+  w.Key("half_life_days");
+  w.Double(half_life_days);
   w.Key("rooms");
   w.StartObject();
   for (const auto& [room, rs] : rooms) {
@@ -157,6 +159,11 @@ ServingPlan ServingPlan::from_json(const std::string& text) {
   if (d.HasParseError() || !d.IsObject()) throw std::runtime_error("serving plan: not a JSON object");
   ServingPlan plan;
   plan.valid_days = static_cast<int>(number_of(d, "valid_days", "the plan"));
+  if (d.HasMember("half_life_days")) {  // plans from before it existed weighed every day alike
+    plan.half_life_days = number_of(d, "half_life_days", "the plan");
+    if (!(plan.half_life_days >= 0 && plan.half_life_days <= 3650))
+      throw std::runtime_error("serving plan: 'half_life_days' is out of range");
+  }
   const auto& rooms = member(d, "rooms", "the plan");
   if (!rooms.IsObject()) throw std::runtime_error("serving plan: 'rooms' is not an object");
   for (const auto& r : rooms.GetObject()) {

@@ -68,7 +68,9 @@ struct BacktestResult {
   models::TrainedModel model;   // the version trained for the test (empty with BacktestOptions::fixed)
   models::ServingPlan serving;  // what the version under test serves, per room and horizon
   std::map<std::string, std::map<int, std::array<ReliabilityBin, 10>>> reliability;  // forecaster -> horizon
-  std::map<std::string, std::vector<TimelinePoint>> last_week;                       // room -> points
+  // The same by test day (forecaster -> horizon -> day), for intervals from a bootstrap over days.
+  std::map<std::string, std::map<int, std::vector<std::array<ReliabilityBin, 10>>>> reliability_daily;
+  std::map<std::string, std::vector<TimelinePoint>> last_week;  // room -> points
   /// Mean over rooms (with labels) of a forecaster's score at a horizon.
   double mean_brier(const std::string& forecaster, int horizon) const;
 };

@@ -34,9 +34,13 @@ struct CalibrationSummary {
   double baseline_gap = 0;  // the same for the horizon's best baseline, for scale
   struct Bin {
     double forecast, observed, share;  // mean forecast, observed share occupied, share of the minutes
+    double low = 0, high = 0;          // 95 % interval of observed − forecast, bootstrap over test days
   };
   std::vector<Bin> bins;  // the served forecaster's bins holding >= 1 % of the minutes
   bool within(double bound = 0.05) const { return worst_gap <= bound; }
+  /// No bin off the diagonal by more than `bound` beyond noise: every bin's interval reaches
+  /// into [−bound, +bound]. A bin of one or two stays (a night that ended early) moves a lot.
+  bool within_noise(double bound = 0.05) const;
 };
 
 struct HomeSummary {
@@ -49,6 +53,12 @@ struct HomeSummary {
   std::string vacancy_best_baseline;
   std::size_t vacancy_stays = 0;
 };
+
+/// The reliability bins holding >= 1 % of the forecaster's labelled test minutes at horizon h,
+/// each with its interval from a bootstrap over test days (minutes of a day are one stay or two,
+/// not independent draws).
+std::vector<CalibrationSummary::Bin> calibration_bins(const BacktestResult& result, const std::string& forecaster,
+                                                      int h, int resamples = 2000, unsigned seed = 1);
 
 /// Largest |mean forecast − observed share| over the reliability bins that hold >= 1 % of the
 /// forecaster's labelled test minutes at horizon h.

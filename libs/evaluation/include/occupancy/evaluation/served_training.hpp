@@ -29,6 +29,10 @@ struct ServedTrainOptions {
   // the booster would learn to trust them. 0 or 1: one set of priors from the whole period.
   int prior_folds = 4;
   double prior_half_life_days = 0;  // priors' recency weighting (learn_priors); 0: every day alike
+  // Training rows' recency weighting (TrainOptions::half_life_days) tried on the held-out days;
+  // the first is the default, another replaces it only where its boosters score a lower mean
+  // Brier over rooms at every horizon there. Empty or one: train.half_life_days as given.
+  std::vector<double> half_life_choices{0, 3};
   models::TrainOptions train;
 };
 
@@ -40,7 +44,9 @@ models::TrainedModel train_boosters(const config::HomeConfig& home, const cleani
                                     const RoomStates& by_room, Millis start, Millis end,
                                     const ServedTrainOptions& options, std::string version);
 
-/// The serving plan for a version trained on [start, end), decided on its last days.
+/// The serving plan for a version trained on [start, end), decided on its last days (the training
+/// half-life first, then per room and horizon what to serve). The version must then be trained
+/// with options.train.half_life_days = plan.half_life_days.
 models::ServingPlan choose_serving(const config::HomeConfig& home, const cleaning::CleanRun& run,
                                    const RoomStates& by_room, Millis start, Millis end,
                                    const ServedTrainOptions& options);

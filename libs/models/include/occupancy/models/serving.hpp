@@ -41,6 +41,7 @@ struct RoomServing {
 struct ServingPlan {
   std::map<std::string, RoomServing> rooms;
   int valid_days = 0;
+  double half_life_days = 0;  // training rows' recency weighting, chosen on the same held-out days (0: alike)
 
   /// The choice for a room and horizon; nullptr where the plan says nothing (serve the booster).
   const ServedChoice* occupancy(const std::string& room, int horizon) const;
