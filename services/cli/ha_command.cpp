@@ -33,6 +33,10 @@ std::vector<HaState> example_states() {
   p.minutes_to_next_occupancy.reset();
   p.occupancy = {{15, 0.5}, {120, 0.499}};
   out.push_back(publishing::to_ha_state(p));
+  p.reliable = false;  // a sensor in a gap: the Sensor problem entity names it
+  p.trace_id = "019b9c06679456bdcf1f";
+  out.push_back(publishing::to_ha_state(p));
+  out.back().problem_entities = {"binary_sensor.example_presence"};
   return out;
 }
 

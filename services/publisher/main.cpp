@@ -1,5 +1,5 @@
-// occupancy-publisher: predictions in; Home Assistant discovery, retained HA states and the
-// suite's info out; the read-only prediction API on its HTTP port. Logic: libs/publishing.
+// occupancy-publisher: predictions and sensor gaps in; Home Assistant discovery, retained HA
+// states and the suite's info out; the read-only prediction API on its HTTP port. Logic: libs/publishing.
 #include "occupancy/contract/messages.hpp"
 #include "occupancy/publishing/prediction_api.hpp"
 #include "occupancy/publishing/publisher_core.hpp"
@@ -30,6 +30,11 @@ int main(int argc, char** argv) {
                 "the topic names room '" + in.params.at("room") + "' but the payload '" + p.room + "'");
           latest->put(p);
           send(core->on_prediction(p));
+        });
+        ctx.router.on(proto::channel::gap, [&ctx, core, send](const runtime::Inbound& in) {
+          const auto g = contract::gap_from_json(in.doc);
+          ctx.require_room(g.room);
+          send(core->on_gap(g));
         });
         ctx.router.on(proto::channel::ha_status,
                       [core, send](const runtime::Inbound& in) { send(core->on_ha_status(in.doc.GetString())); });

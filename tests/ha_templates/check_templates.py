@@ -6,6 +6,9 @@ against example states, and checks each result is a valid state for its entity:
   sensor, device_class duration -> a number >= 0, or "None" (HA: unknown)
   binary_sensor            -> its payload_on / payload_off ("ON" / "OFF"), or "None"
   diagnostic text sensor   -> a non-empty string under 255 characters
+and every json_attributes_template to a JSON object (HA ignores anything else). Also: Occupied
+follows occupied_now, Sensor problem is on exactly when a sensor is in a gap or the forecast was
+unreliable, and its attributes name the sensors.
 Reads `occupancy ha preview` output on stdin. Exit 0 when all are valid."""
 import json
 import sys
@@ -50,6 +53,46 @@ for device in preview["discovery"]:
                     errors.append(f"{where}: percentage {out!r}")
             elif not out or len(out) > 255 or out == "None":
                 errors.append(f"{where}: text state {out!r}")
+
+for device in preview["discovery"]:
+    for key, cmp in device["payload"]["cmps"].items():
+        if "json_attributes_template" not in cmp:
+            continue
+        if cmp.get("json_attributes_topic") != cmp["state_topic"]:
+            errors.append(f'{device["topic"]} {key}: attributes from another topic')
+        template = env.from_string(cmp["json_attributes_template"])
+        for state in preview["example_states"]:
+            where = f'{device["topic"]} {key} attributes with {state}'
+            try:
+                attrs = json.loads(template.render(value_json=state, value=json.dumps(state)))
+            except (jinja2.TemplateError, ValueError) as err:
+                errors.append(f"{where}: {err}")
+                continue
+            rendered += 1
+            if not isinstance(attrs, dict):
+                errors.append(f"{where}: not a JSON object: {attrs!r}")
+
+def render(device, key, state):
+    return env.from_string(device["payload"]["cmps"][key]["value_template"]).render(value_json=state).strip()
+
+def attributes(device, key, state):
+    cmp = device["payload"]["cmps"][key]
+    return json.loads(env.from_string(cmp["json_attributes_template"]).render(value_json=state))
+
+for device in preview["discovery"]:
+    for state in preview["example_states"]:
+        if render(device, "occupied", state) != ("ON" if state["occupied_now"] else "OFF"):
+            errors.append(f'{device["topic"]}: Occupied does not follow occupied_now in {state}')
+        problem = bool(state.get("problem_entities")) or not state.get("reliable", True)
+        if render(device, "sensor_problem", state) != ("ON" if problem else "OFF"):
+            errors.append(f'{device["topic"]}: Sensor problem wrong for {state}')
+        if attributes(device, "sensor_problem", state)["entities"] != state.get("problem_entities", []):
+            errors.append(f'{device["topic"]}: Sensor problem attributes do not name the sensors in {state}')
+        forecast = attributes(device, "occupancy_120", state)
+        if forecast["model_version"] != state["model_version"] or forecast["forecast_made_at"] != state["ts"]:
+            errors.append(f'{device["topic"]}: forecast attributes wrong for {state}')
+    if not any(s.get("problem_entities") for s in preview["example_states"]):
+        errors.append("no example state has a sensor in a gap")
 
 # The duration that does not apply must be unknown ("None"), never 0.
 for device in preview["discovery"]:

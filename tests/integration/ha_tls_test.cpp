@@ -73,8 +73,12 @@ TEST_CASE("wss:// and https:// to Home Assistant with its CA, and a wrong CA ref
         return std::any_of(all.begin(), all.end(), [&](const Message& m) { return m.topic.rfind(prefix, 0) == 0; });
       },
       std::chrono::seconds(20)));
-  CHECK_THAT(good->output(),
-             Catch::Contains("connected to Home Assistant at https://localhost:" + std::to_string(tls_port)));
+  CHECK(eventually(  // the line is written just after the first states are queued
+      [&] {
+        return good->output().find("connected to Home Assistant at https://localhost:" + std::to_string(tls_port)) !=
+               std::string::npos;
+      },
+      std::chrono::seconds(5)));
 
   REQUIRE(
       eventually([&] { return wrong->output().find("TLS handshake") != std::string::npos; }, std::chrono::seconds(15)));

@@ -121,6 +121,14 @@ rapidjson::Document to_json(const Gap& g) {
   return d;
 }
 
+Gap gap_from_json(const Value& v) {
+  namespace f = proto::fields::gap;
+  Gap g{text_of(v, f::entity_id), text_of(v, f::room), text_of(v, f::zone),
+        time_of(v, f::start),     std::nullopt,        text_of(v, f::cause)};
+  if (v.HasMember(f::end)) g.end = time_of(v, f::end);
+  return g;
+}
+
 rapidjson::Document to_json(const RoomState& s) {
   namespace f = proto::fields::room_state;
   rapidjson::Document d(rapidjson::kObjectType);
@@ -225,6 +233,10 @@ rapidjson::Document to_json(const HaState& s) {
   d.AddMember(StringRef(f::fallback), optional_text(s.fallback, a), a);
   d.AddMember(StringRef(f::drift), s.drift, a);
   add_trace(d, f::trace_id, s.trace_id);
+  d.AddMember(StringRef(f::reliable), s.reliable, a);
+  Value problems(rapidjson::kArrayType);
+  for (const auto& e : s.problem_entities) problems.PushBack(str(e, a), a);
+  d.AddMember(StringRef(f::problem_entities), problems, a);
   return d;
 }
 

@@ -19,7 +19,8 @@ bool should_publish(const std::optional<HaState>& last, const HaState& next, con
          std::fabs(next.occupancy_120_pct - last->occupancy_120_pct) >= band.percent_points ||
          moved(next.minutes_to_vacancy, last->minutes_to_vacancy, band.minutes) ||
          moved(next.minutes_to_next_occupancy, last->minutes_to_next_occupancy, band.minutes) ||
-         next.model_version != last->model_version || next.fallback != last->fallback || next.drift != last->drift;
+         next.model_version != last->model_version || next.fallback != last->fallback || next.drift != last->drift ||
+         next.reliable != last->reliable || next.problem_entities != last->problem_entities;
 }
 
 }  // namespace occupancy::publishing

@@ -14,6 +14,20 @@ namespace f = proto::fields::ha_state;
 
 Value str(const std::string& s, Alloc& a) { return Value(s.c_str(), static_cast<rapidjson::SizeType>(s.size()), a); }
 
+// HA's slug of an entity name ("Occupancy in 15 min" -> "occupancy_in_15_min").
+std::string slug(const std::string& name) {
+  std::string out;
+  for (const char c : name) {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (alnum || (c >= 'A' && c <= 'Z'))
+      out += static_cast<char>(alnum ? c : c - 'A' + 'a');
+    else if (!out.empty() && out.back() != '_')
+      out += '_';
+  }
+  while (!out.empty() && out.back() == '_') out.pop_back();
+  return out;
+}
+
 struct Component {
   std::string key;       // object id inside cmps
   const char* platform;  // sensor | binary_sensor
@@ -24,6 +38,7 @@ struct Component {
   const char* state_class = nullptr;
   const char* entity_category = nullptr;
   const char* icon = nullptr;
+  std::string attributes_template{};  // json_attributes_template over the same state topic
 };
 
 // Templates render, under HA's Jinja2 with value_json, to a number, "ON"/"OFF", or "None"
@@ -36,11 +51,20 @@ std::vector<Component> components(double threshold_pct) {
   const auto expected = [&](const char* field) {
     return fmt::format("{{{{ 'ON' if value_json.{} >= {} else 'OFF' }}}}", field, threshold_pct);
   };
+  // What a forecast rests on, as the forecasts' attributes: for automations' conditions and
+  // for a person wondering why.
+  const auto forecast_attributes = fmt::format(
+      "{{{{ {{'model_version': value_json.{0}, 'fallback': value_json.{1}, 'reliable': value_json.{2} | "
+      "default(true), 'forecast_made_at': value_json.{3}, 'trace_id': value_json.{4} | default(none)}} | tojson }}}}",
+      f::model_version, f::fallback, f::reliable, f::ts, f::trace_id);
   return {
+      // The cleaner's room state (cat filtered, gaps held), as HA's occupancy sensors show it.
+      {"occupied", "binary_sensor", "Occupied",
+       fmt::format("{{{{ 'ON' if value_json.{} else 'OFF' }}}}", f::occupied_now), "occupancy"},
       {"occupancy_15", "sensor", "Occupancy in 15 min", pct(f::occupancy_15_pct), nullptr, "%", "measurement", nullptr,
-       "mdi:account-clock"},
+       "mdi:account-clock", forecast_attributes},
       {"occupancy_120", "sensor", "Occupancy in 2 h", pct(f::occupancy_120_pct), nullptr, "%", "measurement", nullptr,
-       "mdi:account-clock"},
+       "mdi:account-clock", forecast_attributes},
       {"time_to_vacancy", "sensor", "Time to vacancy", minutes(f::minutes_to_vacancy), "duration", "min", "measurement",
        nullptr, nullptr},
       {"time_to_next_occupancy", "sensor", "Time to next occupancy", minutes(f::minutes_to_next_occupancy), "duration",
@@ -59,6 +83,14 @@ std::vector<Component> components(double threshold_pct) {
       {"forecast_drift", "binary_sensor", "Forecast drift",
        fmt::format("{{{{ 'ON' if value_json.{} | default(false) else 'OFF' }}}}", f::drift), "problem", nullptr,
        nullptr, "diagnostic", nullptr},
+      // On while a sensor of the room is in a gap (unavailable, silent, stuck); which ones in its
+      // attributes. The room's state then holds its last value, and forecasts say reliable: false.
+      {"sensor_problem", "binary_sensor", "Sensor problem",
+       fmt::format("{{{{ 'ON' if (value_json.{0} | default([]) | length > 0) or not (value_json.{1} | default(true)) "
+                   "else 'OFF' }}}}",
+                   f::problem_entities, f::reliable),
+       "problem", nullptr, nullptr, "diagnostic", nullptr,
+       fmt::format("{{{{ {{'entities': value_json.{} | default([])}} | tojson }}}}", f::problem_entities)},
   };
 }
 
@@ -98,6 +130,8 @@ rapidjson::Document discovery_config(const config::Room& room, const std::string
     e.AddMember("platform", StringRef(c.platform), a);
     e.AddMember("name", str(c.name, a), a);
     e.AddMember("unique_id", str(id + "_" + c.key, a), a);
+    // Entity ids from the room's id, not its display name (which a user may write in any language).
+    e.AddMember("default_entity_id", str(std::string(c.platform) + "." + room.id + "_" + slug(c.name), a), a);
     e.AddMember("state_topic", str(state_topic, a), a);
     e.AddMember("value_template", str(c.value_template, a), a);
     e.AddMember("qos", 1, a);
@@ -117,6 +151,10 @@ rapidjson::Document discovery_config(const config::Room& room, const std::string
     if (c.state_class) e.AddMember("state_class", StringRef(c.state_class), a);
     if (c.entity_category) e.AddMember("entity_category", StringRef(c.entity_category), a);
     if (c.icon) e.AddMember("icon", StringRef(c.icon), a);
+    if (!c.attributes_template.empty()) {
+      e.AddMember("json_attributes_topic", str(state_topic, a), a);
+      e.AddMember("json_attributes_template", str(c.attributes_template, a), a);
+    }
     cmps.AddMember(str(c.key, a), e, a);
   }
   d.AddMember("device", device, a);

@@ -27,7 +27,9 @@ HaState to_ha_state(const Prediction& p) {
                  p.model_version,
                  p.fallback,
                  p.drift,
-                 p.trace_id};
+                 p.trace_id,
+                 p.reliable,
+                 {}};
 }
 
 }  // namespace occupancy::publishing

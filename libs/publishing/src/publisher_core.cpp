@@ -80,11 +80,29 @@ std::vector<Publication> PublisherCore::on_prediction(const Prediction& p) {
     model_version_ = p.model_version;
     out.push_back(info());
   }
-  const auto s = to_ha_state(p);
+  auto s = to_ha_state(p);
+  if (const auto g = open_gaps_.find(p.room); g != open_gaps_.end())
+    s.problem_entities.assign(g->second.begin(), g->second.end());
   const auto it = published_.find(p.room);
   if (!should_publish(it == published_.end() ? std::nullopt : std::optional<HaState>(it->second), s, band_)) return out;
   published_[p.room] = s;
   out.push_back(state(p.room, s));
+  return out;
+}
+
+std::vector<Publication> PublisherCore::on_gap(const Gap& g) {
+  auto& open = open_gaps_[g.room];
+  if (g.end)
+    open.erase(g.entity_id);
+  else
+    open.insert(g.entity_id);
+  const auto it = published_.find(g.room);
+  if (it == published_.end()) return {};  // the room's first forecast will carry it
+  std::vector<std::string> now(open.begin(), open.end());
+  if (it->second.problem_entities == now) return {};
+  it->second.problem_entities = std::move(now);
+  std::vector<Publication> out;
+  out.push_back(state(g.room, it->second));
   return out;
 }
 

@@ -38,11 +38,19 @@ TEST_CASE("every room's discovery passes HA's discovery rules and our contract",
     INFO(joined(errors));
     CHECK(errors.empty());
     CHECK_FALSE(contract::validator().check(proto::channel::ha_discovery.schema_file, d));
-    CHECK(d["cmps"].MemberCount() == 8);
+    CHECK(d["cmps"].MemberCount() == 10);
+    CHECK(std::string(d["cmps"]["occupied"]["device_class"].GetString()) == "occupancy");
+    CHECK(std::string(d["cmps"]["occupancy_15"]["default_entity_id"].GetString()) ==
+          "sensor." + room.id + "_occupancy_in_15_min");
+    CHECK(std::string(d["cmps"]["occupied"]["default_entity_id"].GetString()) ==
+          "binary_sensor." + room.id + "_occupied");
+    CHECK(std::string(d["cmps"]["sensor_problem"]["device_class"].GetString()) == "problem");
+    CHECK(std::string(d["cmps"]["sensor_problem"]["entity_category"].GetString()) == "diagnostic");
+    CHECK(d["cmps"]["occupancy_120"]["json_attributes_topic"] == d["cmps"]["occupancy_120"]["state_topic"]);
     CHECK(std::string(d["cmps"]["time_to_vacancy"]["unit_of_measurement"].GetString()) == "min");
     CHECK(d["cmps"]["occupancy_15"]["availability"].Size() == 5);
   }
-  CHECK(ids.size() == 8 * home().rooms.size());
+  CHECK(ids.size() == 10 * home().rooms.size());
 }
 
 TEST_CASE("the discovery rules bite: invalid payloads are refused", "[publishing]") {

@@ -56,6 +56,8 @@ TEST_CASE("unknown rooms are 404 with a JSON error, a configured token is enforc
   CHECK(r.status == 401);
   CHECK_FALSE(r.www_authenticate.empty());
   CHECK(publishing::handle_prediction_api(secured, latest, {"GET", "/api/v1/rooms", "Bearer wrong", ""}).status == 401);
-  CHECK(publishing::handle_prediction_api(secured, latest, {"GET", "/api/v1/rooms", "Bearer s3cret", ""}).status == 200);
-  CHECK(publishing::handle_prediction_api(secured, latest, {"POST", "/api/v1/rooms", "Bearer s3cret", ""}).status == 405);
+  CHECK(publishing::handle_prediction_api(secured, latest, {"GET", "/api/v1/rooms", "Bearer s3cret", ""}).status ==
+        200);
+  CHECK(publishing::handle_prediction_api(secured, latest, {"POST", "/api/v1/rooms", "Bearer s3cret", ""}).status ==
+        405);
 }

@@ -66,3 +66,29 @@ TEST_CASE("rooms the previous run announced but the config no longer has are rem
   CHECK(out[1].params.at("room") == "attic");
   CHECK(core.on_info_seen({"office", "bedroom"}).empty());
 }
+
+TEST_CASE("a sensor's gap reaches HA at once: the room's state names it until the gap closes", "[publishing]") {
+  publishing::PublisherCore core(home(), "0.1.0", 0);
+  const Gap open{"binary_sensor.office_desk_anca_presence", "office", "desk_anca", 90'000, std::nullopt, "silent"};
+  CHECK(core.on_gap(open).empty());  // no state yet: the first forecast carries it
+  auto out = core.on_prediction(prediction(2 * kMinute, "office", 0.30));
+  REQUIRE(channels(out) == std::vector<std::string>{"info", "ha_state"});
+  const auto& first = out.back().payload;
+  CHECK_FALSE(contract::validator().check(proto::channel::ha_state.schema_file, first));
+  REQUIRE(first["problem_entities"].Size() == 1);
+  CHECK(std::string(first["problem_entities"][0].GetString()) == open.entity_id);
+
+  auto closed = open;
+  closed.end = 5 * kMinute;
+  out = core.on_gap(closed);  // at once, not at the next forecast
+  REQUIRE(channels(out) == std::vector<std::string>{"ha_state"});
+  CHECK(out[0].payload["problem_entities"].Size() == 0);
+  CHECK(out[0].params.at("room") == "office");
+  CHECK(core.on_gap(closed).empty());  // nothing changed: nothing sent
+  // An unreliable forecast is a change HA hears of, even within the deadband.
+  auto unreliable = prediction(6 * kMinute, "office", 0.30);
+  unreliable.reliable = false;
+  out = core.on_prediction(unreliable);
+  REQUIRE(channels(out) == std::vector<std::string>{"ha_state"});
+  CHECK_FALSE(out[0].payload["reliable"].GetBool());
+}

@@ -19,6 +19,7 @@ Millis clock_from_json(const rapidjson::Value& v);
 rapidjson::Document to_json(const Rejection& r);
 
 rapidjson::Document to_json(const Gap& g);
+Gap gap_from_json(const rapidjson::Value& v);
 
 rapidjson::Document to_json(const RoomState& s);
 RoomState room_state_from_json(const rapidjson::Value& v);

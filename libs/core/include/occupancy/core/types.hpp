@@ -112,6 +112,8 @@ struct HaState {
   std::optional<std::string> fallback;
   bool drift = false;
   std::string trace_id{};
+  bool reliable = true;                         // no sensor of the room in a gap when forecast
+  std::vector<std::string> problem_entities{};  // the room's sensors in a gap now (sorted)
 };
 
 }  // namespace occupancy

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ class PublisherCore {
   std::vector<Publication> on_ha_status(std::string_view status);
   /// A new prediction: the room's HA state if it moved enough (and info if the model changed).
   std::vector<Publication> on_prediction(const Prediction& p);
+  /// A sensor's gap opened or closed: the room's HA state at once, naming the sensors in a gap
+  /// (HA's Sensor problem entity), if the room has a state to carry it.
+  std::vector<Publication> on_gap(const Gap& g);
   /// The suite's retained info as the broker holds it (from the previous run): the rooms it
   /// lists that left the config have their discovery and state cleared, so HA removes them.
   std::vector<Publication> on_info_seen(const std::vector<std::string>& rooms);
@@ -49,7 +53,8 @@ class PublisherCore {
   DiscoverySettings discovery_;
   Deadband band_;
   std::optional<std::string> model_version_;
-  std::map<std::string, HaState> published_;  // last state sent per room
+  std::map<std::string, HaState> published_;                // last state sent per room
+  std::map<std::string, std::set<std::string>> open_gaps_;  // room -> its sensors in a gap
 };
 
 }  // namespace occupancy::publishing
