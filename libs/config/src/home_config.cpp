@@ -317,6 +317,8 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
     mqtt_url = str(doc["mqtt"], "url", mqtt_url);
     password_file = str(doc["mqtt"], "password_file");
     c.mqtt_protocol = str(doc["mqtt"], "protocol", c.mqtt_protocol);
+    if (doc["mqtt"].HasMember("max_payload_bytes"))  // the schema bounds it
+      c.mqtt_max_payload_bytes = static_cast<std::size_t>(doc["mqtt"]["max_payload_bytes"].GetInt64());
     ca_file = str(doc["mqtt"], "ca_file");
     cert_file = str(doc["mqtt"], "cert_file");
     key_file = str(doc["mqtt"], "key_file");

@@ -242,3 +242,11 @@ TEST_CASE("OCCUPANCY_HTTP_BIND moves every service's HTTP address (containers), 
     CHECK(c.http_for(service).port == shipped.http_for(service).port);
   }
 }
+
+TEST_CASE("the payload limit is configurable within bounds", "[config]") {
+  CHECK(parse_config(kMinimal, "home.yaml", no_env()).mqtt_max_payload_bytes == 262144);
+  CHECK(parse_config(kMinimal + "mqtt: { max_payload_bytes: 65536 }\n", "home.yaml", no_env()).mqtt_max_payload_bytes ==
+        65536);
+  CHECK_THAT(error_of(kMinimal + "mqtt: { max_payload_bytes: 100 }\n"), Catch::Contains("mqtt.max_payload_bytes"));
+  CHECK_THAT(error_of(kMinimal + "mqtt: { max_payload_bytes: 1e9 }\n"), Catch::Contains("mqtt.max_payload_bytes"));
+}

@@ -64,17 +64,18 @@ std::optional<ValidationError> Validator::check(std::string_view schema_file, co
 }
 
 std::variant<rapidjson::Document, ValidationError> Validator::parse(const proto::ChannelSpec& channel,
-                                                                    std::string_view payload) const {
+                                                                    std::string_view payload,
+                                                                    const PayloadLimits& limits) const {
   // Size and nesting are checked before any parser sees the payload: RapidJSON's parser and
   // schema validator recurse once per level, and 200,000 nested '[' overflowed the stack.
-  if (payload.size() > kMaxPayloadBytes)
+  if (payload.size() > limits.bytes)
     return ValidationError{"size", "",
                            "payload of " + std::to_string(payload.size()) + " bytes is over the limit of " +
-                               std::to_string(kMaxPayloadBytes)};
+                               std::to_string(limits.bytes) + " (mqtt.max_payload_bytes)"};
   if (channel.content_type != "text/plain")
-    if (const auto depth = json_nesting(payload, kMaxNesting); depth > kMaxNesting)
+    if (const auto depth = json_nesting(payload, limits.nesting); depth > limits.nesting)
       return ValidationError{"nesting", "",
-                             "JSON nested deeper than " + std::to_string(kMaxNesting) + " levels is refused"};
+                             "JSON nested deeper than " + std::to_string(limits.nesting) + " levels is refused"};
   if (const auto bad = invalid_utf8_at(payload))
     return ValidationError{"encoding", "", "payload is not valid UTF-8 (byte " + std::to_string(*bad) + ")"};
   rapidjson::Document doc;

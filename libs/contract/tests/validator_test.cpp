@@ -112,3 +112,15 @@ TEST_CASE("invalid UTF-8 is refused before parsing, naming the byte", "[contract
   CHECK_THAT(e.message, Catch::Contains("not valid UTF-8 (byte 4)"));
   CHECK(refused(proto::channel::status, "onl\xFFine").keyword == "encoding");  // text payloads too
 }
+
+TEST_CASE("the payload size limit is the service's to set (mqtt.max_payload_bytes)", "[contract]") {
+  const std::string reading =
+      R"({"ts":"2026-11-28T07:00:00Z","entity_id":"binary_sensor.a","room":"office","zone":"room","kind":"motion","state":"on"})";
+  const contract::PayloadLimits tight{reading.size() - 1, contract::kMaxNesting};
+  const auto refused = contract::validator().parse(proto::channel::raw, reading, tight);
+  REQUIRE(std::holds_alternative<contract::ValidationError>(refused));
+  CHECK(std::get<contract::ValidationError>(refused).keyword == "size");
+  CHECK_THAT(std::get<contract::ValidationError>(refused).message, Catch::Contains("mqtt.max_payload_bytes"));
+  const contract::PayloadLimits exact{reading.size(), contract::kMaxNesting};
+  CHECK(std::holds_alternative<rapidjson::Document>(contract::validator().parse(proto::channel::raw, reading, exact)));
+}

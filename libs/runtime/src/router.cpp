@@ -59,7 +59,7 @@ void Router::dispatch(std::string_view topic, std::string_view payload) {
     metrics_.add("occupancy_messages_in_total", {{"channel", channel_id}});
     // An empty retained message is MQTT's way of deleting one, not a payload.
     if (payload.empty() && route.channel->retain) return;
-    auto parsed = contract::validator().parse(*route.channel, payload);
+    auto parsed = contract::validator().parse(*route.channel, payload, limits_);
     if (auto* error = std::get_if<contract::ValidationError>(&parsed)) {
       dead_letter(topic, payload, *error);
       return;

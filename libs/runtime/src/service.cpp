@@ -107,6 +107,7 @@ int run_service(std::string_view name, std::string_view description, int argc, c
   } forward;
   Router router(std::string(name), base, forward, metrics);
   router.guard_event_time(cfg.event_time_guard());
+  router.limit_payloads({cfg.mqtt_max_payload_bytes, contract::kMaxNesting});
   ServiceContext ctx{std::string(name), cfg, router, metrics, {}, {}, {}, {}};
   try {
     wire(ctx);

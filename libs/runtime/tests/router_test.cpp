@@ -173,3 +173,15 @@ TEST_CASE("a handler runs inside its message's trace scope, and publishing one l
   router.dispatch("occupancy/h1/rejected/office/room", R"({"reading":)" + traced + R"(,"reason":"cat","detail":"x"})");
   CHECK(seen == "019abc0123de4f5a6b7c");
 }
+
+TEST_CASE("a service's payload limit (mqtt.max_payload_bytes) sends larger payloads to the dead letters", "[router]") {
+  Fixture f;
+  f.router.limit_payloads({std::string(kReading).size() - 1, contract::kMaxNesting});
+  f.router.dispatch("occupancy/h1/raw/office/room", kReading);
+  CHECK(f.handled.empty());
+  const auto d = f.last_dead_letter();
+  CHECK(std::string(d["error"]["keyword"].GetString()) == "size");
+  f.router.limit_payloads({std::string(kReading).size(), contract::kMaxNesting});
+  f.router.dispatch("occupancy/h1/raw/office/room", kReading);
+  CHECK(f.handled.size() == 1);
+}

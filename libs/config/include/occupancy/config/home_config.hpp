@@ -152,7 +152,8 @@ struct HomeConfig {
   ModelServiceSettings feature, predictor;
   MqttEndpoint mqtt;
   std::string mqtt_protocol = "3.1.1";
-  Secret database_url;  // empty = libpq's PG* environment variables
+  std::size_t mqtt_max_payload_bytes = 256 * 1024;  // larger payloads are dead letters before any parser
+  Secret database_url;                              // empty = libpq's PG* environment variables
   LoggingSettings logging;
   std::map<std::string, HttpSettings, std::less<>> http;  // per service section
   std::string discovery_prefix = "homeassistant";

@@ -27,6 +27,13 @@ struct ValidationError {
 inline constexpr std::size_t kMaxPayloadBytes = 256 * 1024;
 inline constexpr std::size_t kMaxNesting = 32;
 
+/// The limits a service applies (`mqtt.max_payload_bytes` sets the size; the broker's
+/// `message_size_limit` should match it).
+struct PayloadLimits {
+  std::size_t bytes = kMaxPayloadBytes;
+  std::size_t nesting = kMaxNesting;
+};
+
 /// The deepest nesting of arrays and objects in JSON text (brackets inside strings do not
 /// count); stops counting once past `stop_at`. Linear and without recursion, so it can look at
 /// any input before a recursive parser does.
@@ -41,8 +48,8 @@ class Validator {
 
   /// Parses and validates a payload for a channel. text/plain channels are validated as one
   /// JSON string. On success the parsed document is returned.
-  std::variant<rapidjson::Document, ValidationError> parse(const proto::ChannelSpec& channel,
-                                                           std::string_view payload) const;
+  std::variant<rapidjson::Document, ValidationError> parse(const proto::ChannelSpec& channel, std::string_view payload,
+                                                           const PayloadLimits& limits = {}) const;
 
   /// Validates an already built document against a schema file of the contract.
   std::optional<ValidationError> check(std::string_view schema_file, const rapidjson::Value& doc) const;

@@ -63,6 +63,8 @@ class Router {
   /// dead-letter topic (keyword "event_time"). Retained channels carry the last known state,
   /// which may rightly be old.
   void guard_event_time(EventTimeGuard guard) { time_guard_.emplace(std::move(guard)); }
+  /// Payloads over these limits go to the dead-letter topic before any parser sees them.
+  void limit_payloads(contract::PayloadLimits limits) { limits_ = limits; }
 
   const std::string& service() const { return service_; }
   const contract::Params& base() const { return base_; }
@@ -81,6 +83,7 @@ class Router {
   Metrics& metrics_;
   std::vector<Route> routes_;
   std::optional<EventTimeGuard> time_guard_;
+  contract::PayloadLimits limits_;
 };
 
 }  // namespace occupancy::runtime
