@@ -103,10 +103,11 @@ bool Router::publish(const proto::ChannelSpec& channel, const contract::Params& 
   transport_.publish(to, text, channel.qos, channel.retain);
   metrics_.add("occupancy_messages_out_total", {{"channel", std::string(channel.id)}});
   // At debug, each hop of a sensor change is one line naming its trace id (docs/operations.md).
-  if (const auto id = trace_id_in(payload); !id.empty() && spdlog::should_log(spdlog::level::debug)) {
-    const TraceScope trace(id);
-    spdlog::debug("published {}", to);
-  }
+  if (spdlog::should_log(spdlog::level::debug))
+    if (const auto id = trace_id_in(payload); !id.empty()) {
+      const TraceScope trace(id);
+      spdlog::debug("published {}", to);
+    }
   return true;
 }
 

@@ -168,7 +168,7 @@ std::size_t approx_bytes(const Reading& r) {
          r.trace_id.capacity();
 }
 std::size_t approx_bytes(const RoomState& s) {
-  std::size_t n = sizeof(RoomState) + s.room.capacity();
+  std::size_t n = sizeof(RoomState) + s.room.capacity() + s.trace_id.capacity();
   for (const auto& z : s.active_zones) n += sizeof(z) + z.capacity();
   return n;
 }
@@ -178,7 +178,7 @@ std::size_t approx_bytes(const Gap& g) {
 std::size_t approx_bytes(const Prediction& p) {
   // std::map nodes: the pair plus about four words of node overhead each.
   constexpr std::size_t kNode = sizeof(std::pair<const int, double>) + 4 * sizeof(void*);
-  return sizeof(Prediction) + p.room.capacity() + p.model_version.capacity() +
+  return sizeof(Prediction) + p.room.capacity() + p.model_version.capacity() + p.trace_id.capacity() +
          (p.fallback ? p.fallback->capacity() : 0) + kNode * (p.occupancy.size() + p.vacant_within.size());
 }
 std::size_t approx_bytes(const PredictionOutcome& o) { return sizeof(PredictionOutcome) + o.room.capacity(); }
