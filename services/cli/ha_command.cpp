@@ -7,7 +7,7 @@
 #include "occupancy/contract/json.hpp"
 #include "occupancy/contract/messages.hpp"
 #include "occupancy/publishing/ha_state.hpp"
-#include "occupancy/publishing/publisher_core.hpp"
+#include "occupancy/publishing/publisher_service.hpp"
 
 namespace occupancy::cli {
 namespace {
@@ -49,10 +49,10 @@ void add_ha_command(CLI::App& app, const GlobalOptions& global, int& result) {
       ->callback([&] {
         result = run_job("ha preview", [&] {
           const auto cfg = config::load_config(global.config());
-          publishing::PublisherCore core(cfg, OCCUPANCY_VERSION, wall_clock_now());
+          publishing::PublisherService core(cfg, OCCUPANCY_VERSION, wall_clock_now());
           std::string out = "{\"discovery\":[";
           bool first = true;
-          for (const auto& p : core.on_connected()) {
+          for (const auto& p : core.on_connected().publications) {
             if (p.channel != &proto::channel::ha_discovery) continue;
             contract::Params params{{"discovery_prefix", cfg.discovery_prefix}};
             for (const auto& [k, v] : p.params) params[k] = v;

@@ -112,7 +112,6 @@ void add_train_command(CLI::App& app, const GlobalOptions& global, int& result) 
         }
       }
 
-      const bool shadow_follows = active && !o->force && home.predictor.shadow_hours > 0;
       std::vector<std::string> skipped;
       const auto folds = evaluation::rolling_folds(home, run, incumbent ? &*incumbent : nullptr,
                                                    {o->folds, o->fold_days, 0, 0, {}}, &skipped);
@@ -149,34 +148,43 @@ void add_train_command(CLI::App& app, const GlobalOptions& global, int& result) 
 
       // Past the offline gate, a version replacing an active one first predicts in shadow beside
       // it on live data (predictor.shadow_hours); the predictor promotes or retires it.
-      const auto gate = o->force     ? evaluation::GateVerdict{true, "--force"}
-                        : !active    ? evaluation::GateVerdict{true, "no active version yet"}
-                        : !incumbent ? evaluation::GateVerdict{true, "the active version is not comparable"}
-                                     : evaluation::offline_gate(folds, shadow_follows, active->version);
-      const auto running = shadow_follows ? store::shadow_model(registry, home.home) : std::nullopt;
-      const auto running_since = running ? parse_iso8601(running->shadow_since) : std::nullopt;
-      if (!gate.pass) {
-        fmt::print("{} stays a candidate ({}); `occupancy models promote {}` activates it anyway\n", version, gate.why,
-                   version);
-      } else if (shadow_follows && !models::may_take_shadow(running_since, now, home.predictor.shadow_hours)) {
-        fmt::print("{} passed the gate ({}) but stays a candidate: {} is in shadow since {}\n", version, gate.why,
-                   running->version, running->shadow_since);
-      } else if (shadow_follows) {
-        store::start_shadow(registry, home.home, version);
-        const auto reason = fmt::format("{} in shadow beside {} for {} h of live minutes ({})", version,
-                                        active->version, home.predictor.shadow_hours, gate.why);
-        fmt::print("{}\n", reason);
+      const auto running = store::shadow_model(registry, home.home);
+      const auto decision =
+          evaluation::decide_promotion(folds,
+                                       {active ? std::optional(active->version) : std::nullopt, incumbent.has_value(),
+                                        running ? std::optional(running->version) : std::nullopt,
+                                        running ? parse_iso8601(running->shadow_since) : std::nullopt},
+                                       o->force, home.predictor.shadow_hours, now);
+      const auto announced = [&](const store::ModelRecord& record, std::optional<std::string> candidate,
+                                 const std::string& reason) {
         if (o->publish)
-          fmt::print("{}\n", announce_model(home, *active, version, reason)
+          fmt::print("{}\n", announce_model(home, record, std::move(candidate), reason)
                                  ? "announced on occupancy/" + home.home + "/model"
                                  : std::string("broker unreachable: not announced"));
-      } else {
-        const auto record = store::activate_model(registry, home.home, version);
-        fmt::print("{} is now active ({})\n", version, gate.why);
-        if (o->publish)
-          fmt::print("{}\n", announce_model(home, record, std::nullopt, version + " activated: " + gate.why)
-                                 ? "announced on occupancy/" + home.home + "/model"
-                                 : std::string("broker unreachable: not announced"));
+      };
+      switch (decision.action) {
+        case evaluation::Promotion::Action::stay_candidate:
+          fmt::print("{} stays a candidate ({}); `occupancy models promote {}` activates it anyway\n", version,
+                     decision.why, version);
+          break;
+        case evaluation::Promotion::Action::shadow_busy:
+          fmt::print("{} passed the gate ({}) but stays a candidate: {} is in shadow since {}\n", version, decision.why,
+                     running->version, running->shadow_since);
+          break;
+        case evaluation::Promotion::Action::start_shadow: {
+          store::start_shadow(registry, home.home, version);
+          const auto reason = fmt::format("{} in shadow beside {} for {} h of live minutes ({})", version,
+                                          active->version, home.predictor.shadow_hours, decision.why);
+          fmt::print("{}\n", reason);
+          announced(*active, version, reason);
+          break;
+        }
+        case evaluation::Promotion::Action::activate: {
+          const auto record = store::activate_model(registry, home.home, version);
+          fmt::print("{} is now active ({})\n", version, decision.why);
+          announced(record, std::nullopt, version + " activated: " + decision.why);
+          break;
+        }
       }
       fmt::print("done in {:.1f} s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
       return in.input.errors.empty() ? kExitOk : kExitData;

@@ -59,24 +59,24 @@ std::vector<std::string> cat_rules(const config::HomeConfig& c) {
   };
 }
 
-CatFilter::CatFilter(const config::HomeConfig& config)
-    : config_(config),
-      hold_(seconds(config.cat_filter.hold_window_s)),
-      cross_(seconds(config.cat_filter.cross_room_transition_s)),
-      exclusive_(seconds(config.cat_filter.exclusive_zone_window_s)),
-      path_(seconds(config.cat_filter.path_window_s)),
-      quiet_(seconds(config.cat_filter.episode_quiet_s)),
-      away_(seconds(config.cat_filter.away_after_min * 60)),
-      entrance_room_(config.cat_filter.entrance.substr(0, config.cat_filter.entrance.find('/'))) {
-  for (const auto& room : config.rooms) rooms_[room.id];
-  for (const auto& e : config.entities)
+CatFilter::CatFilter(const config::House& house, const config::CatFilterRules& rules)
+    : rules_(rules),
+      hold_(seconds(rules.hold_window_s)),
+      cross_(seconds(rules.cross_room_transition_s)),
+      exclusive_(seconds(rules.exclusive_zone_window_s)),
+      path_(seconds(rules.path_window_s)),
+      quiet_(seconds(rules.episode_quiet_s)),
+      away_(seconds(rules.away_after_min * 60)),
+      entrance_room_(rules.entrance.substr(0, rules.entrance.find('/'))) {
+  for (const auto& room : house.rooms) rooms_[room.id];
+  for (const auto& e : house.entities)
     if (e.kind == "presence") rooms_[e.room].has_presence = true;
 }
 
 bool CatFilter::quiet(const RoomTrack& t, Millis now) const { return t.on.empty() && now - t.last_activity >= quiet_; }
 
 bool CatFilter::is_entrance(const std::string& room, const std::string& zone) const {
-  const auto& e = config_.cat_filter.entrance;
+  const auto& e = rules_.entrance;
   return e.size() == room.size() + 1 + zone.size() && e.compare(0, room.size(), room) == 0 && e[room.size()] == '/' &&
          e.compare(room.size() + 1, zone.size(), zone) == 0;
 }
@@ -90,7 +90,7 @@ CatVerdict CatFilter::decide(const Reading& r, std::span<const Reading> ahead) {
   update_house(r);
   auto& track = rooms_[r.room];
   const bool first_of_entity = seen_.insert(r.entity_id).second;
-  if (is_human_only(r.kind) || !config_.cat_filter.enabled) {
+  if (is_human_only(r.kind) || !rules_.enabled) {
     CatVerdict verdict;
     if (r.state != SensorState::unavailable && track.episode == RoomTrack::Episode::cat) {
       track.episode = RoomTrack::Episode::human;  // a cat neither opens doors nor switches lights
@@ -156,20 +156,20 @@ CatVerdict CatFilter::judge_activation(const Reading& r, std::span<const Reading
   if (auto hop = cross_room(r, ahead); !hop.empty()) return {true, hop};
 
   const auto& track = rooms_.at(r.room);
-  if (config_.cat_filter.motion_needs_presence && r.kind == "motion" && track.has_presence &&
-      track.presence_on.empty() && track.unavailable.empty()) {
+  if (rules_.motion_needs_presence && r.kind == "motion" && track.has_presence && track.presence_on.empty() &&
+      track.unavailable.empty()) {
     const bool presence_follows = std::any_of(ahead.begin(), ahead.end(), [&](const Reading& x) {
       return x.room == r.room && x.kind == "presence" && x.state == SensorState::on;
     });
     if (!presence_follows)
       return {true, fmt::format("motion in {} with none of its presence sensors on within {} s", r.room,
-                                config_.cat_filter.hold_window_s)};
+                                rules_.hold_window_s)};
   }
-  if (config_.cat_filter.path_rule && !config_.cat_filter.entrance.empty() && unavailable_ == 0 &&
-      r.ts - first_ts_ >= path_ && !someone_could_come(r, ahead))
+  if (rules_.path_rule && !rules_.entrance.empty() && unavailable_ == 0 && r.ts - first_ts_ >= path_ &&
+      !someone_could_come(r, ahead))
     return {true, fmt::format("nobody could have come into {}: no activity where a person was in the last {} s "
                               "and the front door stayed shut",
-                              r.room, config_.cat_filter.path_window_s)};
+                              r.room, rules_.path_window_s)};
   return {};
 }
 
@@ -184,7 +184,7 @@ bool CatFilter::human_evidence_in_room(const Reading& r, std::span<const Reading
 }
 
 std::string CatFilter::exclusive_pair(const Reading& r, std::span<const Reading> ahead) const {
-  for (const auto& group : config_.cat_filter.exclusive_zones) {
+  for (const auto& group : rules_.exclusive_zones) {
     std::map<std::string, Millis> fired;  // "room/zone" -> first on
     const auto consider = [&](const Reading& x) {
       if (!is_sensing(x) || x.state != SensorState::on || x.ts > r.ts + exclusive_) return;
@@ -219,7 +219,7 @@ std::string CatFilter::cross_room(const Reading& r, std::span<const Reading> ahe
     if (x.ts > r.ts + cross_) break;
     if (x.room != r.room && would_activate(x)) others.emplace(x.room, x.ts);
   }
-  if (static_cast<int>(others.size()) + 1 < config_.cat_filter.cross_room_min_rooms || others.empty()) return {};
+  if (static_cast<int>(others.size()) + 1 < rules_.cross_room_min_rooms || others.empty()) return {};
   std::string rooms;
   Millis first = r.ts, last = r.ts;
   for (const auto& [room, ts] : others) {
@@ -251,7 +251,7 @@ bool CatFilter::someone_could_come(const Reading& r, std::span<const Reading> ah
 }
 
 void CatFilter::update_house(const Reading& r) {
-  if (away_ <= 0 || config_.cat_filter.entrance.empty()) return;
+  if (away_ <= 0 || rules_.entrance.empty()) return;
   if (r.kind == "door" && is_entrance(r.room, r.zone)) {
     if (!seen_.count(r.entity_id)) return;  // HA's initial state: the door as it was, not a use of it
     if (r.state == SensorState::unavailable) {
@@ -277,7 +277,7 @@ std::string CatFilter::house_empty(const Reading& r) const {
   return fmt::format(
       "the house is empty: the front door was last used {:.0f} min before and nothing inside moved "
       "for {:.0f} min after it",
-      static_cast<double>(r.ts - door_ts_) / 60'000.0, config_.cat_filter.away_after_min);
+      static_cast<double>(r.ts - door_ts_) / 60'000.0, rules_.away_after_min);
 }
 
 }  // namespace occupancy::cleaning

@@ -11,7 +11,7 @@ namespace {
 Millis seconds(double s) { return static_cast<Millis>(s * 1000.0); }
 bool earlier(const Reading& a, const Reading& b) { return std::tie(a.ts, a.entity_id) < std::tie(b.ts, b.entity_id); }
 
-std::string person_of(const config::HomeConfig& c, const Reading& r) {
+std::string person_of(const config::House& c, const Reading& r) {
   const auto* room = c.find_room(r.room);
   if (room == nullptr) return {};
   for (const auto& z : room->zones)
@@ -28,16 +28,17 @@ void CleanerOutput::clear() {
   states.clear();
 }
 
-CleanerCore::CleanerCore(const config::HomeConfig& config)
-    : config_(config),
-      hold_(seconds(config.cat_filter.hold_window_s)),
-      max_off_latency_(seconds(config.cleaner.max_off_latency_s)),
-      cat_(config),
-      gaps_(config),
-      rooms_(config) {}
+CleanerCore::CleanerCore(const config::House& house, const config::CleanerSettings& settings,
+                         const config::CatFilterRules& rules)
+    : house_(house),
+      hold_(seconds(rules.hold_window_s)),
+      max_off_latency_(seconds(settings.max_off_latency_s)),
+      cat_(house, rules),
+      gaps_(house, settings),
+      rooms_(house, settings) {}
 
 void CleanerCore::push(const Reading& r, CleanerOutput& out) {
-  if (config_.find_entity(r.entity_id) == nullptr) {
+  if (house_.find_entity(r.entity_id) == nullptr) {
     out.rejected.push_back({r, "impossible", "entity " + r.entity_id + " is not in the home config"});
     return;
   }
@@ -45,7 +46,7 @@ void CleanerCore::push(const Reading& r, CleanerOutput& out) {
     out.rejected.push_back({r, "out_of_order",
                             fmt::format("event at {} is older than {}'s last event at {}, beyond the {} s hold window",
                                         format_iso8601(r.ts), r.entity_id, format_iso8601(last->second.reading.ts),
-                                        config_.cat_filter.hold_window_s)});
+                                        static_cast<double>(hold_) / 1000)});
     return;
   }
   held_.insert(std::upper_bound(held_.begin() + static_cast<std::ptrdiff_t>(head_), held_.end(), r, earlier), r);
@@ -154,7 +155,7 @@ void CleanerCore::readmit(const Reading& r, CleanerOutput& out) {
 }
 
 void CleanerCore::schedule_checks(const Reading& r) {
-  const auto person = person_of(config_, r);
+  const auto person = person_of(house_, r);
   if (person.empty()) return;
   if (r.state != SensorState::on) {
     last_on_.erase(r.entity_id);
@@ -162,7 +163,7 @@ void CleanerCore::schedule_checks(const Reading& r) {
   }
   last_on_[r.entity_id] = r;
   for (const auto& [entity, on] : last_on_) {
-    if (on.room == r.room || person_of(config_, on) != person) continue;
+    if (on.room == r.room || person_of(house_, on) != person) continue;
     checks_.push_back({r.ts + max_off_latency_, entity, r.entity_id, on.ts});
   }
 }
@@ -184,10 +185,10 @@ void CleanerCore::check_contradictions(Millis now, CleanerOutput& out) {
           {stuck, "impossible",
            fmt::format("{}/{} is still on {} s after {} turned up at {}/{}: the sensor is stuck, its zone is ignored "
                        "until it changes",
-                       stuck.room, stuck.zone, config_.cleaner.max_off_latency_s, person_of(config_, stuck), seen.room,
-                       seen.zone)});
+                       stuck.room, stuck.zone, static_cast<double>(max_off_latency_) / 1000, person_of(house_, stuck),
+                       seen.room, seen.zone)});
       gap_scratch_.clear();
-      gaps_.open(*config_.find_entity(stuck.entity_id), it->due, "contradicted", gap_scratch_);
+      gaps_.open(*house_.find_entity(stuck.entity_id), it->due, "contradicted", gap_scratch_);
       on_gaps(gap_scratch_, out);
       rooms_.clear_zone(stuck.entity_id, it->due, out.states);
       last_on_.erase(stale);

@@ -2,11 +2,11 @@
 
 namespace occupancy::cleaning {
 
-GapDetector::GapDetector(const config::HomeConfig& config) {
-  for (const auto& e : config.entities) {
+GapDetector::GapDetector(const config::House& house, const config::CleanerSettings& settings) {
+  for (const auto& e : house.entities) {
     Watch w{&e, 0, std::nullopt};
-    const auto limit = config.cleaner.silence_limit_min.find(e.kind);
-    if (e.heartbeat && limit != config.cleaner.silence_limit_min.end())
+    const auto limit = settings.silence_limit_min.find(e.kind);
+    if (e.heartbeat && limit != settings.silence_limit_min.end())
       w.limit = static_cast<Millis>(limit->second * 60'000.0);
     watches_.emplace(e.entity_id, w);
   }

@@ -16,13 +16,13 @@ std::string rule_trace(const std::string& room, std::string_view rule, Millis at
 }
 }  // namespace
 
-RoomStateMachine::RoomStateMachine(const config::HomeConfig& config)
-    : hold_presence_(seconds(config.cleaner.motion_hold_with_presence_s)),
-      hold_motion_(seconds(config.cleaner.motion_hold_min * 60)),
-      sticky_(seconds(config.cleaner.sticky_max_min * 60)),
-      grace_(seconds(config.cleaner.door_grace_s)) {
-  for (const auto& r : config.rooms) rooms_[r.id].state.room = r.id;
-  for (const auto& e : config.entities) {
+RoomStateMachine::RoomStateMachine(const config::House& house, const config::CleanerSettings& settings)
+    : hold_presence_(seconds(settings.motion_hold_with_presence_s)),
+      hold_motion_(seconds(settings.motion_hold_min * 60)),
+      sticky_(seconds(settings.sticky_max_min * 60)),
+      grace_(seconds(settings.door_grace_s)) {
+  for (const auto& r : house.rooms) rooms_[r.id].state.room = r.id;
+  for (const auto& e : house.entities) {
     entities_[e.entity_id] = &e;
     if (e.kind == "presence") rooms_[e.room].has_presence = true;
   }

@@ -189,7 +189,7 @@ TEST_CASE("after everyone left through the front door, motion is the pet's until
 
 TEST_CASE("the house is unknown, then someone home after the door, then empty after the quiet", "[cleaning][cat]") {
   const auto home = door_only_home();
-  cleaning::CatFilter filter(home);
+  cleaning::CatFilter filter(home, home.cat_filter);
   for (const auto& r : initial_states({})) filter.decide(r, {});
   CHECK(filter.house() == cleaning::HousePresence::unknown);
   filter.decide(on(600, kFrontDoor, home), {});

@@ -8,7 +8,7 @@ using namespace occupancy;
 using namespace occupancy::testing;
 
 TEST_CASE("unavailable opens a gap and the next good reading closes it", "[cleaning][gaps]") {
-  cleaning::GapDetector gaps(default_home());
+  cleaning::GapDetector gaps(default_home(), default_home().cleaner);
   std::vector<Gap> changed;
   gaps.observe(at(10, kCouch, SensorState::unavailable), changed);
   REQUIRE(changed.size() == 1);
@@ -28,7 +28,7 @@ TEST_CASE("a heartbeat sensor silent past its limit is in a gap, a change-only s
   auto home = default_home();
   for (auto& e : home.entities)
     if (e.entity_id == kCouch) e.heartbeat = true;
-  cleaning::GapDetector gaps(home);
+  cleaning::GapDetector gaps(home, home.cleaner);
   std::vector<Gap> changed;
   gaps.observe(on(0, kCouch, home), changed);
   gaps.observe(on(0, kKitchen, home), changed);

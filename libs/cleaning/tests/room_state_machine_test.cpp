@@ -32,7 +32,7 @@ cat_filter: { enabled: false }
 }
 
 struct Machine {
-  explicit Machine(const config::HomeConfig& home) : m(home) {}
+  explicit Machine(const config::HomeConfig& home) : m(home, home.cleaner) {}
   cleaning::RoomStateMachine m;
   std::vector<RoomState> changes;
   void apply(const Reading& r) { m.apply(r, changes); }

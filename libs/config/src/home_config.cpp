@@ -17,6 +17,7 @@
 #include "config_schema.hpp"
 #include "occupancy/config/yaml_json.hpp"
 #include "occupancy/core/utf8.hpp"
+#include "sections.hpp"
 
 namespace occupancy::config {
 namespace {
@@ -117,11 +118,6 @@ const ConfigSchema& config_schema() {
   return schema;
 }
 
-std::string str(const rapidjson::Value& obj, const char* name, std::string fallback = {}) {
-  const auto it = obj.FindMember(name);
-  return it != obj.MemberEnd() && it->value.IsString() ? it->value.GetString() : fallback;
-}
-
 std::string read_text(const std::filesystem::path& p, const std::string& what) {
   std::ifstream in(p, std::ios::binary);
   if (!in) throw ConfigError(p.string(), "", "cannot read " + what);
@@ -149,6 +145,11 @@ Secret read_secret_file(const std::filesystem::path& p, const std::string& what,
   return Secret(trim(read_text(p, what)));
 }
 
+std::string str(const rapidjson::Value& obj, const char* name, std::string fallback) {
+  const auto it = obj.FindMember(name);
+  return it != obj.MemberEnd() && it->value.IsString() ? it->value.GetString() : fallback;
+}
+
 bool Room::has_zone(std::string_view zone) const {
   for (const auto& z : zones)
     if (z.id == zone) return true;
@@ -164,15 +165,15 @@ EventTimeGuard HomeConfig::event_time_guard() const {
   return EventTimeGuard(event_time, ingestor.wall_clock ? std::function<Millis()>(wall_clock_now) : nullptr);
 }
 
-TimeZone HomeConfig::zone() const { return timezone.empty() ? TimeZone::utc() : TimeZone::load(timezone); }
+TimeZone House::zone() const { return timezone.empty() ? TimeZone::utc() : TimeZone::load(timezone); }
 
-const Room* HomeConfig::find_room(std::string_view id) const {
+const Room* House::find_room(std::string_view id) const {
   for (const auto& r : rooms)
     if (r.id == id) return &r;
   return nullptr;
 }
 
-const Entity* HomeConfig::find_entity(std::string_view entity_id) const {
+const Entity* House::find_entity(std::string_view entity_id) const {
   for (const auto& e : entities)
     if (e.entity_id == entity_id) return &e;
   return nullptr;
@@ -221,94 +222,9 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
 
   HomeConfig c;
   c.source = source;
-  c.home = str(doc, "home");
-  c.timezone = str(doc, "timezone");
-  if (doc.HasMember("people"))
-    for (const auto& p : doc["people"].GetArray()) c.people.emplace_back(p.GetString());
+  read_house(doc, source, c);
 
-  std::set<std::string> seen;
-  const auto& rooms = doc["rooms"];
-  for (rapidjson::SizeType i = 0; i < rooms.Size(); ++i) {
-    Room r;
-    r.id = str(rooms[i], "id");
-    r.name = str(rooms[i], "name", r.id);
-    if (!seen.insert(r.id).second)
-      throw ConfigError(source, fmt::format("rooms[{}].id", i), "room '" + r.id + "' is defined twice");
-    std::set<std::string> zones;
-    const auto& zs = rooms[i]["zones"];
-    for (rapidjson::SizeType j = 0; j < zs.Size(); ++j) {
-      Zone z{str(zs[j], "id"), str(zs[j], "person")};
-      const auto key = fmt::format("rooms[{}].zones[{}]", i, j);
-      if (!zones.insert(z.id).second)
-        throw ConfigError(source, key + ".id", "zone '" + z.id + "' is defined twice in room " + r.id);
-      if (!z.person.empty() && std::find(c.people.begin(), c.people.end(), z.person) == c.people.end())
-        throw ConfigError(source, key + ".person", "expected one of the configured people, got '" + z.person + "'");
-      r.zones.push_back(std::move(z));
-    }
-    c.rooms.push_back(std::move(r));
-  }
-
-  seen.clear();
-  const auto& entities = doc["entities"];
-  for (rapidjson::SizeType i = 0; i < entities.Size(); ++i) {
-    Entity e{str(entities[i], "entity_id"), str(entities[i], "room"), str(entities[i], "zone"),
-             str(entities[i], "kind")};
-    if (entities[i].HasMember("heartbeat")) e.heartbeat = entities[i]["heartbeat"].GetBool();
-    const auto key = fmt::format("entities[{}]", i);
-    if (!seen.insert(e.entity_id).second)
-      throw ConfigError(source, key + ".entity_id", "entity '" + e.entity_id + "' is mapped twice");
-    const Room* room = c.find_room(e.room);
-    if (room == nullptr)
-      throw ConfigError(source, key + ".room",
-                        "expected one of the configured rooms, got unknown room '" + e.room + "'");
-    if (!room->has_zone(e.zone))
-      throw ConfigError(source, key + ".zone",
-                        "expected a zone of room " + e.room + ", got unknown zone '" + e.zone + "'");
-    c.entities.push_back(std::move(e));
-  }
-
-  for (const auto& h : doc["horizons_min"].GetArray()) c.horizons_min.push_back(h.GetInt());
-
-  if (doc.HasMember("cat_filter")) {
-    const auto& cf = doc["cat_filter"];
-    auto num = [&](const char* name, double& out) {
-      if (cf.HasMember(name)) out = cf[name].GetDouble();
-    };
-    num("hold_window_s", c.cat_filter.hold_window_s);
-    num("cross_room_transition_s", c.cat_filter.cross_room_transition_s);
-    num("exclusive_zone_window_s", c.cat_filter.exclusive_zone_window_s);
-    num("path_window_s", c.cat_filter.path_window_s);
-    num("episode_quiet_s", c.cat_filter.episode_quiet_s);
-    num("away_after_min", c.cat_filter.away_after_min);
-    if (cf.HasMember("cross_room_min_rooms")) c.cat_filter.cross_room_min_rooms = cf["cross_room_min_rooms"].GetInt();
-    if (cf.HasMember("motion_needs_presence"))
-      c.cat_filter.motion_needs_presence = cf["motion_needs_presence"].GetBool();
-    if (cf.HasMember("path_rule")) c.cat_filter.path_rule = cf["path_rule"].GetBool();
-    if (cf.HasMember("enabled")) c.cat_filter.enabled = cf["enabled"].GetBool();
-    c.cat_filter.entrance = str(cf, "entrance");
-    if (!c.cat_filter.entrance.empty()) {
-      const auto& rz = c.cat_filter.entrance;
-      const Room* room = c.find_room(rz.substr(0, rz.find('/')));
-      if (room == nullptr || !room->has_zone(rz.substr(rz.find('/') + 1)))
-        throw ConfigError(source, "cat_filter.entrance", "expected a configured room/zone, got '" + rz + "'");
-    }
-    if (cf.HasMember("exclusive_zones")) {
-      const auto& groups = cf["exclusive_zones"];
-      for (rapidjson::SizeType i = 0; i < groups.Size(); ++i) {
-        std::vector<std::string> group;
-        for (rapidjson::SizeType j = 0; j < groups[i].Size(); ++j) {
-          const std::string rz = groups[i][j].GetString();
-          const auto slash = rz.find('/');
-          const Room* room = c.find_room(rz.substr(0, slash));
-          if (room == nullptr || !room->has_zone(rz.substr(slash + 1)))
-            throw ConfigError(source, fmt::format("cat_filter.exclusive_zones[{}][{}]", i, j),
-                              "expected a configured room/zone, got '" + rz + "'");
-          group.push_back(rz);
-        }
-        c.cat_filter.exclusive_zones.push_back(std::move(group));
-      }
-    }
-  }
+  if (doc.HasMember("cat_filter")) read_cat_filter(doc["cat_filter"], c, source, c.cat_filter);
 
   // Connections: the environment completes and overrides the file; secrets never live in it.
   std::string mqtt_url = "mqtt://127.0.0.1:1883";
@@ -388,30 +304,9 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
       h.bind = *v;
       c.http[service] = h;
     }
-  if (doc.HasMember("cleaner")) {
-    const auto& cl = doc["cleaner"];
-    auto& cs = c.cleaner;
-    for (auto [name, field] : {std::pair{"motion_hold_min", &cs.motion_hold_min},
-                               {"motion_hold_with_presence_s", &cs.motion_hold_with_presence_s},
-                               {"sticky_max_min", &cs.sticky_max_min},
-                               {"door_grace_s", &cs.door_grace_s},
-                               {"max_off_latency_s", &cs.max_off_latency_s}})
-      if (cl.HasMember(name)) *field = cl[name].GetDouble();
-    if (cl.HasMember("silence_limit_min"))
-      for (const auto& m : cl["silence_limit_min"].GetObject())
-        cs.silence_limit_min[m.name.GetString()] = m.value.GetDouble();
-    if (cl.HasMember("archive")) cs.archive = cl["archive"].GetBool();
-  }
-  for (auto [name, settings] : {std::pair{"feature", &c.feature}, {"predictor", &c.predictor}}) {
-    if (!doc.HasMember(name)) continue;
-    const auto& sec = doc[name];
-    if (sec.HasMember("registry")) settings->registry = sec["registry"].GetBool();
-    if (sec.HasMember("archive")) settings->archive = sec["archive"].GetBool();
-    if (sec.HasMember("shadow_hours")) settings->shadow_hours = sec["shadow_hours"].GetDouble();
-    if (sec.HasMember("drift_margin")) settings->drift_margin = sec["drift_margin"].GetDouble();
-    if (sec.HasMember("drift_window")) settings->drift_window = sec["drift_window"].GetInt();
-    if (sec.HasMember("drift_hold_min")) settings->drift_hold_min = sec["drift_hold_min"].GetDouble();
-  }
+  if (doc.HasMember("cleaner")) read_cleaner(doc["cleaner"], c.cleaner);
+  if (doc.HasMember("feature")) read_model_service(doc["feature"], c.feature);
+  if (doc.HasMember("predictor")) read_model_service(doc["predictor"], c.predictor);
   if (doc.HasMember("archive")) {
     const auto& a = doc["archive"];
     if (a.HasMember("batch")) c.archive.batch = a["batch"].GetInt();
@@ -430,66 +325,10 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
     if (e.HasMember("max_span_days"))
       c.event_time.max_span = static_cast<Millis>(std::llround(e["max_span_days"].GetDouble() * kDay));
   }
-  std::string ha_token_file;
-  if (doc.HasMember("ingestor")) {
-    const auto& i = doc["ingestor"];
-    c.ingestor.ha_url = str(i, "ha_url");
-    ha_token_file = str(i, "token_file");
-    c.ingestor.ha_ca_file = str(i, "ca_file");
-    c.ingestor.wall_clock = str(i, "clock", "wall") == "wall";
-    if (i.HasMember("archive")) c.ingestor.archive = i["archive"].GetBool();
-    if (i.HasMember("ping_interval_s")) c.ingestor.ping_interval_s = i["ping_interval_s"].GetDouble();
-    if (i.HasMember("backoff_max_s")) c.ingestor.backoff_max_s = i["backoff_max_s"].GetDouble();
-  }
-  if (auto v = env("OCCUPANCY_HA_URL")) c.ingestor.ha_url = *v;
-  if (!c.ingestor.ha_url.empty()) {
-    try {
-      const auto ep = parse_http_url(c.ingestor.ha_url, 8123);
-      c.ingestor.ha_host = ep.host;
-      c.ingestor.ha_port = ep.port;
-      c.ingestor.ha_tls = ep.tls;
-    } catch (const std::invalid_argument& e) {
-      throw ConfigError(source, "ingestor.ha_url", e.what());
-    }
-  }
-  if (auto f = env("OCCUPANCY_HA_CA_FILE")) c.ingestor.ha_ca_file = *f;
-  if (!c.ingestor.ha_ca_file.empty() && !std::filesystem::is_regular_file(c.ingestor.ha_ca_file))
-    throw ConfigError(source, "ingestor.ca_file", "no such file: " + c.ingestor.ha_ca_file);
-  if (auto f = env("OCCUPANCY_HA_TOKEN_FILE")) ha_token_file = *f;
-  if (auto t = env("OCCUPANCY_HA_TOKEN")) {
-    c.ingestor.ha_token = Secret(*t);
-  } else if (!ha_token_file.empty()) {
-    c.ingestor.ha_token =
-        read_secret_file(ha_token_file, "the Home Assistant token file (ingestor.token_file)", c.warnings);
-  }
+  read_ingestor(doc.HasMember("ingestor") ? &doc["ingestor"] : nullptr, env, source, c.ingestor, c.warnings);
 
-  std::string api_token_file;
-  if (doc.HasMember("publisher")) {
-    const auto& p = doc["publisher"];
-    c.discovery_prefix = str(p, "discovery_prefix", c.discovery_prefix);
-    auto& ps = c.publisher;
-    if (p.HasMember("expire_after_s")) ps.expire_after_s = p["expire_after_s"].GetInt();
-    for (auto [name, field] : {std::pair{"heartbeat_min", &ps.heartbeat_min},
-                               {"deadband_pct", &ps.deadband_pct},
-                               {"deadband_min", &ps.deadband_min},
-                               {"threshold_pct", &ps.threshold_pct}})
-      if (p.HasMember(name)) *field = p[name].GetDouble();
-    if (p.HasMember("room_thresholds"))
-      for (const auto& m : p["room_thresholds"].GetObject()) {
-        if (c.find_room(m.name.GetString()) == nullptr)
-          throw ConfigError(source, std::string("publisher.room_thresholds.") + m.name.GetString(),
-                            "expected one of the configured rooms");
-        ps.room_thresholds[m.name.GetString()] = m.value.GetDouble();
-      }
-    api_token_file = str(p, "api_token_file");
-  }
-  if (auto f = env("OCCUPANCY_API_TOKEN_FILE")) api_token_file = *f;
-  if (auto t = env("OCCUPANCY_API_TOKEN")) {
-    c.publisher.api_token = Secret(*t);
-  } else if (!api_token_file.empty()) {
-    c.publisher.api_token =
-        read_secret_file(api_token_file, "the API token file (publisher.api_token_file)", c.warnings);
-  }
+  read_publisher(doc.HasMember("publisher") ? &doc["publisher"] : nullptr, env, source, c, c.publisher,
+                 c.discovery_prefix, c.warnings);
   if (const auto api = c.http_for("publisher");
       api.port != 0 && c.publisher.api_token.empty() && api.bind != "127.0.0.1" && api.bind != "::1")
     c.warnings.push_back("the prediction API listens on " + api.bind +

@@ -129,6 +129,12 @@ Gap gap_from_json(const Value& v) {
   return g;
 }
 
+std::vector<std::string> info_rooms_from_json(const Value& v) {
+  std::vector<std::string> rooms;
+  for (const auto& r : v[proto::fields::info::rooms].GetArray()) rooms.emplace_back(r.GetString(), r.GetStringLength());
+  return rooms;
+}
+
 rapidjson::Document to_json(const RoomState& s) {
   namespace f = proto::fields::room_state;
   rapidjson::Document d(rapidjson::kObjectType);

@@ -7,6 +7,7 @@
 
 #include "occupancy/evaluation/backtest.hpp"
 #include "occupancy/models/forecaster.hpp"
+#include "occupancy/models/shadow_evaluation.hpp"
 
 namespace occupancy::evaluation {
 
@@ -63,6 +64,21 @@ GateVerdict offline_gate(const std::vector<GateFold>& folds, bool shadow_follows
   if (best.empty()) return {true, "no baseline scored on the latest fold"};
   return {mine <= best_brier,
           fmt::format("latest fold mean Brier {:.4f} vs best baseline {} {:.4f}", mine, best, best_brier)};
+}
+
+Promotion decide_promotion(const std::vector<GateFold>& folds, const RegistryState& registry, bool force,
+                           double shadow_hours, Millis now) {
+  const bool shadow_follows = registry.active && !force && shadow_hours > 0;
+  const auto gate = force                         ? GateVerdict{true, "--force"}
+                    : !registry.active            ? GateVerdict{true, "no active version yet"}
+                    : !registry.active_comparable ? GateVerdict{true, "the active version is not comparable"}
+                                                  : offline_gate(folds, shadow_follows, *registry.active);
+  using Action = Promotion::Action;
+  if (!gate.pass) return {Action::stay_candidate, gate.why};
+  if (!shadow_follows) return {Action::activate, gate.why};
+  if (registry.shadow && !models::may_take_shadow(registry.shadow_since, now, shadow_hours))
+    return {Action::shadow_busy, gate.why};
+  return {Action::start_shadow, gate.why};
 }
 
 }  // namespace occupancy::evaluation

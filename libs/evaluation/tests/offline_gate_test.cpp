@@ -50,3 +50,32 @@ TEST_CASE("the offline gate: beat the best baseline before a shadow, the active 
     CHECK_THAT(v.why, Catch::Contains("not comparable"));
   }
 }
+
+TEST_CASE("what train does with a new version: the gate, then a shadow where one follows") {
+  using Action = Promotion::Action;
+  const std::vector<GateFold> beats_baselines{fold(0.030, 0.029, 0.035)};
+  const std::vector<GateFold> loses{fold(0.050, 0.060, 0.035)};
+  const Millis now = 100 * kDay;
+  const RegistryState none{};
+  const RegistryState active{"m1", true, std::nullopt, std::nullopt};
+  CHECK(decide_promotion(loses, none, false, 24, now).action == Action::activate);  // nothing to beat yet
+  CHECK(decide_promotion(beats_baselines, active, false, 24, now).action == Action::start_shadow);
+  const auto refused = decide_promotion(loses, active, false, 24, now);
+  CHECK(refused.action == Action::stay_candidate);
+  CHECK_FALSE(refused.why.empty());
+  CHECK(decide_promotion(loses, active, true, 24, now).action == Action::activate);  // --force
+  CHECK(decide_promotion(loses, active, true, 24, now).why == "--force");
+  // Without a shadow period the version must beat the active one offline to serve at once.
+  CHECK(decide_promotion(beats_baselines, active, false, 0, now).action == Action::stay_candidate);
+  CHECK(decide_promotion({fold(0.030, 0.040, 0.035)}, active, false, 0, now).action == Action::activate);
+  // The active version's files do not load in this build: nothing to compare with.
+  const RegistryState incomparable{"m1", false, std::nullopt, std::nullopt};
+  CHECK(decide_promotion(loses, incomparable, false, 24, now).action == Action::start_shadow);
+  // Another candidate's shadow began 10 h ago: it is not cut short; after twice its period it may be.
+  RegistryState busy = active;
+  busy.shadow = "c1";
+  busy.shadow_since = now - 10 * 60 * kMinute;
+  CHECK(decide_promotion(beats_baselines, busy, false, 24, now).action == Action::shadow_busy);
+  busy.shadow_since = now - 49 * 60 * kMinute;
+  CHECK(decide_promotion(beats_baselines, busy, false, 24, now).action == Action::start_shadow);
+}

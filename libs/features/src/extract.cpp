@@ -14,7 +14,7 @@ FeatureRows FeatureRows::of_room(const std::string& room) const {
   return out;
 }
 
-FeatureRows extract_features(const FeatureSet& set, const config::HomeConfig& home, const Priors& priors,
+FeatureRows extract_features(const FeatureSet& set, const config::House& home, const Priors& priors,
                              const std::vector<RoomState>& states, const std::vector<Reading>& clean,
                              const std::vector<Millis>& at) {
   HouseTimeline timeline(home);

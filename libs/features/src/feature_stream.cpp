@@ -13,7 +13,7 @@ Millis ts_of(const std::variant<Reading, RoomState>& e) {
 
 }  // namespace
 
-FeatureStream::FeatureStream(const config::HomeConfig& home, Priors priors)
+FeatureStream::FeatureStream(const config::House& home, Priors priors)
     : home_(home), set_(home.horizons_min), priors_(std::move(priors)), timeline_(home) {}
 
 void FeatureStream::restore(const std::vector<RoomState>& states) {

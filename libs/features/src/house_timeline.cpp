@@ -14,7 +14,7 @@ long floor_div(Millis a, Millis b) { return static_cast<long>(a >= 0 ? a / b : -
 
 }  // namespace
 
-HouseTimeline::HouseTimeline(const config::HomeConfig& home) : tz_(home.zone()) {
+HouseTimeline::HouseTimeline(const config::House& home) : tz_(home.zone()) {
   for (const auto& r : home.rooms) rooms_[r.id];
 }
 

@@ -5,14 +5,13 @@
 
 namespace occupancy::models {
 
-PredictorCore::PredictorCore(const config::HomeConfig& home)
-    : home_(home),
-      set_(home.horizons_min),
+PredictorCore::PredictorCore(const config::House& home, const config::ModelServiceSettings& settings)
+    : set_(home.horizons_min),
       persistence_(make_baseline("persistence", set_, home.horizons_min)),
       time_of_week_(make_baseline("time_of_week", set_, home.horizons_min)),
-      drift_(DriftSettings{static_cast<std::size_t>(home.predictor.drift_window),
-                           static_cast<std::size_t>(home.predictor.drift_window / 6), home.predictor.drift_margin,
-                           static_cast<Millis>(home.predictor.drift_hold_min * kMinute)}) {}
+      drift_(DriftSettings{static_cast<std::size_t>(settings.drift_window),
+                           static_cast<std::size_t>(settings.drift_window / 6), settings.drift_margin,
+                           static_cast<Millis>(settings.drift_hold_min * kMinute)}) {}
 
 void PredictorCore::use_model(std::shared_ptr<const TrainedModel> model) {
   auto forecaster = model ? std::make_unique<ModelForecaster>(*model, set_, *time_of_week_) : nullptr;

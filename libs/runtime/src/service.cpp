@@ -33,6 +33,42 @@ void ServiceContext::require_room(const std::string& room) const {
     throw Refusal("unknown_room", "/room", "room '" + room + "' is not in the home config");
 }
 
+void ServiceContext::apply(contract::Step&& step) {
+  using Level = contract::LogLine::Level;
+  for (const auto& l : step.logs) {
+    const auto level = l.level == Level::debug  ? spdlog::level::debug
+                       : l.level == Level::info ? spdlog::level::info
+                       : l.level == Level::warn ? spdlog::level::warn
+                                                : spdlog::level::err;
+    spdlog::log(level, "{}", l.text);
+  }
+  for (const auto& p : step.publications) {
+    if (p.payload.IsNull())
+      router.clear_retained(*p.channel, p.params);
+    else
+      router.publish(*p.channel, p.params, p.payload);
+  }
+  for (const auto& d : step.dead_letters) router.dead_letter(d.source, d.payload, {d.keyword, d.pointer, d.message});
+  for (const auto& m : step.metrics) {
+    switch (m.op) {
+      case contract::MetricUpdate::Op::add:
+        metrics.add(m.name, m.labels, m.value);
+        break;
+      case contract::MetricUpdate::Op::set:
+        metrics.set(m.name, m.labels, m.value);
+        break;
+      case contract::MetricUpdate::Op::forget:
+        metrics.forget(m.name, m.labels);
+        break;
+    }
+  }
+  if (archive_rows && !step.archive.empty()) archive_rows(std::move(step.archive));
+}
+
+void ServiceContext::declare(const std::vector<contract::MetricFamily>& families) {
+  for (const auto& f : families) metrics.declare(f.name, f.type, f.help);
+}
+
 namespace {
 
 // SIGTERM/SIGINT are blocked in every thread and taken by one waiting thread, so no handler
@@ -108,7 +144,7 @@ int run_service(std::string_view name, std::string_view description, int argc, c
   Router router(std::string(name), base, forward, metrics);
   router.guard_event_time(cfg.event_time_guard());
   router.limit_payloads({cfg.mqtt_max_payload_bytes, contract::kMaxNesting});
-  ServiceContext ctx{std::string(name), cfg, router, metrics, {}, {}, {}, {}};
+  ServiceContext ctx{std::string(name), cfg, router, metrics, {}, {}, {}, {}, {}};
   try {
     wire(ctx);
   } catch (const std::exception& e) {

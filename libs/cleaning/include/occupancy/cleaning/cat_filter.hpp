@@ -55,7 +55,7 @@ const char* to_string(HousePresence p);
 
 class CatFilter {
  public:
-  explicit CatFilter(const config::HomeConfig& config);
+  CatFilter(const config::House& house, const config::CatFilterRules& rules);
 
   /// The house as of the last reading judged.
   HousePresence house() const { return house_; }
@@ -94,7 +94,7 @@ class CatFilter {
   void update_house(const Reading& r);
   std::string house_empty(const Reading& r) const;
 
-  const config::HomeConfig& config_;
+  const config::CatFilterRules& rules_;
   Millis hold_, cross_, exclusive_, path_, quiet_;
   std::map<std::string, RoomTrack, std::less<>> rooms_;
   std::deque<Seen> recent_;       // within the longest look-back

@@ -37,7 +37,8 @@ struct CleanerOutput {
 
 class CleanerCore {
  public:
-  explicit CleanerCore(const config::HomeConfig& config);
+  CleanerCore(const config::House& house, const config::CleanerSettings& settings, const config::CatFilterRules& rules);
+  explicit CleanerCore(const config::HomeConfig& config) : CleanerCore(config, config.cleaner, config.cat_filter) {}
 
   /// A reading arrives (any order within the hold window). Event time moves to its ts.
   void push(const Reading& r, CleanerOutput& out);
@@ -74,7 +75,7 @@ class CleanerCore {
   void schedule_checks(const Reading& r);
   void readmit(const Reading& r, CleanerOutput& out);
 
-  const config::HomeConfig& config_;
+  const config::House& house_;
   Millis hold_, max_off_latency_;
   CatFilter cat_;
   GapDetector gaps_;

@@ -16,7 +16,7 @@ namespace occupancy::cleaning {
 
 class GapDetector {
  public:
-  explicit GapDetector(const config::HomeConfig& config);
+  GapDetector(const config::House& house, const config::CleanerSettings& settings);
 
   /// Every reading of a configured entity, accepted or not (a repeat still proves the sensor
   /// alive). Appends the gap it opened or closed, if any.

@@ -28,7 +28,7 @@ namespace occupancy::cleaning {
 
 class RoomStateMachine {
  public:
-  explicit RoomStateMachine(const config::HomeConfig& config);
+  RoomStateMachine(const config::House& house, const config::CleanerSettings& settings);
 
   /// Event time reached `now`: hold times and door rules that expired change rooms.
   void advance(Millis now, std::vector<RoomState>& changed);

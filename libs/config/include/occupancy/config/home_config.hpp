@@ -138,14 +138,26 @@ struct ModelServiceSettings {
   double drift_hold_min = 120;
 };
 
-struct HomeConfig {
-  std::string source;  // the file it came from, for messages
+/// The household every core shares: its rooms with their zones, the entities that watch them,
+/// the people, the forecast horizons and the time zone. A core takes this and its own section
+/// (CleanerSettings, PublisherSettings, ...), never the whole HomeConfig.
+struct House {
   std::string home = "home";
   std::string timezone;  // IANA name; empty: UTC
   std::vector<std::string> people;
   std::vector<Room> rooms;
   std::vector<Entity> entities;
   std::vector<int> horizons_min;
+
+  const Room* find_room(std::string_view id) const;
+  const Entity* find_entity(std::string_view entity_id) const;
+  /// The home's time zone (UTC when none is configured); throws if the zone is unknown here.
+  TimeZone zone() const;
+};
+
+/// The whole config: the house, one section per core, and the connections.
+struct HomeConfig : House {
+  std::string source;  // the file it came from, for messages
   CatFilterRules cat_filter;
   CleanerSettings cleaner;
   ArchiveSettings archive;
@@ -162,14 +174,8 @@ struct HomeConfig {
   EventTimeLimits event_time;         // bounds on event time, enforced where events enter (router, ingest core)
   std::vector<std::string> warnings;  // worth telling the operator at start (e.g. a secret file others can read)
 
-  const Room* find_room(std::string_view id) const;
   /// The bounds on event time, against the wall clock when `ingestor.clock` is wall.
   EventTimeGuard event_time_guard() const;
-
-  /// The home's time zone (UTC when none is configured); throws if the zone is unknown here.
-
-  TimeZone zone() const;
-  const Entity* find_entity(std::string_view entity_id) const;
   HttpSettings http_for(std::string_view service) const;
 };
 

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "occupancy/core/types.hpp"
 
@@ -20,6 +21,8 @@ rapidjson::Document to_json(const Rejection& r);
 
 rapidjson::Document to_json(const Gap& g);
 Gap gap_from_json(const rapidjson::Value& v);
+/// The rooms a suite's retained info lists.
+std::vector<std::string> info_rooms_from_json(const rapidjson::Value& v);
 
 rapidjson::Document to_json(const RoomState& s);
 RoomState room_state_from_json(const rapidjson::Value& v);

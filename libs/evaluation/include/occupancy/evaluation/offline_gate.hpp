@@ -11,6 +11,7 @@
 // model nor the active one has seen it.) A version promoted at once must beat the active
 // version on the latest fold.
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,32 @@ struct GateVerdict {
 /// The gate on the latest fold (folds.front()); `shadow_follows` as explained above. Without
 /// folds, or without an active version to compare with when one is needed, it passes and says so.
 GateVerdict offline_gate(const std::vector<GateFold>& folds, bool shadow_follows, const std::string& active_version);
+
+/// The registry as `occupancy train` finds it.
+struct RegistryState {
+  std::optional<std::string> active;  // the active version
+  bool active_comparable = false;     // its files load in this build (the folds scored it)
+  std::optional<std::string> shadow;  // a candidate already in shadow
+  std::optional<Millis> shadow_since;
+};
+
+/// What becomes of a newly trained version.
+struct Promotion {
+  enum class Action {
+    stay_candidate,  // failed the gate: `occupancy models promote` can still activate it
+    shadow_busy,     // passed, but another candidate's shadow is still running
+    start_shadow,    // passed: predicts in shadow beside the active version first
+    activate,        // passed, and no shadow follows (none active yet, --force, shadow_hours 0)
+  };
+  Action action = Action::stay_candidate;
+  std::string why;  // the gate's verdict
+};
+
+/// The promotion rule, pure: the gate on the folds (skipped with `force`, or when nothing is
+/// active or comparable), then a shadow where one follows (an active version, no `force`,
+/// shadow_hours > 0) unless another shadow is still running at `now`.
+Promotion decide_promotion(const std::vector<GateFold>& folds, const RegistryState& registry, bool force,
+                           double shadow_hours, Millis now);
 
 /// Mean of a fold's scores over horizons.
 double mean_over_horizons(const std::map<int, double>& by_horizon);

@@ -22,7 +22,7 @@ struct FeatureRows {
 };
 
 /// `at` ascending. Rooms: every room of `home`, in config order, at each time.
-FeatureRows extract_features(const FeatureSet& set, const config::HomeConfig& home, const Priors& priors,
+FeatureRows extract_features(const FeatureSet& set, const config::House& home, const Priors& priors,
                              const std::vector<RoomState>& states, const std::vector<Reading>& clean,
                              const std::vector<Millis>& at);
 

@@ -15,7 +15,7 @@ namespace occupancy::features {
 
 class FeatureStream {
  public:
-  FeatureStream(const config::HomeConfig& home, Priors priors = {});
+  FeatureStream(const config::House& house, Priors priors = {});
 
   void set_priors(Priors priors) { priors_ = std::move(priors); }
   const Priors& priors() const { return priors_; }
@@ -36,7 +36,7 @@ class FeatureStream {
 
  private:
   using Event = std::variant<Reading, RoomState>;
-  const config::HomeConfig& home_;
+  const config::House& home_;
   FeatureSet set_;
   Priors priors_;
   HouseTimeline timeline_;

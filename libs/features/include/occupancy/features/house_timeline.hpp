@@ -36,7 +36,7 @@ class HouseTimeline {
     Millis ts = 0;
   };
 
-  explicit HouseTimeline(const config::HomeConfig& home);
+  explicit HouseTimeline(const config::House& home);
 
   void on_state(const RoomState& s);
   void on_reading(const Reading& r);

@@ -19,7 +19,8 @@ namespace occupancy::models {
 
 class PredictorCore {
  public:
-  explicit PredictorCore(const config::HomeConfig& home);
+  PredictorCore(const config::House& house, const config::ModelServiceSettings& settings);
+  explicit PredictorCore(const config::HomeConfig& config) : PredictorCore(config, config.predictor) {}
 
   void use_model(std::shared_ptr<const TrainedModel> model);
   const TrainedModel* model() const { return model_.get(); }
@@ -48,7 +49,6 @@ class PredictorCore {
   DriftMonitor& drift() { return drift_; }
 
  private:
-  const config::HomeConfig& home_;
   features::FeatureSet set_;
   std::unique_ptr<Forecaster> persistence_, time_of_week_;
   Prediction forecast(const ModelForecaster* forecaster, const TrainedModel* model, const FeatureVector& fv,

@@ -8,9 +8,11 @@
 #include <utility>
 #include <vector>
 
+#include "occupancy/contract/step.hpp"
+
 namespace occupancy::runtime {
 
-using Labels = std::vector<std::pair<std::string, std::string>>;
+using Labels = contract::Labels;
 
 class Metrics {
  public:

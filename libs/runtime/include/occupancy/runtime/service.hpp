@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "occupancy/config/home_config.hpp"
+#include "occupancy/contract/step.hpp"
 #include "occupancy/http/server.hpp"
 #include "occupancy/runtime/metrics.hpp"
 #include "occupancy/runtime/router.hpp"
@@ -34,6 +35,13 @@ struct ServiceContext {
   /// room `room`.
   void require_room(const std::string& room) const;
 
+  /// Carries out what a core returned, in this order: log lines, publications (a null payload
+  /// clears the retained message), dead letters, metric updates, then the archive rows to the
+  /// service's archive (start_archive), if it has one.
+  void apply(contract::Step&& step);
+  /// Declares the service's metric families on /metrics.
+  void declare(const std::vector<contract::MetricFamily>& families);
+
   struct Timer {
     std::chrono::milliseconds period;
     std::function<void()> task;
@@ -43,6 +51,7 @@ struct ServiceContext {
   std::vector<std::function<void()>> connected_tasks;
   std::vector<std::pair<std::string, http::Handler>> routes;
   std::vector<std::function<std::string()>> health_checks;
+  std::function<void(contract::ArchiveRows&&)> archive_rows;  // set by start_archive
 };
 
 /// Runs `task`; whatever it throws (of any type) is logged with `what` and counted as

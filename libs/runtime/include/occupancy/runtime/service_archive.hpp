@@ -11,7 +11,10 @@
 
 #include "occupancy/runtime/service.hpp"
 #include "occupancy/store/archive_writer.hpp"
+#include "occupancy/store/clean_archive.hpp"
 #include "occupancy/store/postgres_target.hpp"
+#include "occupancy/store/prediction_archive.hpp"
+#include "occupancy/store/raw_archive.hpp"
 
 namespace occupancy::runtime {
 
@@ -23,6 +26,19 @@ void declare_archive_metrics(Metrics& m);
 
 /// The free and total bytes of the filesystem holding `dir` (nothing when it cannot be read).
 void export_state_filesystem(Metrics& m, const std::filesystem::path& dir);
+
+/// The rows of a core's Step that each archive stores (moved out of `rows`).
+inline void take_rows(contract::ArchiveRows& rows, store::RawBatch& b) { b.readings = std::move(rows.raw); }
+inline void take_rows(contract::ArchiveRows& rows, store::CleanBatch& b) {
+  b.readings = std::move(rows.clean);
+  b.states = std::move(rows.states);
+  b.gaps = std::move(rows.gaps);
+}
+inline void take_rows(contract::ArchiveRows& rows, store::PredictionBatch& b) {
+  b.items = std::move(rows.predictions);
+  b.outcomes = std::move(rows.outcomes);
+  b.shadow = std::move(rows.shadow);
+}
 
 template <class Stats>
 void export_archive_metrics(Metrics& m, const Stats& s) {
@@ -38,8 +54,9 @@ void export_archive_metrics(Metrics& m, const Stats& s) {
   m.set("occupancy_db_connected", {}, s.connected ? 1 : 0);
 }
 
-/// Starts the archive of `ctx`'s service: batches go to PostgreSQL through `write(db, home,
-/// batch)`. Exports its stats every second and reports a failing spool on /healthz.
+/// Starts the archive of `ctx`'s service: the archive rows of every Step it applies go to
+/// PostgreSQL through `write(db, home, batch)`. Exports its stats every second and reports a
+/// failing spool on /healthz.
 template <class Batch>
 std::shared_ptr<store::ArchiveWriter<Batch>> start_archive(
     ServiceContext& ctx, std::function<void(store::Database&, const std::string&, const Batch&)> write) {
@@ -54,6 +71,11 @@ std::shared_ptr<store::ArchiveWriter<Batch>> start_archive(
                                     [home = ctx.config.home, write = std::move(write)](
                                         store::Database& db, const Batch& b) { write(db, home, b); }),
       limits);
+  ctx.archive_rows = [archive](contract::ArchiveRows&& rows) {
+    Batch batch;
+    take_rows(rows, batch);
+    if (batch.size() > 0) archive->add(std::move(batch));
+  };
   ctx.metrics.set("occupancy_archive_spool_limit_bytes", {}, static_cast<double>(limits.spool_bytes));
   ctx.every(std::chrono::seconds(1), [&m = ctx.metrics, archive] { export_archive_metrics(m, archive->stats()); });
   const std::filesystem::path dir = ctx.config.archive.spool_dir;

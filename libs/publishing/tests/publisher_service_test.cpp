@@ -1,7 +1,8 @@
-#include "occupancy/publishing/publisher_core.hpp"
+#include "occupancy/publishing/publisher_service.hpp"
 
 #include <catch2/catch.hpp>
 
+#include "occupancy/contract/refusal.hpp"
 #include "occupancy/contract/validator.hpp"
 #include "unit_helpers.hpp"
 
@@ -21,59 +22,59 @@ Prediction prediction(Millis ts, const std::string& room, double p15) {
   return p;
 }
 
-std::vector<std::string> channels(const std::vector<publishing::Publication>& v) {
+std::vector<std::string> channels(const contract::Step& step) {
   std::vector<std::string> out;
-  for (const auto& p : v) out.emplace_back(p.channel->id);
+  for (const auto& p : step.publications) out.emplace_back(p.channel->id);
   return out;
 }
 
 }  // namespace
 
 TEST_CASE("on connect: info, then one discovery per room, all valid", "[publishing]") {
-  publishing::PublisherCore core(home(), "0.1.0", 0);
+  publishing::PublisherService core(home(), "0.1.0", 0);
   const auto out = core.on_connected();
-  REQUIRE(out.size() == 1 + home().rooms.size());
-  CHECK(out[0].channel == &proto::channel::info);
-  for (const auto& p : out) {
+  REQUIRE(out.publications.size() == 1 + home().rooms.size());
+  CHECK(out.publications[0].channel == &proto::channel::info);
+  for (const auto& p : out.publications) {
     INFO(p.channel->id);
     CHECK_FALSE(contract::validator().check(p.channel->schema_file, p.payload));
   }
-  CHECK(out[1].params.at("device_id") == "occupancy_home_bedroom");
+  CHECK(out.publications[1].params.at("device_id") == "occupancy_home_bedroom");
 }
 
 TEST_CASE("states follow the deadband, HA's birth re-sends discovery then states", "[publishing]") {
-  publishing::PublisherCore core(home(), "0.1.0", 0);
+  publishing::PublisherService core(home(), "0.1.0", 0);
   auto out = core.on_prediction(prediction(kMinute, "office", 0.30));
   CHECK(channels(out) == std::vector<std::string>{"info", "ha_state"});        // first model seen -> info
   CHECK(core.on_prediction(prediction(2 * kMinute, "office", 0.31)).empty());  // within 2 points
   CHECK(channels(core.on_prediction(prediction(3 * kMinute, "office", 0.40))) == std::vector<std::string>{"ha_state"});
   out = core.on_ha_status("online");
-  REQUIRE(out.size() == home().rooms.size() + 1);
-  CHECK(out.back().channel == &proto::channel::ha_state);
-  CHECK(out.back().payload["occupancy_15_pct"].GetDouble() == 40.0);
-  CHECK(out.front().channel == &proto::channel::ha_discovery);
+  REQUIRE(out.publications.size() == home().rooms.size() + 1);
+  CHECK(out.publications.back().channel == &proto::channel::ha_state);
+  CHECK(out.publications.back().payload["occupancy_15_pct"].GetDouble() == 40.0);
+  CHECK(out.publications.front().channel == &proto::channel::ha_discovery);
   CHECK(core.on_ha_status("offline").empty());
 }
 
 TEST_CASE("rooms the previous run announced but the config no longer has are removed from HA", "[publishing]") {
-  publishing::PublisherCore core(home(), "0.1.0", 0);
+  publishing::PublisherService core(home(), "0.1.0", 0);
   auto out = core.on_info_seen({"office", "attic", "bedroom"});
-  REQUIRE(out.size() == 2);
-  CHECK(out[0].channel == &proto::channel::ha_discovery);
-  CHECK(out[0].params.at("device_id") == "occupancy_home_attic");
-  CHECK(out[0].payload.IsNull());
-  CHECK(out[1].channel == &proto::channel::ha_state);
-  CHECK(out[1].params.at("room") == "attic");
+  REQUIRE(out.publications.size() == 2);
+  CHECK(out.publications[0].channel == &proto::channel::ha_discovery);
+  CHECK(out.publications[0].params.at("device_id") == "occupancy_home_attic");
+  CHECK(out.publications[0].payload.IsNull());
+  CHECK(out.publications[1].channel == &proto::channel::ha_state);
+  CHECK(out.publications[1].params.at("room") == "attic");
   CHECK(core.on_info_seen({"office", "bedroom"}).empty());
 }
 
 TEST_CASE("a sensor's gap reaches HA at once: the room's state names it until the gap closes", "[publishing]") {
-  publishing::PublisherCore core(home(), "0.1.0", 0);
+  publishing::PublisherService core(home(), "0.1.0", 0);
   const Gap open{"binary_sensor.office_desk_anca_presence", "office", "desk_anca", 90'000, std::nullopt, "silent"};
   CHECK(core.on_gap(open).empty());  // no state yet: the first forecast carries it
   auto out = core.on_prediction(prediction(2 * kMinute, "office", 0.30));
   REQUIRE(channels(out) == std::vector<std::string>{"info", "ha_state"});
-  const auto& first = out.back().payload;
+  const auto& first = out.publications.back().payload;
   CHECK_FALSE(contract::validator().check(proto::channel::ha_state.schema_file, first));
   REQUIRE(first["problem_entities"].Size() == 1);
   CHECK(std::string(first["problem_entities"][0].GetString()) == open.entity_id);
@@ -82,13 +83,27 @@ TEST_CASE("a sensor's gap reaches HA at once: the room's state names it until th
   closed.end = 5 * kMinute;
   out = core.on_gap(closed);  // at once, not at the next forecast
   REQUIRE(channels(out) == std::vector<std::string>{"ha_state"});
-  CHECK(out[0].payload["problem_entities"].Size() == 0);
-  CHECK(out[0].params.at("room") == "office");
+  CHECK(out.publications[0].payload["problem_entities"].Size() == 0);
+  CHECK(out.publications[0].params.at("room") == "office");
   CHECK(core.on_gap(closed).empty());  // nothing changed: nothing sent
   // An unreliable forecast is a change HA hears of, even within the deadband.
   auto unreliable = prediction(6 * kMinute, "office", 0.30);
   unreliable.reliable = false;
   out = core.on_prediction(unreliable);
   REQUIRE(channels(out) == std::vector<std::string>{"ha_state"});
-  CHECK_FALSE(out[0].payload["reliable"].GetBool());
+  CHECK_FALSE(out.publications[0].payload["reliable"].GetBool());
+}
+
+TEST_CASE("a prediction of a room the config does not have, or not the topic's, is refused with nothing sent",
+          "[publishing]") {
+  publishing::PublisherService core(home(), "0.1.0", 0);
+  CHECK_THROWS_AS(core.on_prediction(prediction(kMinute, "attic", 0.3)), contract::Refusal);
+  CHECK_THROWS_WITH(core.on_prediction(prediction(kMinute, "office", 0.3), "kitchen"),
+                    Catch::Contains("the topic names room 'kitchen'"));
+  CHECK_FALSE(core.latest()->get("office"));  // a refused prediction is not served either
+  const Gap unknown{"binary_sensor.attic", "attic", "main", 0, std::nullopt, "silent"};
+  CHECK_THROWS_AS(core.on_gap(unknown), contract::Refusal);
+  core.on_prediction(prediction(kMinute, "office", 0.3), "office");
+  REQUIRE(core.latest()->get("office"));
+  CHECK(core.latest()->get("office")->occupancy.at(15) == 0.3);
 }

@@ -1,0 +1,135 @@
+// The predictor service's logic through its Step: forecasts published and archived, model
+// versions hot-swapped from a scripted registry, the shadow's verdict applied and announced.
+#include "occupancy/models/predictor_service.hpp"
+
+#include <catch2/catch.hpp>
+
+#include "occupancy/contract/refusal.hpp"
+#include "occupancy/contract/validator.hpp"
+#include "scripted_model_source.hpp"
+#include "unit_helpers.hpp"
+
+using namespace occupancy;
+using namespace occupancy::testing;
+
+namespace {
+
+// A version without boosters (every room served by its baseline): enough to load and swap.
+RegisteredVersion version(const std::string& name) {
+  models::TrainedModel m;
+  m.version = name;
+  m.feature_names = features::FeatureSet(default_home().horizons_min).names();
+  m.horizons = default_home().horizons_min;
+  return {name, m.feature_set, "2026-01-13T08:00:00.000Z", 1'000'000, m.files()};
+}
+
+double metric(const contract::Step& step, const std::string& name, const contract::Labels& labels = {}) {
+  for (const auto& m : step.metrics)
+    if (m.name == name && m.labels == labels) return m.value;
+  return -1;
+}
+
+FeatureVector vector_of(const std::string& room) {
+  return {1'000'000, room, "v1", {{"occupied_now", 1.0}, {"reliable", 1.0}}};
+}
+
+// m1 active, c1 in shadow beside it.
+std::shared_ptr<ScriptedModelSource> registry_with_shadow() {
+  auto registry = std::make_shared<ScriptedModelSource>();
+  registry->versions["m1"] = version("m1");
+  registry->versions["c1"] = version("c1");
+  registry->active = "m1";
+  registry->in_shadow = "c1";
+  return registry;
+}
+
+}  // namespace
+
+TEST_CASE("a feature vector's forecast is published, archived, and stamps the last-prediction gauge", "[models]") {
+  models::PredictorService service(default_home(), nullptr);
+  const auto step = service.on_features(vector_of("office"), 5'000);
+  const auto out = contract::published_on(step, proto::channel::prediction);
+  REQUIRE(out.size() == 1);
+  CHECK_FALSE(contract::validator().check(proto::channel::prediction.schema_file, out[0]->payload));
+  CHECK(out[0]->params.at("room") == "office");
+  REQUIRE(step.archive.predictions.size() == 1);
+  CHECK(step.archive.predictions[0].model_version == "baseline-persistence");
+  CHECK(metric(step, "occupancy_last_prediction_timestamp_seconds") == 5.0);
+  CHECK_THROWS_AS(service.on_features(vector_of("attic"), 5'000), contract::Refusal);
+  CHECK_THROWS_WITH(service.on_features({1, "office", "v1", {{"reliable", 1.0}}}, 5'000),
+                    Catch::Contains("occupied_now"));
+}
+
+TEST_CASE("versions are hot-swapped from the registry, a broken one is refused and the serving one stays", "[models]") {
+  auto registry = std::make_shared<ScriptedModelSource>();
+  registry->versions["m1"] = version("m1");
+  registry->versions["m2"] = version("m2");
+  auto broken = version("m3");
+  broken.files.at(0).data = "{not json";
+  registry->versions["m3"] = broken;
+  registry->active = "m1";
+  models::PredictorService service(default_home(), registry);
+  auto step = service.install(std::nullopt);
+  REQUIRE(service.core().model() != nullptr);
+  CHECK(service.core().model()->version == "m1");
+  CHECK(metric(step, "occupancy_model_info", {{"version", "m1"}}) == 1);
+  CHECK(metric(step, "occupancy_model_created_timestamp_seconds", {{"version", "m1"}}) == 1000);
+
+  step = service.on_model({"m2", "v1", "", std::nullopt, ""});
+  CHECK(service.core().model()->version == "m2");
+  CHECK(metric(step, "occupancy_model_info", {{"version", "m1"}}) == 0);
+  CHECK(metric(step, "occupancy_model_info", {{"version", "m2"}}) == 1);
+  CHECK(service.on_features(vector_of("office"), 0).archive.predictions.at(0).model_version == "m2");
+
+  step = service.on_model({"m3", "v1", "", std::nullopt, ""});
+  CHECK(service.core().model()->version == "m2");
+  CHECK(metric(step, "occupancy_model_loads_total", {{"result", "refused"}}) == 1);
+  CHECK_THAT(step.logs.at(0).text, Catch::Contains("m2 keeps serving"));
+
+  registry->fail = true;  // the database away: the serving version stays, nothing thrown
+  step = service.on_model({"m1", "v1", "", std::nullopt, ""});
+  CHECK(service.core().model()->version == "m2");
+}
+
+TEST_CASE("a candidate better with confidence over its shadow is promoted, recorded and announced", "[models]") {
+  auto registry = registry_with_shadow();
+  auto home = default_home();
+  home.predictor.shadow_hours = 2;
+  for (int minute = 0; minute < 150; ++minute)  // the candidate right, the active version wrong, every minute
+    registry->pairs["c1"].push_back({"office", 15, minute * kMinute, 0.9, 0.1, false});
+  models::PredictorService service(home, registry);
+  service.install(std::nullopt);
+  auto step = service.install_candidate();
+  REQUIRE(service.core().shadow() != nullptr);
+  CHECK_THAT(step.logs.at(0).text, Catch::Contains("c1 predicts in shadow beside m1 (150 of 120"));
+
+  step = service.on_shadow_tick();
+  REQUIRE(registry->verdicts.size() == 1);
+  CHECK_THAT(registry->verdicts[0], Catch::StartsWith("promote c1: c1 promoted"));
+  CHECK(service.core().model()->version == "c1");
+  CHECK(service.core().shadow() == nullptr);
+  CHECK(metric(step, "occupancy_shadow_decisions_total", {{"verdict", "promote"}}) == 1);
+  const auto announced = contract::published_on(step, proto::channel::model);
+  REQUIRE(announced.size() == 1);
+  CHECK(contract::model_announcement_from_json(announced[0]->payload).version == "c1");
+  CHECK(service.on_shadow_tick().empty());  // no shadow now
+}
+
+TEST_CASE("the shadow's verdict waits while the registry cannot record it", "[models]") {
+  auto registry = registry_with_shadow();
+  auto home = default_home();
+  home.predictor.shadow_hours = 1;
+  for (int minute = 0; minute < 90; ++minute)  // both equally good: retired
+    registry->pairs["c1"].push_back({"office", 15, minute * kMinute, 0.2, 0.2, false});
+  models::PredictorService service(home, registry);
+  service.install(std::nullopt);
+  service.install_candidate();
+  registry->fail = true;
+  CHECK_THROWS(service.on_shadow_tick());
+  CHECK(service.core().shadow() != nullptr);  // nothing changed: the next tick retries
+  registry->fail = false;
+  service.on_shadow_tick();
+  REQUIRE(registry->verdicts.size() == 1);
+  CHECK_THAT(registry->verdicts[0], Catch::StartsWith("retire c1"));
+  CHECK(service.core().model()->version == "m1");
+}
