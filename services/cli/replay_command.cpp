@@ -129,6 +129,7 @@ void add_replay_command(CLI::App& app, const GlobalOptions& global, int& result)
       size_t readings = 0, ticks = 0;
       auto publish = [&](const std::vector<ingest::Output>& out) {
         for (const auto& item : out) {
+          client.recover_if_flapping(stop);  // a broker restart that left Paho resending garbage
           if (pace && pacer.following()) keep_pace(std::visit([](const auto& x) -> Millis { return x.ts; }, item));
           if (const auto* r = std::get_if<Reading>(&item)) {
             router.publish(proto::channel::raw, {{"room", r->room}, {"zone", r->zone}}, contract::to_json(*r));

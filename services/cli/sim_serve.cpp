@@ -27,6 +27,7 @@ struct ServeOptions {
   double speed = 1;
   std::optional<std::int64_t> clock_origin;
   HouseholdOptions household;
+  simulation::RestFaults faults;
 };
 
 // Maps wall-clock time to simulated time: the past ends at `anchor` when the clock starts.
@@ -90,8 +91,8 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
 
   http::Server server(
       o.bind, static_cast<std::uint16_t>(o.port),
-      [&](const http::Request& req) { return simulation::handle_rest(ha, token, req, clock.now()); }, "/api/websocket",
-      ws);
+      [&](const http::Request& req) { return simulation::handle_rest(ha, token, req, clock.now(), o.faults); },
+      "/api/websocket", ws);
 
   std::atomic<bool> stop{false};
   std::thread player([&] {
@@ -146,6 +147,8 @@ void add_sim_serve_command(CLI::App& sim, const GlobalOptions& global, int& resu
       ->check(CLI::Range(1, 3650))
       ->capture_default_str();
   o->household.add_to(*cmd);
+  cmd->add_flag("--bad-history-row", o->faults.bad_history_row,
+                "fault injection: each history answer carries one malformed row");
   cmd->add_option("--clock-origin", o->clock_origin,
                   "wall-clock ms at which the simulated past ends (reuse it to restart on the same timeline)");
   cmd->callback([&global, &result, o] { result = run_job("sim serve", [&] { return serve(global, *o); }); });

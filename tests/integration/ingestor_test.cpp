@@ -32,12 +32,12 @@ std::string config_for(const std::string& home, std::uint16_t ha_port, std::uint
 }
 
 std::unique_ptr<Process> sim_serve(const std::filesystem::path& dir, std::uint16_t port, long long origin,
-                                   const std::string& log) {
-  auto p = std::make_unique<Process>(
-      kBin + "/occupancy",
-      std::vector<std::string>{"sim", "serve", "--port", std::to_string(port), "--token", "T0k3n", "--speed", "3600",
-                               "--history-days", "1", "--future-days", "3", "--clock-origin", std::to_string(origin)},
-      std::map<std::string, std::string>{}, dir / log);
+                                   const std::string& log, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args{"sim",           "serve",   "--port",         std::to_string(port),  "--token",
+                                "T0k3n",         "--speed", "3600",           "--history-days",      "1",
+                                "--future-days", "3",       "--clock-origin", std::to_string(origin)};
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto p = std::make_unique<Process>(kBin + "/occupancy", args, std::map<std::string, std::string>{}, dir / log);
   for (int i = 0; i < 100 && http_get(port, "/api/").first == 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   return p;
@@ -47,8 +47,10 @@ using Key = std::tuple<std::string, std::string, std::string>;  // entity, last_
 
 }  // namespace
 
-TEST_CASE("live state changes become raw readings, an HA outage is backfilled with nothing lost or duplicated",
-          "[integration]") {
+TEST_CASE(
+    "live state changes become raw readings, an HA outage is backfilled with nothing lost or duplicated, past a "
+    "malformed history row",
+    "[integration][faults]") {
   const auto broker = broker_from_env();
   const auto home = unique_home("ing");
   const auto dir = temp_dir(home);
@@ -75,9 +77,11 @@ TEST_CASE("live state changes become raw readings, an HA outage is backfilled wi
   const auto during_outage = rec.messages().size();
   std::this_thread::sleep_for(std::chrono::seconds(2));
   CHECK(rec.messages().size() == during_outage);
-  ha = sim_serve(dir, ha_port, origin, "ha2.log");  // ...and comes back on the same timeline
+  // ...and comes back on the same timeline, its history answer carrying one malformed row.
+  ha = sim_serve(dir, ha_port, origin, "ha2.log", {"--bad-history-row"});
   std::this_thread::sleep_for(std::chrono::seconds(6));
   CHECK_THAT(ingestor.output(), Catch::Contains("backfilled"));
+  CHECK_THAT(ingestor.output(), Catch::Contains("skipped a history row Home Assistant sent"));
   ingestor.signal(SIGTERM);
   REQUIRE(ingestor.wait(std::chrono::seconds(10)) == 0);
   ha->signal(SIGTERM);

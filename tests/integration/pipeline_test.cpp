@@ -220,10 +220,20 @@ namespace {
 // A private Mosquitto on a fixed port, so a test can stop and restart "the broker".
 class PrivateBroker {
  public:
-  explicit PrivateBroker(std::uint16_t port) : port_(port), dir_(temp_dir("broker-" + std::to_string(port))) {
-    std::ofstream(dir_ / "mosquitto.conf") << "listener " << port << " 127.0.0.1\nallow_anonymous true\n"
-                                           << (::geteuid() == 0 ? "user root\n" : "");
+  /// `persistent`: the shipped persistence settings (deploy/mosquitto.conf), saved every second.
+  explicit PrivateBroker(std::uint16_t port, bool persistent = false)
+      : port_(port), dir_(temp_dir("broker-" + std::to_string(port))) {
+    std::ofstream conf(dir_ / "mosquitto.conf");
+    conf << "listener " << port << " 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n"
+         << (::geteuid() == 0 ? "user root\n" : "");
+    if (persistent)
+      conf << "persistence true\npersistence_location " << (dir_ / "").string() << "\nautosave_interval 1\n";
+    conf.close();
     start();
+  }
+  void kill() {
+    process_->signal(SIGKILL);
+    process_->wait(std::chrono::seconds(5));
   }
   void start() {
     process_ = std::make_unique<Process>("/usr/sbin/mosquitto",
@@ -286,4 +296,117 @@ TEST_CASE("after a broker restart a service reconnects, resubscribes and goes on
   CHECK(http_get(suite.ports["cleaner"], "/healthz").first == 200);
   cleaner.signal(SIGTERM);
   CHECK(cleaner.wait(std::chrono::seconds(10)) == 0);
+}
+
+namespace {
+
+// A counter of one channel from a service's /metrics (0 when not there yet).
+double channel_count(std::uint16_t port, const std::string& family, const std::string& channel) {
+  const auto body = http_get(port, "/metrics").second;
+  std::smatch m;
+  const std::regex line("\n" + family + "\\{[^}]*channel=\"" + channel + "\"[^}]*\\} ([0-9.e+-]+)");
+  return std::regex_search(body, m, line) ? std::stod(m[1]) : 0.0;
+}
+
+}  // namespace
+
+// Hidden from ctest ([.]): after the broker restart, Paho C 1.3's resend of in-flight QoS 1
+// publishes is sometimes refused by Mosquitto as malformed, or delivered with another message's
+// topic (docs/benchmarks.md), so the figures vary from run to run and a run can fail. Run by hand:
+//   build/tests/pipeline_it "[broker-kill]"
+TEST_CASE(
+    "the broker killed with SIGKILL mid-replay and restarted with persistence: QoS 1 messages lost per hop, and the "
+    "time until every service is back online",
+    "[.][integration][faults][broker-kill]") {
+  PrivateBroker broker(free_port(), true);
+  Suite suite;
+  {  // a recording has its own time: event time follows it
+    std::ifstream in(suite.config);
+    std::stringstream text;
+    text << in.rdbuf();
+    in.close();
+    std::ofstream(suite.config) << std::regex_replace(text.str(), std::regex("clock: wall "), "clock: events ");
+  }
+  const std::vector<std::string> services{"cleaner", "feature", "predictor", "publisher"};
+  std::vector<std::unique_ptr<Process>> running;
+  for (const auto& s : services)
+    running.push_back(std::make_unique<Process>(
+        std::string(OCCUPANCY_BIN_DIR) + "/occupancy-" + s, std::vector<std::string>{"--config", suite.config.string()},
+        std::map<std::string, std::string>{{"OCCUPANCY_MQTT_URL", broker.url()}}, suite.dir / (s + ".log")));
+  const auto all_online = [&] {
+    for (const auto& s : services)
+      if (http_get(suite.ports[s], "/healthz").first != 200) return false;
+    return true;
+  };
+  REQUIRE(eventually(all_online, std::chrono::seconds(20)));
+
+  auto [rc, out] = run(
+      std::string(OCCUPANCY_BIN_DIR) + "/occupancy",
+      {"--config", suite.config.string(), "sim", "history", "--days", "2", "--out", (suite.dir / "h.csv").string()});
+  REQUIRE(rc == 0);
+  Process replay(std::string(OCCUPANCY_BIN_DIR) + "/occupancy",
+                 {"--config", suite.config.string(), "replay", (suite.dir / "h.csv").string(), "--speed", "max"},
+                 {{"OCCUPANCY_MQTT_URL", broker.url()}}, suite.dir / "replay.log");
+  // Mid-stream: the cleaner has a few hundred readings behind it.
+  REQUIRE(eventually([&] { return channel_count(suite.ports["cleaner"], "occupancy_messages_in_total", "raw") > 300; },
+                     std::chrono::seconds(60)));
+  broker.kill();
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  const auto restarted = std::chrono::steady_clock::now();
+  broker.start();
+  REQUIRE(eventually(all_online, std::chrono::seconds(60)));
+  const double back_online_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - restarted).count();
+  REQUIRE(replay.wait(std::chrono::seconds(300)));
+  INFO(replay.output());
+  std::smatch m;
+  const auto replay_out = replay.output();
+  REQUIRE(std::regex_search(replay_out, m, std::regex("replayed ([0-9]+) readings and ([0-9]+) clock ticks")));
+  const double raw_sent = std::stod(m[1]), ticks_sent = std::stod(m[2]);
+
+  // Each non-retained hop: what its producer published against what its consumer received,
+  // once the pipeline is quiet.
+  struct Hop {
+    std::string channel, from, to;
+  };
+  const std::vector<Hop> hops{
+      {"clean", "cleaner", "feature"}, {"settled", "cleaner", "feature"}, {"features", "feature", "predictor"}};
+  const auto snapshot = [&] {
+    std::vector<double> v{channel_count(suite.ports["cleaner"], "occupancy_messages_in_total", "raw"),
+                          channel_count(suite.ports["cleaner"], "occupancy_messages_in_total", "clock")};
+    for (const auto& h : hops) {
+      v.push_back(channel_count(suite.ports[h.from], "occupancy_messages_out_total", h.channel));
+      v.push_back(channel_count(suite.ports[h.to], "occupancy_messages_in_total", h.channel));
+    }
+    return v;
+  };
+  std::vector<double> last;
+  eventually(
+      [&] {
+        const auto now = snapshot();
+        const bool quiet = now == last;
+        last = now;
+        return quiet;
+      },
+      std::chrono::seconds(60));
+  const auto lost = [](double sent, double received) { return std::max(0.0, sent - received); };
+  double total_lost = lost(raw_sent, last[0]) + lost(ticks_sent, last[1]);
+  std::string figures = "raw " + std::to_string(static_cast<long>(raw_sent)) + " sent, " +
+                        std::to_string(static_cast<long>(last[0])) + " received; clock " +
+                        std::to_string(static_cast<long>(ticks_sent)) + " sent, " +
+                        std::to_string(static_cast<long>(last[1])) + " received";
+  for (std::size_t i = 0; i < hops.size(); ++i) {
+    total_lost += lost(last[2 + 2 * i], last[3 + 2 * i]);
+    figures += "; " + hops[i].channel + " " + std::to_string(static_cast<long>(last[2 + 2 * i])) + " sent, " +
+               std::to_string(static_cast<long>(last[3 + 2 * i])) + " received";
+  }
+  WARN("broker SIGKILL mid-replay: " << figures << "; lost " << total_lost << "; every service online again "
+                                     << back_online_s << " s after the restart");
+  CHECK(last[0] > 0);
+  CHECK(back_online_s < 60);
+  // Mosquitto acknowledges a QoS 1 message once it is in memory and saves it every second: what
+  // it held unsaved when killed may be gone. The figure is recorded in docs/benchmarks.md; the
+  // bound here is what one second of this replay's traffic can be.
+  CHECK(total_lost <= 0.05 * (raw_sent + ticks_sent));
+  for (auto& p : running) p->signal(SIGTERM);
+  for (auto& p : running) CHECK(p->wait(std::chrono::seconds(15)) == 0);
 }

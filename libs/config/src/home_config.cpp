@@ -313,6 +313,7 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
     if (a.HasMember("memory_max_mb")) c.archive.memory_max_mb = a["memory_max_mb"].GetDouble();
     if (a.HasMember("spool_max_mb")) c.archive.spool_max_mb = a["spool_max_mb"].GetDouble();
     if (a.HasMember("history_days")) c.archive.history_days = a["history_days"].GetInt();
+    if (a.HasMember("write_stalled_s")) c.archive.write_stalled_s = a["write_stalled_s"].GetDouble();
     c.archive.spool_dir = str(a, "spool_dir");
   }
   if (auto v = env("OCCUPANCY_STATE_DIR"); v && !v->empty()) c.archive.spool_dir = *v;

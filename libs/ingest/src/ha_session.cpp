@@ -96,7 +96,12 @@ SessionOutput HaSession::on_response(int status, std::string_view body) {
   SessionOutput out;
   if (phase_ == Phase::states) {
     if (status != 200) throw SessionEnded("states request failed with HTTP " + std::to_string(status));
-    CurrentStates current{parse_states(body)};
+    CurrentStates current;
+    try {
+      current.states = parse_states(body);
+    } catch (const std::exception& e) {
+      throw SessionEnded(std::string("states: ") + e.what());
+    }
     for (const auto& c : current.states) seen(c);
     out.items.emplace_back(std::move(current));
     go_live(out);

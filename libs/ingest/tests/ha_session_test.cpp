@@ -153,6 +153,8 @@ TEST_CASE("a refused token, a refused subscription or a failed request ends the 
       Catch::Contains("subscribe_events refused: nope"));
   handshake(s);
   CHECK_THROWS_WITH(s.on_response(500, "oops"), Catch::Contains("HTTP 500"));
+  handshake(s);
+  CHECK_THROWS_AS(s.on_response(200, "{not json"), SessionEnded);
   CHECK_FALSE(s.live());
 }
 

@@ -37,6 +37,8 @@ Metrics::Metrics(std::string service)
           "Errors by kind (handler, timer, on_connect, receive, publish, invalid_outgoing, connection_lost).");
   declare("occupancy_mqtt_connected", "gauge", "1 while the broker connection is up.");
   declare("occupancy_mqtt_inbound_queued", "gauge", "Received messages waiting to be handled.");
+  declare("occupancy_mqtt_inbox_replayed_total", "counter",
+          "Messages a previous run received but did not handle, handled at start (inbox journal).");
   declare("occupancy_mqtt_inbound_queued_max", "gauge", "The most received messages waiting at once.");
   declare("occupancy_build_info", "gauge", "Build information; always 1.");
   set("occupancy_build_info", {{"service", service_}, {"version", OCCUPANCY_VERSION}}, 1);

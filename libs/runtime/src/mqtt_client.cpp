@@ -10,8 +10,19 @@
 
 #include "occupancy/contract/topics.hpp"
 #include "occupancy/proto/contract.hpp"
+#include "occupancy/runtime/inbound_journal.hpp"
 
 namespace occupancy::runtime {
+namespace {
+
+long long steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+constexpr long long kQuickLossMs = 15000;  // a connection lost this soon after connecting counts as a flap
+constexpr int kFlapsBeforeNewClient = 3;
+
+}  // namespace
 
 struct MqttClient::Impl {
   MqttOptions options;
@@ -21,12 +32,23 @@ struct MqttClient::Impl {
   int version;
   std::atomic<unsigned> connections{0};
   unsigned handled_connections = 0;
+  unsigned failed_connection = 0;          // the last connection whose resubscribe failed (logged once)
+  std::atomic<long long> connected_at{0};  // steady ms of the last connect
+  std::atomic<int> quick_losses{0};        // connections lost within seconds of being made, in a row
   std::mutex inflight_mutex;
   std::deque<mqtt::delivery_token_ptr> inflight;
   InboundQueue inbound;
+  std::unique_ptr<InboundJournal> journal;
 
   Impl(MqttOptions o, Metrics& m)
-      : options(std::move(o)), metrics(m), version(options.protocol == "5" ? MQTTVERSION_5 : MQTTVERSION_3_1_1) {}
+      : options(std::move(o)), metrics(m), version(options.protocol == "5" ? MQTTVERSION_5 : MQTTVERSION_3_1_1) {
+    if (options.inbox.empty()) return;
+    try {
+      journal = std::make_unique<InboundJournal>(options.inbox);
+    } catch (const std::exception& e) {
+      spdlog::warn("{}: received messages are not journaled (a kill loses what is queued)", e.what());
+    }
+  }
 
   void create(std::atomic<bool>& connected) {
     client.reset();
@@ -41,12 +63,17 @@ struct MqttClient::Impl {
     // Only flags the connection: subscribing and publishing happen on the service thread
     // (Paho C++ 1.2 can lose delivery completions when two threads publish, paho.mqtt.cpp#499).
     client->set_connected_handler([this, &connected](const std::string&) {
+      connected_at = steady_ms();
       connected = true;
       ++connections;
       metrics.set("occupancy_mqtt_connected", {}, 1);
     });
     client->set_connection_lost_handler([this, &connected](const std::string& cause) {
       connected = false;
+      if (steady_ms() - connected_at < kQuickLossMs)
+        ++quick_losses;
+      else
+        quick_losses = 0;
       metrics.set("occupancy_mqtt_connected", {}, 0);
       metrics.add("occupancy_errors_total", {{"kind", "connection_lost"}});
       spdlog::warn("lost the broker connection{}{}; reconnecting", cause.empty() ? "" : ": ", cause);
@@ -54,7 +81,15 @@ struct MqttClient::Impl {
     // Runs on Paho's receive thread, inside Paho's mutex: must not wait (inbound_queue.hpp).
     client->set_message_callback([this](mqtt::const_message_ptr m) {
       try {  // an exception here would unwind into Paho's C thread and end the process
-        inbound.push({m->get_topic(), m->to_string(), m->is_retained()});
+        ReceivedMessage received{m->get_topic(), m->to_string(), m->is_retained(), false};
+        if (journal) try {
+            journal->append(received);
+            received.journaled = true;
+          } catch (const std::exception& e) {  // the disk is full: delivered all the same, not journaled
+            metrics.add("occupancy_errors_total", {{"kind", "journal"}});
+            spdlog::error("{}", e.what());
+          }
+        inbound.push(std::move(received));
       } catch (const std::exception& e) {
         metrics.add("occupancy_errors_total", {{"kind", "receive"}});
         spdlog::error("a received message on {} was lost: {}", m->get_topic(), e.what());
@@ -154,15 +189,70 @@ bool MqttClient::connect(const std::atomic<bool>& stop) {
   return false;
 }
 
+bool MqttClient::recover_if_flapping(const std::atomic<bool>& stop) {
+  const int losses = impl_->quick_losses.load();
+  if (losses < kFlapsBeforeNewClient) return false;
+  // After a broker restart with persistence, Paho C 1.3 resending its in-flight publishes was
+  // seen to be refused by Mosquitto 2.0 as a malformed packet on every reconnect, for ever
+  // (docs/benchmarks.md, the broker fault test). A new client drops Paho's in-flight state; the
+  // session on the broker (clean session off) and what it queued for us stay.
+  std::size_t abandoned = 0;
+  {
+    std::lock_guard lock(impl_->inflight_mutex);
+    for (const auto& t : impl_->inflight) abandoned += t->is_complete() ? 0 : 1;
+    impl_->inflight.clear();
+  }
+  spdlog::error(
+      "the broker closed the connection within seconds of connecting {} times in a row: starting a new client "
+      "({} publishes not yet acknowledged are given up)",
+      losses, abandoned);
+  impl_->metrics.add("occupancy_errors_total", {{"kind", "flapping"}});
+  impl_->metrics.add("occupancy_errors_total", {{"kind", "abandoned_publish"}}, static_cast<double>(abandoned));
+  try {
+    impl_->client->disconnect()->wait_for(std::chrono::seconds(1));
+  } catch (const mqtt::exception&) {  // not connected: nothing to close
+  }
+  impl_->quick_losses = 0;
+  impl_->create(connected_);
+  connect(stop);
+  return true;
+}
+
 bool MqttClient::take_new_connection() {
   const unsigned now = impl_->connections.load();
   if (now == impl_->handled_connections) return false;
+  try {
+    for (const auto& s : impl_->options.subscriptions) impl_->client->subscribe(s.filter, s.qos);  // resubscribe
+    publish(impl_->options.status_topic, "online", 1, true);
+  } catch (const std::exception& e) {
+    // The connection went again before we resubscribed (a broker restarting, flapping): not
+    // taken; tried again on this connection's next turn or the next connection.
+    impl_->metrics.add("occupancy_errors_total", {{"kind", "resubscribe"}});
+    if (impl_->failed_connection != now) spdlog::warn("resubscribing failed ({}); retrying", e.what());
+    impl_->failed_connection = now;
+    return false;
+  }
   impl_->handled_connections = now;
-  for (const auto& s : impl_->options.subscriptions) impl_->client->subscribe(s.filter, s.qos);  // resubscribe
-  publish(impl_->options.status_topic, "online", 1, true);
   spdlog::info("connected to {} (MQTT {})", impl_->options.endpoint.display,
                impl_->version == MQTTVERSION_5 ? "5" : "3.1.1");
   return true;
+}
+
+std::vector<ReceivedMessage> MqttClient::take_unfinished() {
+  if (!impl_->journal) return {};
+  auto left = impl_->journal->take_unfinished();
+  for (auto& m : left) m.journaled = true;
+  return left;
+}
+
+void MqttClient::handled(const ReceivedMessage& m) {
+  if (!m.journaled || !impl_->journal) return;
+  try {
+    impl_->journal->handled();
+  } catch (const std::exception& e) {
+    impl_->metrics.add("occupancy_errors_total", {{"kind", "journal"}});
+    spdlog::error("{}", e.what());
+  }
 }
 
 std::optional<ReceivedMessage> MqttClient::next(std::chrono::milliseconds timeout) {
@@ -173,12 +263,29 @@ std::optional<ReceivedMessage> MqttClient::next(std::chrono::milliseconds timeou
   return message;
 }
 
+namespace {
+
+// Waits up to 30 s for a delivery; false if it is still pending. Paho throws from wait_for when
+// the delivery failed (the connection dropped under it): counted, not rethrown — with a
+// persistent session Paho sends it again after reconnecting.
+bool wait_delivery(mqtt::delivery_token& token, Metrics& metrics) {
+  try {
+    return token.wait_for(std::chrono::seconds(30));
+  } catch (const mqtt::exception& e) {
+    metrics.add("occupancy_errors_total", {{"kind", "delivery"}});
+    spdlog::debug("a delivery failed: {}", e.what());
+    return true;
+  }
+}
+
+}  // namespace
+
 void MqttClient::publish(const std::string& topic, const std::string& payload, int qos, bool retain) {
   std::lock_guard lock(impl_->inflight_mutex);
   auto& q = impl_->inflight;
   while (!q.empty() && q.front()->is_complete()) q.pop_front();
   while (q.size() >= impl_->options.max_in_flight) {  // flow control: wait, never drop
-    if (!q.front()->wait_for(std::chrono::seconds(30)))
+    if (!wait_delivery(*q.front(), impl_->metrics))
       spdlog::warn("a publish has waited 30 s for its acknowledgement; continuing");  // still queued in Paho
     q.pop_front();
   }
@@ -193,7 +300,7 @@ void MqttClient::publish(const std::string& topic, const std::string& payload, i
         spdlog::error("publish to {} failed: {}; retrying", topic, e.what());
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
       } else {
-        q.front()->wait_for(std::chrono::seconds(30));
+        wait_delivery(*q.front(), impl_->metrics);
         q.pop_front();
       }
     }

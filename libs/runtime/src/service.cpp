@@ -134,6 +134,8 @@ int run_service(std::string_view name, std::string_view description, int argc, c
   const contract::Params base{{"home", cfg.home}, {"discovery_prefix", cfg.discovery_prefix}};
 
   MqttOptions mqtt_options = mqtt_options_for(cfg, name);
+  if (!cfg.archive.spool_dir.empty())  // the state directory: messages received, not yet handled
+    mqtt_options.inbox = std::filesystem::path(cfg.archive.spool_dir) / (cfg.home + "-" + std::string(name) + ".inbox");
 
   // The router publishes through the client, which needs the router's subscriptions: the
   // client is created after wiring, behind this forwarding transport.
@@ -154,6 +156,7 @@ int run_service(std::string_view name, std::string_view description, int argc, c
   mqtt_options.subscriptions = router.subscriptions();
   MqttClient client(mqtt_options, metrics);
   forward.client = &client;
+  auto unfinished = client.take_unfinished();  // handled after the first connection's tasks
 
   std::unique_ptr<http::Server> server;
   const auto http_settings = cfg.http_for(name);
@@ -192,8 +195,23 @@ int run_service(std::string_view name, std::string_view description, int argc, c
   if (!client.connect(stop)) return kExitOk;  // stopped before the broker ever answered
 
   while (!stop) {
-    if (client.take_new_connection())
+    run_contained(
+        "checking the connection", "connection", [&] { client.recover_if_flapping(stop); }, metrics);
+    bool new_connection = false;
+    run_contained(
+        "taking a new connection", "connection", [&] { new_connection = client.take_new_connection(); }, metrics);
+    if (new_connection) {
       for (auto& task : ctx.connected_tasks) run_contained("an on-connect task", "on_connect", task, metrics);
+      if (!unfinished.empty()) {  // before anything received since: they are older
+        spdlog::info("handling {} messages the last run received but did not handle", unfinished.size());
+        metrics.add("occupancy_mqtt_inbox_replayed_total", {}, static_cast<double>(unfinished.size()));
+        for (const auto& m : unfinished) {
+          router.dispatch(m.topic, m.payload);
+          client.handled(m);
+        }
+        unfinished.clear();
+      }
+    }
 
     auto now = std::chrono::steady_clock::now();
     auto wait = std::chrono::milliseconds(200);
@@ -208,12 +226,16 @@ int run_service(std::string_view name, std::string_view description, int argc, c
     if (!msg) continue;
     const auto started = std::chrono::steady_clock::now();
     router.dispatch(msg->topic, msg->payload);
+    client.handled(*msg);
     metrics.observe_processing_seconds(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   }
 
   // Messages already received (and acknowledged) are finished before going offline.
-  while (auto msg = client.next(std::chrono::milliseconds(0))) router.dispatch(msg->topic, msg->payload);
+  while (auto msg = client.next(std::chrono::milliseconds(0))) {
+    router.dispatch(msg->topic, msg->payload);
+    client.handled(*msg);
+  }
   client.shutdown();
   if (server) server->stop();
   spdlog::info("stopped");

@@ -13,6 +13,7 @@ store::ArchiveLimits archive_limits(const config::HomeConfig& cfg, std::string_v
   limits.memory_bytes = static_cast<std::size_t>(mib(cfg.archive.memory_max_mb));
   limits.spool_file = cfg.archive.spool_file(cfg.home, service);
   limits.spool_bytes = mib(cfg.archive.spool_max_mb);
+  limits.write_stalled = std::chrono::milliseconds(std::llround(cfg.archive.write_stalled_s * 1000));
   return limits;
 }
 

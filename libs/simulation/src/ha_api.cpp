@@ -375,7 +375,8 @@ std::vector<std::string> HaWebSocketSession::on_change(const SimEvent& change, c
   return out;
 }
 
-http::Response handle_rest(const HaHome& home, const std::string& token, const http::Request& req, Millis now) {
+http::Response handle_rest(const HaHome& home, const std::string& token, const http::Request& req, Millis now,
+                           RestFaults faults) {
   if (req.authorization != "Bearer " + token) {
     http::Response r{401, "text/plain; charset=utf-8", "401: Unauthorized", {}};
     return r;
@@ -430,6 +431,10 @@ http::Response handle_rest(const HaHome& home, const std::string& token, const h
           out += std::string(R"({"state":")") + to_string(rows[i]->state) + R"(","last_changed":")" +
                  format_ha_time(rows[i]->ts) + "\"}";
         }
+      }
+      if (faults.bad_history_row) {
+        out += R"(,{"state":"on","last_changed":"not a time"})";
+        faults.bad_history_row = false;  // one per answer
       }
       out += "]";
     }

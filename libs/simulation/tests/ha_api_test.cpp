@@ -143,5 +143,15 @@ TEST_CASE("REST: bearer token, /api/, history with HA's parameters", "[ha]") {
   CHECK(str(h[0][0]["state"]) == "off");
   CHECK(str(h[0][1]["state"]) == "on");
   CHECK_FALSE(h[0][1].HasMember("entity_id"));  // minimal_response
-  CHECK(str(json(handle_rest(home, "secret", {"GET", "/api/states", "Bearer secret", ""}, now).body)[0]["state"]) == "on");
+  CHECK(str(json(handle_rest(home, "secret", {"GET", "/api/states", "Bearer secret", ""}, now).body)[0]["state"]) ==
+        "on");
+
+  // The fault the ingestor's backfill must survive: one malformed row among good ones.
+  const http::Request history{"GET",
+                              "/api/history/period/2026-01-05T10%3A00%3A30%2B00%3A00?filter_entity_id="
+                              "binary_sensor.office_desk&minimal_response",
+                              "Bearer secret", ""};
+  const auto faulty = json(handle_rest(home, "secret", history, now, RestFaults{true}).body);
+  REQUIRE(faulty[0].Size() == 3);
+  CHECK(str(faulty[0][2]["last_changed"]) == "not a time");
 }

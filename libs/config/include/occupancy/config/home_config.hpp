@@ -82,11 +82,12 @@ struct CleanerSettings {
 
 /// How every service's PostgreSQL archive waits for the database (store::ArchiveWriter).
 struct ArchiveSettings {
-  int batch = 500;             // items per write
-  double memory_max_mb = 16;   // waiting in memory; beyond, they go to the spool
-  std::string spool_dir;       // archive.spool_dir, else OCCUPANCY_STATE_DIR, else systemd's STATE_DIRECTORY
-  double spool_max_mb = 1024;  // a spool this large takes no more: beyond, items are dropped (counted)
-  int history_days = 180;      // `occupancy train --from-db` learns from this many days before the newest
+  int batch = 500;               // items per write
+  double memory_max_mb = 16;     // waiting in memory; beyond, they go to the spool
+  std::string spool_dir;         // archive.spool_dir, else OCCUPANCY_STATE_DIR, else systemd's STATE_DIRECTORY
+  double spool_max_mb = 1024;    // a spool this large takes no more: beyond, items are dropped (counted)
+  int history_days = 180;        // `occupancy train --from-db` learns from this many days before the newest
+  double write_stalled_s = 150;  // a write unanswered this long is interrupted (a hung server)
   /// The spool of `service` ("<spool_dir>/<home>-<service>.spool"); empty without a spool_dir.
   std::filesystem::path spool_file(std::string_view home, std::string_view service) const;
 };

@@ -21,7 +21,8 @@ namespace occupancy::runtime {
 struct ReceivedMessage {
   std::string topic;
   std::string payload;
-  bool retained = false;  // sent by the broker on subscribing, not live
+  bool retained = false;   // sent by the broker on subscribing, not live
+  bool journaled = false;  // in the InboundJournal: its handling is reported there
 };
 
 class InboundQueue {

@@ -6,6 +6,7 @@
 // in an InboundQueue (why it has no bound: inbound_queue.hpp).
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -30,6 +31,7 @@ struct MqttOptions {
   size_t max_in_flight = 1000;
   std::string protocol = "3.1.1";  // or "5" (see docs/architecture.md: Paho C++ 1.2 and MQTT 5)
   std::chrono::seconds session_expiry{24 * 3600};
+  std::filesystem::path inbox;  // the InboundJournal; empty: none (a kill loses what is queued)
 };
 
 /// The broker connection of one role (a service name, "trainer", "replay"): the config's
@@ -50,9 +52,17 @@ class MqttClient : public Transport {
   /// Once per (re)connection, on the service thread: resubscribes, publishes `online`, and
   /// returns true.
   bool take_new_connection();
+  /// On the service thread: if the broker has closed every connection within seconds of it
+  /// being made, three times in a row, starts a new Paho client (dropping its in-flight
+  /// publishes, counted) and connects it. Returns whether it did.
+  bool recover_if_flapping(const std::atomic<bool>& stop);
 
   /// The next received message, or nullopt after `timeout`.
   std::optional<ReceivedMessage> next(std::chrono::milliseconds timeout);
+  /// What the last run received and did not handle (from the inbox journal), oldest first.
+  std::vector<ReceivedMessage> take_unfinished();
+  /// `m` (from next() or take_unfinished()) was handled: the journal need not keep it.
+  void handled(const ReceivedMessage& m);
 
   void publish(const std::string& topic, const std::string& payload, int qos, bool retain) override;
 

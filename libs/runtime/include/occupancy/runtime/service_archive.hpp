@@ -77,7 +77,10 @@ std::shared_ptr<store::ArchiveWriter<Batch>> start_archive(
     if (batch.size() > 0) archive->add(std::move(batch));
   };
   ctx.metrics.set("occupancy_archive_spool_limit_bytes", {}, static_cast<double>(limits.spool_bytes));
-  ctx.every(std::chrono::seconds(1), [&m = ctx.metrics, archive] { export_archive_metrics(m, archive->stats()); });
+  ctx.every(std::chrono::seconds(1), [&m = ctx.metrics, archive] {
+    archive->check_stalled();
+    export_archive_metrics(m, archive->stats());
+  });
   const std::filesystem::path dir = ctx.config.archive.spool_dir;
   export_state_filesystem(ctx.metrics, dir);
   ctx.every(std::chrono::seconds(30), [&m = ctx.metrics, dir] { export_state_filesystem(m, dir); });

@@ -66,6 +66,12 @@ class HaWebSocketSession {
 };
 
 /// REST: /api/, /api/states, /api/history/period/<start>. `now` is the simulated time.
-http::Response handle_rest(const HaHome& home, const std::string& token, const http::Request& req, Millis now);
+/// Faults the simulated HA can be asked to show (for the fault tests).
+struct RestFaults {
+  bool bad_history_row = false;  // each history answer carries one malformed row (a time that is not one)
+};
+
+http::Response handle_rest(const HaHome& home, const std::string& token, const http::Request& req, Millis now,
+                           RestFaults faults = {});
 
 }  // namespace occupancy::simulation

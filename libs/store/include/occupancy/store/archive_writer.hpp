@@ -104,11 +104,7 @@ class ArchiveWriter {
       pending_bytes_ += items.bytes();
       pending_.append(std::move(items));
       if (pending_bytes_ > limits_.memory_bytes) spill_locked();
-      if (inflight_ && std::chrono::steady_clock::now() - inflight_since_ > limits_.write_stalled) {
-        spdlog::warn("archive: a write has hung for {} s, interrupting it",
-                     std::chrono::duration_cast<std::chrono::seconds>(limits_.write_stalled).count());
-        inflight_->interrupt();
-      }
+      interrupt_if_stalled_locked();
       update_stats_locked();
       if (pending_.size() < limits_.batch_items) return;
     }
@@ -130,7 +126,23 @@ class ArchiveWriter {
     return stats_;
   }
 
+  /// Interrupts a write the server has left unanswered for `write_stalled`. add() checks too,
+  /// but a write can hang after the last item came: the service calls this every second.
+  void check_stalled() {
+    std::lock_guard lock(mutex_);
+    interrupt_if_stalled_locked();
+  }
+
  private:
+  void interrupt_if_stalled_locked() {
+    if (!inflight_ || std::chrono::steady_clock::now() - inflight_since_ <= limits_.write_stalled) return;
+    if (interrupted_ == inflight_since_) return;  // once per write
+    spdlog::warn("archive: a write has hung for {} s, interrupting it",
+                 std::chrono::duration_cast<std::chrono::seconds>(limits_.write_stalled).count());
+    interrupted_ = inflight_since_;
+    inflight_->interrupt();
+  }
+
   bool spool_waiting_locked() const { return spool_ && !spool_->empty(); }
   bool drained_locked() const { return pending_.size() == 0 && !spool_waiting_locked() && !writing_; }
 
@@ -293,7 +305,8 @@ class ArchiveWriter {
   std::size_t pending_bytes_ = 0;
   std::optional<Spool> spool_;
   Stats stats_;
-  ArchiveTarget<Batch>* inflight_ = nullptr;  // the target inside write(), for interrupt()
+  ArchiveTarget<Batch>* inflight_ = nullptr;             // the target inside write(), for interrupt()
+  std::chrono::steady_clock::time_point interrupted_{};  // inflight_since_ of the write last interrupted
   std::chrono::steady_clock::time_point inflight_since_;
   bool stopping_ = false, writing_ = false;
   int flushing_ = 0;
