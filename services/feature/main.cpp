@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
           ctx.apply(core->start(history));
         }
         ctx.router.on(proto::channel::state, [&ctx, core](const runtime::Inbound& in) {
-          ctx.apply(core->on_state(contract::room_state_from_json(in.doc)));
+          ctx.apply(core->on_state(contract::room_state_from_json(in.doc), in.params.at("room")));
         });
         ctx.router.on(proto::channel::clean, [&ctx, core](const runtime::Inbound& in) {
           ctx.apply(core->on_reading(contract::reading_from_json(in.doc)));

@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
         ctx.apply(core->install_candidate());  // after the spool's replay: its pairs count
 
         ctx.router.on(proto::channel::features, [&ctx, core](const runtime::Inbound& in) {
-          ctx.apply(core->on_features(contract::features_from_json(in.doc), wall_clock_now()));
+          ctx.apply(core->on_features(contract::features_from_json(in.doc), in.params.at("room"), wall_clock_now()));
         });
         ctx.router.on(proto::channel::model, [&ctx, core](const runtime::Inbound& in) {
           ctx.apply(core->on_model(contract::model_announcement_from_json(in.doc)));

@@ -43,8 +43,9 @@ void FeatureService::require_room(const std::string& room) const {
     throw contract::Refusal("unknown_room", "/room", "room '" + room + "' is not in the home config");
 }
 
-Step FeatureService::on_state(const RoomState& s) {
+Step FeatureService::on_state(const RoomState& s, std::string_view topic_room) {
   require_room(s.room);
+  contract::require_topic_room(topic_room, s.room);
   stream_.on_state(s);
   return {};
 }

@@ -43,6 +43,8 @@ TEST_CASE("feature vectors are published per room when event time is settled, va
 TEST_CASE("a state or reading of a room the config does not have is refused", "[features]") {
   features::FeatureService service(default_home(), nullptr);
   CHECK_THROWS_AS(service.on_state({kT0, "attic", true, {}, kT0, true}), contract::Refusal);
+  CHECK_THROWS_WITH(service.on_state({kT0, "office", true, {}, kT0, true}, "bedroom"),
+                    Catch::Contains("the topic names room 'bedroom'"));
   Reading r{kT0, "binary_sensor.attic_motion", "attic", "main", "motion", SensorState::on};
   CHECK_THROWS_WITH(service.on_reading(r), Catch::Contains("room 'attic' is not in the home config"));
 }

@@ -100,9 +100,10 @@ Step PredictorService::restore_pending(const std::vector<Prediction>& pending) {
   return step;
 }
 
-Step PredictorService::on_features(const FeatureVector& fv, Millis wall_now) {
+Step PredictorService::on_features(const FeatureVector& fv, std::string_view topic_room, Millis wall_now) {
   if (house_.find_room(fv.room) == nullptr)
     throw contract::Refusal("unknown_room", "/room", "room '" + fv.room + "' is not in the home config");
+  contract::require_topic_room(topic_room, fv.room);
   Prediction p;
   try {
     p = core_.predict(fv);

@@ -56,6 +56,8 @@ TEST_CASE("a feature vector's forecast is published, archived, and stamps the la
   CHECK(step.archive.predictions[0].model_version == "baseline-persistence");
   CHECK(metric(step, "occupancy_last_prediction_timestamp_seconds") == 5.0);
   CHECK_THROWS_AS(service.on_features(vector_of("attic"), 5'000), contract::Refusal);
+  CHECK_THROWS_WITH(service.on_features(vector_of("office"), "kitchen", 5'000),
+                    Catch::Contains("the topic names room 'kitchen' but the payload 'office'"));
   CHECK_THROWS_WITH(service.on_features({1, "office", "v1", {{"reliable", 1.0}}}, 5'000),
                     Catch::Contains("occupied_now"));
 }

@@ -79,9 +79,7 @@ Step PublisherService::on_ha_status(std::string_view status) {
 
 Step PublisherService::on_prediction(const Prediction& p, std::string_view topic_room) {
   require_room(p.room);
-  if (topic_room != p.room)
-    throw contract::Refusal("unknown_room", "/room",
-                            "the topic names room '" + std::string(topic_room) + "' but the payload '" + p.room + "'");
+  contract::require_topic_room(topic_room, p.room);
   latest_->put(p);
   Step out;
   if (model_version_ != p.model_version) {

@@ -37,6 +37,25 @@ struct MqttClient::Impl {
   std::atomic<int> quick_losses{0};        // connections lost within seconds of being made, in a row
   std::mutex inflight_mutex;
   std::deque<mqtt::delivery_token_ptr> inflight;
+  // Journaled messages handled, waiting for what their handling published to be acknowledged
+  // by the broker (a kill before then would lose those publications with Paho's memory): the
+  // last delivery published when they were handled, and how many messages that covers.
+  mqtt::delivery_token_ptr last_delivery;
+  std::deque<std::pair<mqtt::delivery_token_ptr, std::size_t>> awaiting;
+
+  // Marks handled in the journal the messages whose publications the broker has acknowledged.
+  void settle_journal() {
+    if (!journal) return;
+    try {
+      while (!awaiting.empty() && (!awaiting.front().first || awaiting.front().first->is_complete())) {
+        for (std::size_t i = 0; i < awaiting.front().second; ++i) journal->handled();
+        awaiting.pop_front();
+      }
+    } catch (const std::exception& e) {
+      metrics.add("occupancy_errors_total", {{"kind", "journal"}});
+      spdlog::error("{}", e.what());
+    }
+  }
   InboundQueue inbound;
   std::unique_ptr<InboundJournal> journal;
 
@@ -201,6 +220,8 @@ bool MqttClient::recover_if_flapping(const std::atomic<bool>& stop) {
     std::lock_guard lock(impl_->inflight_mutex);
     for (const auto& t : impl_->inflight) abandoned += t->is_complete() ? 0 : 1;
     impl_->inflight.clear();
+    impl_->last_delivery.reset();
+    for (auto& w : impl_->awaiting) w.first.reset();  // given up: their messages count as handled
   }
   spdlog::error(
       "the broker closed the connection within seconds of connecting {} times in a row: starting a new client "
@@ -247,15 +268,17 @@ std::vector<ReceivedMessage> MqttClient::take_unfinished() {
 
 void MqttClient::handled(const ReceivedMessage& m) {
   if (!m.journaled || !impl_->journal) return;
-  try {
-    impl_->journal->handled();
-  } catch (const std::exception& e) {
-    impl_->metrics.add("occupancy_errors_total", {{"kind", "journal"}});
-    spdlog::error("{}", e.what());
-  }
+  auto& a = impl_->awaiting;
+  const auto& last = impl_->last_delivery;
+  if (!a.empty() && a.back().first == last)
+    ++a.back().second;
+  else
+    a.emplace_back(last && !last->is_complete() ? last : nullptr, 1);
+  impl_->settle_journal();
 }
 
 std::optional<ReceivedMessage> MqttClient::next(std::chrono::milliseconds timeout) {
+  impl_->settle_journal();
   auto& in = impl_->inbound;
   auto message = in.pop(timeout);
   impl_->metrics.set("occupancy_mqtt_inbound_queued", {}, static_cast<double>(in.size()));
@@ -292,6 +315,7 @@ void MqttClient::publish(const std::string& topic, const std::string& payload, i
   while (true) {
     try {
       q.push_back(impl_->client->publish(mqtt::make_message(topic, payload, qos, retain)));
+      impl_->last_delivery = q.back();
       return;
     } catch (const mqtt::exception& e) {
       // The offline buffer is full (long outage): wait for the oldest delivery and retry.
@@ -318,6 +342,7 @@ void MqttClient::shutdown() {
                                                                     deadline - std::chrono::steady_clock::now()))))
           ++unfinished;
       if (unfinished > 0) spdlog::warn("{} publishes not acknowledged at shutdown", unfinished);
+      impl_->settle_journal();  // what is still unacknowledged stays in the journal for the next run
       impl_->inflight.clear();
     }
     if (impl_->client->is_connected()) {

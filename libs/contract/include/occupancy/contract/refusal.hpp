@@ -3,6 +3,7 @@
 // key that is not a number of minutes, ...). The router turns it into a dead letter.
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace occupancy::contract {
 
@@ -16,5 +17,14 @@ class Refusal : public std::runtime_error {
  private:
   std::string keyword_, pointer_;
 };
+
+/// Refuses (unknown_room) a payload whose room is not the room its topic names: a message must
+/// not act for another room than the one it was published for.
+inline void require_topic_room(std::string_view topic_room, std::string_view payload_room) {
+  if (topic_room != payload_room)
+    throw Refusal(
+        "unknown_room", "/room",
+        "the topic names room '" + std::string(topic_room) + "' but the payload '" + std::string(payload_room) + "'");
+}
 
 }  // namespace occupancy::contract

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "occupancy/config/home_config.hpp"
@@ -24,7 +25,8 @@ class FeatureService {
   /// At start: the archived room history, then the active version's priors.
   contract::Step start(const std::vector<RoomState>& history);
   /// Refuse (contract::Refusal, unknown_room) a room the config does not have.
-  contract::Step on_state(const RoomState& s);
+  contract::Step on_state(const RoomState& s, std::string_view topic_room);
+  contract::Step on_state(const RoomState& s) { return on_state(s, s.room); }
   contract::Step on_reading(const Reading& r);
   /// Event time is settled up to `settled`: the vectors due, one per room and minute.
   contract::Step on_settled(Millis settled);

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "occupancy/config/home_config.hpp"
@@ -37,7 +38,8 @@ class PredictorService {
   /// A feature vector: its forecast published (retained) and archived with the outcomes it saw
   /// mature and the candidate's forecast. `wall_now` stamps the last-prediction gauge.
   /// Refuses (contract::Refusal) an unknown room or a vector without occupied_now.
-  contract::Step on_features(const FeatureVector& fv, Millis wall_now);
+  contract::Step on_features(const FeatureVector& fv, std::string_view topic_room, Millis wall_now);
+  contract::Step on_features(const FeatureVector& fv, Millis wall_now) { return on_features(fv, fv.room, wall_now); }
   /// A version was announced: serve it (if it is not serving) and follow the shadow.
   contract::Step on_model(const contract::ModelAnnouncement& m);
   /// The shadow's figures; once its live minutes matured, its verdict recorded in the registry

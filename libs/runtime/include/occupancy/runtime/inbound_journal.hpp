@@ -2,10 +2,11 @@
 // The inbound queue, persisted. Paho acknowledges a QoS 1 message as soon as it reads it, before
 // the service has handled it (inbound_queue.hpp), so a process killed with messages queued
 // would lose them silently. Each received message is appended here (on Paho's thread, before it
-// enters the queue) and counted as handled after its handler ran; a restarted service first
-// handles what the last run received but did not. The file is `<state dir>/<home>-<service>.inbox`
-// with a `.done` counter beside it, and is emptied whenever everything in it is handled and it
-// has grown past a threshold.
+// enters the queue) and counted as handled once its handler ran and the broker acknowledged what
+// the handler published (MqttClient waits for that: outputs still in Paho's memory die with the
+// process too); a restarted service first handles what the last run did not finish. The file is `<state
+// dir>/<home>-<service>.inbox` with a `.done` counter beside it, and is emptied whenever everything in it is handled
+// and it has grown past a threshold.
 //
 // Records survive the process (SIGKILL, a crash): they are in the kernel's page cache once
 // write() returns. They do not survive a power cut (no fsync per message: that would cost more
