@@ -4,6 +4,8 @@
 
 #include <random>
 
+#include "occupancy/runtime/logging.hpp"
+
 namespace occupancy::ingestor {
 namespace {
 
@@ -19,15 +21,6 @@ ingest::HaSession::Settings session_settings(const config::HomeConfig& cfg) {
 Millis steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
-}
-
-void log(const contract::LogLine& l) {
-  using Level = contract::LogLine::Level;
-  spdlog::log(l.level == Level::debug  ? spdlog::level::debug
-              : l.level == Level::info ? spdlog::level::info
-              : l.level == Level::warn ? spdlog::level::warn
-                                       : spdlog::level::err,
-              "{}", l.text);
 }
 
 }  // namespace
@@ -61,7 +54,7 @@ bool HaLink::sleep_for(std::chrono::milliseconds d) {
 // queued, lines logged.
 void HaLink::carry_out(http::WebSocketClient& ws, ingest::SessionOutput out) {
   for (const auto& f : out.frames) ws.send(f);
-  for (const auto& l : out.logs) log(l);
+  for (const auto& l : out.logs) runtime::log_line(l);
   if (!out.items.empty()) {
     std::lock_guard lock(mutex_);
     for (auto& item : out.items) queue_.push_back(std::move(item));

@@ -99,4 +99,13 @@ void setup_logging(std::string_view service, const config::LoggingSettings& sett
   spdlog::set_default_logger(logger);
 }
 
+void log_line(const contract::LogLine& line) {
+  using Level = contract::LogLine::Level;
+  spdlog::log(line.level == Level::debug  ? spdlog::level::debug
+              : line.level == Level::info ? spdlog::level::info
+              : line.level == Level::warn ? spdlog::level::warn
+                                          : spdlog::level::err,
+              "{}", line.text);
+}
+
 }  // namespace occupancy::runtime

@@ -34,14 +34,7 @@ void ServiceContext::require_room(const std::string& room) const {
 }
 
 void ServiceContext::apply(contract::Step&& step) {
-  using Level = contract::LogLine::Level;
-  for (const auto& l : step.logs) {
-    const auto level = l.level == Level::debug  ? spdlog::level::debug
-                       : l.level == Level::info ? spdlog::level::info
-                       : l.level == Level::warn ? spdlog::level::warn
-                                                : spdlog::level::err;
-    spdlog::log(level, "{}", l.text);
-  }
+  for (const auto& l : step.logs) log_line(l);
   for (const auto& p : step.publications) {
     if (p.payload.IsNull())
       router.clear_retained(*p.channel, p.params);

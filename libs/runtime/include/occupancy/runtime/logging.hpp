@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "occupancy/config/home_config.hpp"
+#include "occupancy/contract/step.hpp"
 
 namespace occupancy::runtime {
 
@@ -13,6 +14,9 @@ void setup_logging(std::string_view service, const config::LoggingSettings& sett
 
 /// Escapes text for a JSON string (used by the JSON line format).
 std::string json_escape(std::string_view text);
+
+/// Writes a line a core returned (contract::LogLine) at its level.
+void log_line(const contract::LogLine& line);
 
 /// While it lives, this thread's log lines name `trace_id` (JSON lines: a "trace_id" member;
 /// text lines: "trace=<id>" at the end), so `grep <id>` over every service's log follows one
