@@ -90,6 +90,7 @@ void add_replay_command(CLI::App& app, const GlobalOptions& global, int& result)
       const auto predictor_status = router.topic(proto::channel::status, {{"service", "predictor"}});
       std::string last_topic;
       const auto take = [&](std::chrono::milliseconds timeout) {
+        client.take_new_connection();  // after a broker restart: subscribe again
         auto m = client.next(timeout);
         if (m && (!m->retained || m->topic == predictor_status)) router.dispatch(m->topic, m->payload);
         if (m) last_topic = m->topic;

@@ -181,7 +181,13 @@ bool MqttClient::connect(const std::atomic<bool>& stop) {
   const auto cap = std::chrono::milliseconds(30000);
   while (!stop) {
     try {
+      const unsigned before = impl_->connections.load();
       impl_->client->connect(*impl_->conn_opts)->wait();
+      // Paho runs the connected handler on its own thread, possibly after wait() returned: a
+      // caller's take_new_connection() must find this connection counted, or it would not
+      // subscribe (a replay then ran unpaced, not hearing the predictor).
+      for (int i = 0; i < 500 && impl_->connections.load() == before; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
       return true;
     } catch (const mqtt::exception& e) {
       // An MQTT 3.1.1 broker answers CONNACK 1 ("unacceptable protocol version"); a 5 one 0x84.
