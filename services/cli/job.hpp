@@ -3,8 +3,10 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "commands.hpp"
 #include "occupancy/config/home_config.hpp"
 #include "occupancy/runtime/exit_codes.hpp"
+#include "occupancy/runtime/logging.hpp"
 #include "occupancy/store/database.hpp"
 
 namespace occupancy::cli {
@@ -26,6 +28,20 @@ int run_job(const char* what, Job job) {
     std::cerr << "occupancy " << what << ": " << e.what() << '\n';
     return kExitFailure;
   }
+}
+
+// Runs a job that needs the config: a config that does not load is exit 3, naming the key.
+template <class Job>
+int with_config(const char* what, const GlobalOptions& global, Job job) {
+  config::HomeConfig cfg;
+  try {
+    cfg = config::load_config(global.config());
+    runtime::setup_logging("occupancy", cfg.logging);
+  } catch (const std::exception& e) {
+    std::cerr << "occupancy: " << e.what() << '\n';
+    return kExitConfig;
+  }
+  return run_job(what, [&] { return job(cfg); });
 }
 
 }  // namespace occupancy::cli

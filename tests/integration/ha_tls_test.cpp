@@ -1,7 +1,8 @@
 // TLS to Home Assistant: the simulated HA behind a TLS-terminating proxy (as nginx or Caddy put it
 // in front of a real one), with a certificate from a test CA made by openssl. The ingestor speaks
 // wss:// and https:// to it with that CA; with another CA it is refused with OpenSSL's reason,
-// names the CA it trusted, never sends the token, and keeps retrying.
+// names the CA it trusted, never sends the token, and keeps retrying. `occupancy config init`
+// reads HA's registries over the same wss:// and proposes the shipped home config.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <csignal>
@@ -10,6 +11,8 @@
 #include <sstream>
 #include <thread>
 
+#include "occupancy/config/home_config.hpp"
+#include "same_house.hpp"
 #include "test_support.hpp"
 
 using namespace occupancy::testing;
@@ -55,7 +58,10 @@ TEST_CASE("wss:// and https:// to Home Assistant with its CA, and a wrong CA ref
   const auto start = [&](const std::string& name, const std::string& ca) {
     const auto sub = dir / name;
     std::filesystem::create_directories(sub);
-    std::ofstream(sub / "home.yaml") << config_for(home + "_" + name, free_port());
+    // One entity misspelled: the ingestor names it at start (HA does not have it).
+    std::ofstream(sub / "home.yaml") << std::regex_replace(config_for(home + "_" + name, free_port()),
+                                                           std::regex("binary_sensor.office_motion"),
+                                                           "binary_sensor.ofice_motion");
     return std::make_unique<Process>(kBin + "/occupancy-ingestor",
                                      std::vector<std::string>{"--config", (sub / "home.yaml").string()}, env_with(ca),
                                      sub / "ingestor.log");
@@ -80,6 +86,14 @@ TEST_CASE("wss:// and https:// to Home Assistant with its CA, and a wrong CA ref
       },
       std::chrono::seconds(5)));
 
+  CHECK(eventually(
+      [&] {
+        return good->output().find("configured entity binary_sensor.ofice_motion is not in Home Assistant") !=
+               std::string::npos;
+      },
+      std::chrono::seconds(5)));
+  CHECK(good->output().find("configured entity binary_sensor.bedroom_motion") == std::string::npos);
+
   REQUIRE(
       eventually([&] { return wrong->output().find("TLS handshake") != std::string::npos; }, std::chrono::seconds(15)));
   const auto refused = wrong->output();
@@ -97,6 +111,37 @@ TEST_CASE("wss:// and https:// to Home Assistant with its CA, and a wrong CA ref
           {{"OCCUPANCY_HA_URL", "https://localhost:1"}, {"OCCUPANCY_HA_CA_FILE", "/nonexistent.pem"}});
   CHECK(rc == 3);
   CHECK_THAT(out, Catch::Contains("ingestor.ca_file"));
+
+  // `config init` over wss:// proposes the shipped config from HA's registries; the token stays
+  // in its file, and a wrong CA is refused before the token is sent.
+  std::ofstream(dir / "token") << "T0k3n-tls\n";
+  std::filesystem::permissions(dir / "token", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  const auto init = [&](const std::string& ca, const std::string& out) {
+    return run(kBin + "/occupancy",
+               {"config", "init", "--ha-url", "https://localhost:" + std::to_string(tls_port), "--token-file",
+                (dir / "token").string(), "--ca-file", (dir / ca).string(), "--out", (dir / out).string()});
+  };
+  const auto [init_rc, init_out] = init("ca.crt", "proposed.yaml");
+  INFO(init_out);
+  REQUIRE(init_rc == 0);
+  CHECK_THAT(init_out, Catch::Contains("6 rooms, 18 entities, 2 people, time zone Europe/Bucharest"));
+  std::ifstream proposed_file(dir / "proposed.yaml");
+  const std::string proposed_text((std::istreambuf_iterator<char>(proposed_file)), std::istreambuf_iterator<char>());
+  CHECK(proposed_text.find("T0k3n-tls") == std::string::npos);
+  const auto no_env = [](std::string_view) { return std::optional<std::string>(); };
+  const auto proposed = occupancy::config::parse_config(proposed_text, "proposed.yaml", no_env);
+  const auto shipped =
+      occupancy::config::load_config(std::filesystem::path(OCCUPANCY_SOURCE_DIR) / "config/home.yaml", no_env);
+  check_same_house(proposed, shipped);
+  CHECK(proposed.ingestor.ha_tls);
+  CHECK(run(kBin + "/occupancy", {"--config", (dir / "proposed.yaml").string(), "config", "check"}).first == 0);
+  // Not overwritten without --force; a wrong CA refused with OpenSSL's reason.
+  CHECK(init("ca.crt", "proposed.yaml").first == 2);
+  const auto [bad_rc, bad_out] = init("other.crt", "refused.yaml");
+  CHECK(bad_rc != 0);
+  CHECK_THAT(bad_out, Catch::Contains("certificate verify failed"));
+  CHECK(bad_out.find("T0k3n-tls") == std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir / "refused.yaml"));
 
   for (auto* p : {good.get(), wrong.get()}) {
     p->signal(SIGTERM);

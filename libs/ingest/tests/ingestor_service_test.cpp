@@ -70,3 +70,25 @@ TEST_CASE("the skip counters and the link's state are exported", "[ingest]") {
   CHECK(value("occupancy_ingest_skipped_total", "bad_history_row") == 1);
   CHECK(value("occupancy_ha_connected", "") == 1);
 }
+
+TEST_CASE("HA's current states name every configured entity HA does not have, in an error and a gauge", "[ingest]") {
+  IngestorService service(home());
+  CurrentStates current;
+  for (const auto& e : home().entities)
+    if (e.entity_id != kMotion && e.entity_id != "binary_sensor.front_door")
+      current.states.push_back({e.entity_id, "off", kT0});
+  current.states.push_back({"person.anca", "home", kT0});  // HA's other entities are not a problem
+  const auto step = service.on_item(current);
+  std::vector<std::string> errors;
+  for (const auto& l : step.logs)
+    if (l.level == contract::LogLine::Level::error) errors.push_back(l.text);
+  REQUIRE(errors.size() == 2);
+  CHECK_THAT(errors[0], Catch::StartsWith("configured entity " + kMotion + " is not in Home Assistant"));
+  CHECK_THAT(errors[1], Catch::Contains("binary_sensor.front_door"));
+  CHECK(service.missing_entities() == std::vector<std::string>{kMotion, "binary_sensor.front_door"});
+  const auto metrics = service.on_metrics_tick({});
+  const auto gauge = std::find_if(metrics.metrics.begin(), metrics.metrics.end(),
+                                  [](const auto& m) { return m.name == "occupancy_ha_missing_entities"; });
+  REQUIRE(gauge != metrics.metrics.end());
+  CHECK(gauge->value == 2);
+}

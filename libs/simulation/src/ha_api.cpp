@@ -7,25 +7,14 @@
 #include <algorithm>
 #include <cctype>
 
+#include "occupancy/simulation/ha_registries.hpp"
+
 namespace occupancy::simulation {
 namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-std::string friendly_name(const std::string& entity_id) {
-  std::string s = entity_id.substr(entity_id.find('.') + 1);
-  bool up = true;
-  for (auto& c : s) {
-    if (c == '_') {
-      c = ' ';
-      up = true;
-    } else if (up) {
-      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      up = false;
-    }
-  }
-  return s;
-}
+std::string friendly_name(const std::string& entity_id) { return title_of(entity_id.substr(entity_id.find('.') + 1)); }
 
 const char* device_class(const std::string& kind) {
   if (kind == "presence") return "occupancy";
@@ -180,6 +169,13 @@ std::string HaHome::context_id(const SimEvent* ev) const {
   return id;
 }
 
+std::string HaHome::all_states_json(Millis t) const {
+  std::string arr = "[";
+  for (const auto& s : states_at(t)) arr += (arr.size() > 1 ? "," : "") + state_json(*s.entity, s.event);
+  for (const auto& other : other_state_jsons(home_, t)) arr += (arr.size() > 1 ? "," : "") + other;
+  return arr + "]";
+}
+
 std::vector<HaHome::State> HaHome::states_at(Millis t) const {
   std::vector<State> out;
   for (const auto& e : home_.entities) {
@@ -297,10 +293,7 @@ HaWebSocketSession::Output HaWebSocketSession::receive(const std::string& text, 
     u.erase(std::remove(u.begin(), u.end(), sub), u.end());
     out.messages.push_back(found ? result(id, true) : result(id, false, "not_found", "Subscription not found."));
   } else if (type == "get_states") {
-    std::string arr = "[";
-    for (const auto& s : home_.states_at(now))
-      arr += (arr.size() > 1 ? "," : "") + home_.state_json(*s.entity, s.event);
-    out.messages.push_back(result(id, true, nullptr, {}, arr + "]"));
+    out.messages.push_back(result(id, true, nullptr, {}, home_.all_states_json(now)));
   } else if (type == "subscribe_entities") {
     entity_subscriptions_.push_back(id);
     out.messages.push_back(result(id, true));
@@ -316,9 +309,13 @@ HaWebSocketSession::Output HaWebSocketSession::receive(const std::string& text, 
       w.EndObject();
     }));
   } else if (type == "get_config") {
-    out.messages.push_back(result(id, true, nullptr, {},
-                                  std::string(R"({"location_name":"Simulated home","time_zone":"UTC","version":")") +
-                                      kSimulatedHaVersion + R"(","state":"RUNNING","components":["mqtt"]})"));
+    out.messages.push_back(result(id, true, nullptr, {}, core_config_json(home_.house(), kSimulatedHaVersion)));
+  } else if (type == "config/area_registry/list") {
+    out.messages.push_back(result(id, true, nullptr, {}, area_registry_json(home_.house())));
+  } else if (type == "config/device_registry/list") {
+    out.messages.push_back(result(id, true, nullptr, {}, device_registry_json(home_.house())));
+  } else if (type == "config/entity_registry/list") {
+    out.messages.push_back(result(id, true, nullptr, {}, entity_registry_json(home_.house())));
   } else {
     out.messages.push_back(result(id, false, "unknown_command", "Unknown command."));
   }
@@ -384,11 +381,7 @@ http::Response handle_rest(const HaHome& home, const std::string& token, const h
   if (req.method != "GET") return json_response(405, R"({"message":"Method not allowed."})");
   const std::string path = req.target.substr(0, req.target.find('?'));
   if (path == "/api/") return json_response(200, R"({"message":"API running."})");
-  if (path == "/api/states") {
-    std::string arr = "[";
-    for (const auto& s : home.states_at(now)) arr += (arr.size() > 1 ? "," : "") + home.state_json(*s.entity, s.event);
-    return json_response(200, arr + "]");
-  }
+  if (path == "/api/states") return json_response(200, home.all_states_json(now));
   const std::string prefix = "/api/history/period";
   if (path.rfind(prefix, 0) == 0) {
     const auto q = query_of(req.target);

@@ -1,7 +1,9 @@
 #pragma once
 // The ingestor service's logic, messages in and a Step out (contract/step.hpp): what the HA
 // session learnt goes through the IngestCore; readings are published and archived, clock ticks
-// published, changes refused for their time sent to the dead-letter topic, all counted.
+// published, changes refused for their time sent to the dead-letter topic, all counted. HA's
+// current states, on the first connection, show which configured entities HA does not have:
+// each is named in an error (a misspelled entity would otherwise just give no data).
 #include <vector>
 
 #include "occupancy/config/home_config.hpp"
@@ -24,7 +26,8 @@ class IngestorService {
 
   static std::vector<contract::MetricFamily> metric_families();
 
-  /// A state change, HA's current states, or a mark of live event time.
+  /// A state change, HA's current states (also checked for configured entities HA lacks), or a
+  /// mark of live event time.
   contract::Step on_item(SessionItem item);
   /// Without Home Assistant: the wall clock drives the clock alone.
   contract::Step on_wall_clock(Millis now);
@@ -32,10 +35,13 @@ class IngestorService {
   contract::Step on_metrics_tick(const LinkStats& link) const;
 
   const IngestCore& core() const { return core_; }
+  /// Configured entities HA did not list in its current states.
+  const std::vector<std::string>& missing_entities() const { return missing_; }
 
  private:
   contract::Step carry(const std::vector<Output>& out);
   IngestCore core_;
+  std::vector<std::string> entity_ids_, missing_;
 };
 
 }  // namespace occupancy::ingest

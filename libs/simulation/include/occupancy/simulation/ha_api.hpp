@@ -1,8 +1,8 @@
 #pragma once
 // A simulated Home Assistant: its WebSocket API (auth, subscribe_events state_changed,
-// subscribe_entities, get_states, ping) and REST API (/api/, /api/states,
-// /api/history/period) over simulated events, following HA's documented message shapes.
-// Pure: the transport (Beast) is wired in `occupancy sim serve`.
+// subscribe_entities, get_states, get_config, the area/device/entity registries, ping) and REST API (/api/,
+// /api/states, /api/history/period) over simulated events, following HA's documented message shapes. Pure: the
+// transport (Beast) is wired in `occupancy sim serve`.
 #include <map>
 #include <mutex>
 #include <string>
@@ -29,6 +29,9 @@ class HaHome {
     const SimEvent* event;  // the last change at or before the time asked, or null
   };
   std::vector<State> states_at(Millis t) const;
+  /// get_states and /api/states: the sensors' states and the other entities HA has (people, ...).
+  std::string all_states_json(Millis t) const;
+  const config::House& house() const { return home_; }
   /// Changes of one entity in [from, to], preceded by its state at `from`.
   std::vector<const SimEvent*> history(const std::string& entity_id, Millis from, Millis to) const;
   const std::vector<SimEvent>& events() const { return events_; }
