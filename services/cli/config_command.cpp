@@ -26,7 +26,7 @@ struct InitOptions {
 // Asks HA over its WebSocket API for everything a proposal needs.
 setup::HaInventory read_inventory(const InitOptions& o, const std::string& token) {
   const auto url = config::parse_http_url(o.ha_url, 8123);
-  const http::Endpoint ha{url.host, url.port, url.tls, o.ca_file};
+  const http::Endpoint ha{url.host, url.port, url.tls, o.ca_file, url.base_path};
   http::WebSocketClient ws(ha, "/api/websocket", std::chrono::seconds(10));
   setup::InventoryReader reader(token);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);

@@ -46,8 +46,9 @@ void add_grafana_command(CLI::App& app, int& result) {
       std::string why;  // the first failure's reason (refused, a name unknown, a certificate not trusted)
       const auto transport = [&](const grafana::Call& c) -> grafana::Reply {
         try {
-          const auto r = http::request(c.method, {endpoint.host, endpoint.port, endpoint.tls, o->ca_file}, c.target,
-                                       headers, c.body, std::chrono::seconds(20));
+          const auto r =
+              http::request(c.method, {endpoint.host, endpoint.port, endpoint.tls, o->ca_file, endpoint.base_path},
+                            c.target, headers, c.body, std::chrono::seconds(20));
           return {r.status, r.body};
         } catch (const std::runtime_error& e) {
           if (unreachable++ == 0) why = e.what();

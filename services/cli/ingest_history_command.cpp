@@ -45,7 +45,7 @@ void add_ingest_history_command(CLI::App& app, const GlobalOptions& global, int&
       const auto until = o->until.empty() ? std::optional<Millis>(wall_clock_now()) : parse_iso8601(o->until);
       if (!until) throw std::invalid_argument("--until is not UTC ISO 8601: " + o->until);
       const auto& i = cfg.ingestor;
-      const http::Endpoint ha{i.ha_host, i.ha_port, i.ha_tls, i.ha_ca_file};
+      const http::Endpoint ha{i.ha_host, i.ha_port, i.ha_tls, i.ha_ca_file, i.ha_base_path};
       std::vector<std::string> ids;
       for (const auto& e : cfg.entities) ids.push_back(e.entity_id);
 

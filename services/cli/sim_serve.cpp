@@ -23,6 +23,7 @@ namespace {
 
 struct ServeOptions {
   std::string bind = "127.0.0.1", token, token_file;
+  std::string base_path;  // "/core": served as the Supervisor's proxy serves HA to add-ons
   int port = 8123, history_days = 30, future_days = 7;
   double speed = 1;
   std::optional<std::int64_t> clock_origin;
@@ -91,8 +92,12 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
 
   http::Server server(
       o.bind, static_cast<std::uint16_t>(o.port),
-      [&](const http::Request& req) { return simulation::handle_rest(ha, token, req, clock.now(), o.faults); },
-      "/api/websocket", ws);
+      [&](http::Request req) {
+        if (req.target.rfind(o.base_path + "/", 0) != 0) return http::Response{404, "text/plain", "404: Not Found", {}};
+        req.target.erase(0, o.base_path.size());
+        return simulation::handle_rest(ha, token, req, clock.now(), o.faults);
+      },
+      o.base_path + "/api/websocket", ws);
 
   std::atomic<bool> stop{false};
   std::thread player([&] {
@@ -116,9 +121,10 @@ int serve(const GlobalOptions& global, const ServeOptions& o) {
   });
 
   fmt::print(
-      "simulated Home Assistant on http://{}:{}/ (WebSocket /api/websocket), {} entities, {} days of history, "
+      "simulated Home Assistant on http://{}:{}{}/ (WebSocket {}/api/websocket), {} entities, {} days of history, "
       "{} days live at {}x; simulated now {}\n",
-      o.bind, server.port(), home.entities.size(), o.history_days, o.future_days, o.speed, format_iso8601(clock.now()));
+      o.bind, server.port(), o.base_path, o.base_path, home.entities.size(), o.history_days, o.future_days, o.speed,
+      format_iso8601(clock.now()));
   std::fflush(stdout);
   int sig = 0;
   sigwait(&signals, &sig);
@@ -147,6 +153,11 @@ void add_sim_serve_command(CLI::App& sim, const GlobalOptions& global, int& resu
       ->check(CLI::Range(1, 3650))
       ->capture_default_str();
   o->household.add_to(*cmd);
+  cmd->add_option("--base-path", o->base_path,
+                  "serve under this path, as the Supervisor's proxy serves HA to add-ons (e.g. /core)")
+      ->check([](const std::string& p) {
+        return p.empty() || (p.front() == '/' && p.back() != '/') ? std::string() : "expected /path";
+      });
   cmd->add_flag("--bad-history-row", o->faults.bad_history_row,
                 "fault injection: each history answer carries one malformed row");
   cmd->add_option("--clock-origin", o->clock_origin,

@@ -27,7 +27,8 @@ Millis steady_ms() {
 
 HaLink::HaLink(const config::HomeConfig& config)
     : config_(config),
-      ha_{config.ingestor.ha_host, config.ingestor.ha_port, config.ingestor.ha_tls, config.ingestor.ha_ca_file},
+      ha_{config.ingestor.ha_host, config.ingestor.ha_port, config.ingestor.ha_tls, config.ingestor.ha_ca_file,
+          config.ingestor.ha_base_path},
       session_(session_settings(config)) {}
 
 HaLink::~HaLink() {

@@ -2,7 +2,9 @@
 // in front of a real one), with a certificate from a test CA made by openssl. The ingestor speaks
 // wss:// and https:// to it with that CA; with another CA it is refused with OpenSSL's reason,
 // names the CA it trusted, never sends the token, and keeps retrying. `occupancy config init`
-// reads HA's registries over the same wss:// and proposes the shipped home config.
+// reads HA's registries over the same wss:// and proposes the shipped home config. The
+// simulated HA is served under /core, as the Supervisor's proxy serves HA to an add-on
+// (http://supervisor:80/core): every request of both goes through that base path.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <csignal>
@@ -40,7 +42,7 @@ TEST_CASE("wss:// and https:// to Home Assistant with its CA, and a wrong CA ref
   const auto ha_port = free_port(), tls_port = free_port();
   Process ha(kBin + "/occupancy",
              {"sim", "serve", "--port", std::to_string(ha_port), "--token", "T0k3n-tls", "--speed", "3600",
-              "--history-days", "1", "--future-days", "3"},
+              "--history-days", "1", "--future-days", "3", "--base-path", "/core"},
              {}, dir / "ha.log");
   Process proxy("/usr/bin/python3",
                 {std::string(OCCUPANCY_SOURCE_DIR) + "/tests/support/tls_proxy.py", "--listen",
@@ -51,9 +53,10 @@ TEST_CASE("wss:// and https:// to Home Assistant with its CA, and a wrong CA ref
   REQUIRE(eventually([&] { return http_get(ha_port, "/api/").first != 0; }, std::chrono::seconds(10)));
 
   const auto env_with = [&](const std::string& ca) {
-    return std::map<std::string, std::string>{{"OCCUPANCY_HA_URL", "https://localhost:" + std::to_string(tls_port)},
-                                              {"OCCUPANCY_HA_CA_FILE", (dir / ca).string()},
-                                              {"OCCUPANCY_HA_TOKEN", "T0k3n-tls"}};
+    return std::map<std::string, std::string>{
+        {"OCCUPANCY_HA_URL", "https://localhost:" + std::to_string(tls_port) + "/core"},
+        {"OCCUPANCY_HA_CA_FILE", (dir / ca).string()},
+        {"OCCUPANCY_HA_TOKEN", "T0k3n-tls"}};
   };
   const auto start = [&](const std::string& name, const std::string& ca) {
     const auto sub = dir / name;
@@ -81,8 +84,8 @@ TEST_CASE("wss:// and https:// to Home Assistant with its CA, and a wrong CA ref
       std::chrono::seconds(20)));
   CHECK(eventually(  // the line is written just after the first states are queued
       [&] {
-        return good->output().find("connected to Home Assistant at https://localhost:" + std::to_string(tls_port)) !=
-               std::string::npos;
+        return good->output().find("connected to Home Assistant at https://localhost:" + std::to_string(tls_port) +
+                                   "/core") != std::string::npos;
       },
       std::chrono::seconds(5)));
 
@@ -118,7 +121,7 @@ TEST_CASE("wss:// and https:// to Home Assistant with its CA, and a wrong CA ref
   std::filesystem::permissions(dir / "token", std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   const auto init = [&](const std::string& ca, const std::string& out) {
     return run(kBin + "/occupancy",
-               {"config", "init", "--ha-url", "https://localhost:" + std::to_string(tls_port), "--token-file",
+               {"config", "init", "--ha-url", "https://localhost:" + std::to_string(tls_port) + "/core", "--token-file",
                 (dir / "token").string(), "--ca-file", (dir / ca).string(), "--out", (dir / out).string()});
   };
   const auto [init_rc, init_out] = init("ca.crt", "proposed.yaml");

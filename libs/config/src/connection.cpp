@@ -42,13 +42,17 @@ MqttEndpoint parse_mqtt_url(const std::string& url) {
 }
 
 HttpEndpoint parse_http_url(const std::string& url, std::uint16_t default_port) {
-  const auto refuse = [&] { return std::invalid_argument("expected http[s]://host[:port], got '" + url + "'"); };
+  const auto refuse = [&] { return std::invalid_argument("expected http[s]://host[:port][/path], got '" + url + "'"); };
   const bool tls = url.rfind("https://", 0) == 0;
   if (!tls && url.rfind("http://", 0) != 0) throw refuse();
   auto rest = url.substr(tls ? 8 : 7);
+  std::string path = rest.find('/') == std::string::npos ? std::string() : rest.substr(rest.find('/'));
   rest = rest.substr(0, rest.find('/'));
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  for (const char c : path)
+    if (c == '?' || c == '#' || static_cast<unsigned char>(c) <= ' ' || c == 0x7f) throw refuse();
   const auto colon = rest.rfind(':');
-  HttpEndpoint ep{rest.substr(0, colon), tls ? std::uint16_t{443} : default_port, tls};
+  HttpEndpoint ep{rest.substr(0, colon), tls ? std::uint16_t{443} : default_port, tls, path};
   if (colon != std::string::npos) {
     const auto p = rest.substr(colon + 1);
     int port = -1;

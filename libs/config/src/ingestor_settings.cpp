@@ -24,6 +24,7 @@ void read_ingestor(const rapidjson::Value* section, const EnvLookup& env, const 
       settings.ha_host = ep.host;
       settings.ha_port = ep.port;
       settings.ha_tls = ep.tls;
+      settings.ha_base_path = ep.base_path;
     } catch (const std::invalid_argument& e) {
       throw ConfigError(source, "ingestor.ha_url", e.what());
     }

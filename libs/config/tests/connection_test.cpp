@@ -53,8 +53,15 @@ TEST_CASE("HTTP URLs: host, port and TLS, or a refusal that shows what was given
   ep = parse_http_url("https://ha.lan:8123/", 8123);  // HA serving TLS itself
   CHECK(ep.port == 8123);
   CHECK(ep.tls);
+  CHECK(ep.base_path.empty());
+  // A path is the base of every request: HA through the Supervisor's proxy, or a sub-path.
+  ep = parse_http_url("http://supervisor/core", 8123);
+  CHECK(ep.host == "supervisor");
+  CHECK(ep.port == 8123);
+  CHECK(ep.base_path == "/core");
+  CHECK(parse_http_url("https://example.org/grafana/", 80).base_path == "/grafana");
   for (const char* bad : {"ftp://grafana.lan", "http://:3000", "https://:443", "http://g:99999", "http://g:0",
-                          "http://g:30x0", "g:3000", "httpss://g"})
+                          "http://g:30x0", "g:3000", "httpss://g", "http://g/a?b=1", "http://g/a#x", "http://g/a b"})
     CHECK_THROWS_WITH(parse_http_url(bad, 80),
-                      Catch::Contains("expected http[s]://host[:port], got '" + std::string(bad)));
+                      Catch::Contains("expected http[s]://host[:port][/path], got '" + std::string(bad)));
 }

@@ -75,7 +75,7 @@ void tls_handshake(TlsStream& stream, const Endpoint& ep) {
 template <class Stream>
 ClientResponse exchange(Stream& stream, const std::string& method, const Endpoint& ep, const std::string& target,
                         const std::vector<std::string>& headers, const std::string& body) {
-  beast::http::request<beast::http::string_body> req{beast::http::string_to_verb(method), target, 11};
+  beast::http::request<beast::http::string_body> req{beast::http::string_to_verb(method), ep.base_path + target, 11};
   if (req.method() == beast::http::verb::unknown) throw std::invalid_argument("unknown HTTP method " + method);
   req.set(beast::http::field::host, ep.host);
   req.set(beast::http::field::user_agent, "occupancy-predictor");
@@ -102,7 +102,7 @@ ClientResponse exchange(Stream& stream, const std::string& method, const Endpoin
 }  // namespace
 
 std::string Endpoint::describe() const {
-  return std::string(tls ? "https://" : "http://") + host + ":" + std::to_string(port);
+  return std::string(tls ? "https://" : "http://") + host + ":" + std::to_string(port) + base_path;
 }
 
 // What the public interface needs of a connection, whatever its stream.
@@ -183,7 +183,7 @@ struct StreamImpl final : WebSocketClient::Impl, std::enable_shared_from_this<St
 template <class Next>
 void ws_handshake(beast::websocket::stream<Next>& ws, const Endpoint& ep, const std::string& path) {
   beast::error_code ec;
-  ws.handshake(ep.host + ":" + std::to_string(ep.port), path, ec);
+  ws.handshake(ep.host + ":" + std::to_string(ep.port), ep.base_path + path, ec);
   if (ec) throw std::runtime_error("WebSocket handshake with " + ep.describe() + path + " failed: " + ec.message());
   beast::get_lowest_layer(ws).expires_never();
   ws.set_option(beast::websocket::stream_base::timeout::suggested(beast::role_type::client));

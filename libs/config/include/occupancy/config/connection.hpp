@@ -27,10 +27,13 @@ struct HttpEndpoint {
   std::string host;
   std::uint16_t port = 80;
   bool tls = false;
+  std::string base_path;  // "/core" in http://supervisor/core: every request's path starts with it
 };
 
-/// Parses http[s]://host[:port][/...]. Without a port: `default_port` for http, 443 for https.
-/// Throws std::invalid_argument "expected http[s]://host[:port], got '...'" for anything else.
+/// Parses http[s]://host[:port][/path]. Without a port: `default_port` for http, 443 for https.
+/// A path is kept as the base path (no trailing '/'): HA behind the Supervisor's proxy
+/// (http://supervisor/core) or a reverse proxy's sub-path. Throws std::invalid_argument
+/// "expected http[s]://host[:port][/path], got '...'" for anything else (a query, a fragment).
 HttpEndpoint parse_http_url(const std::string& url, std::uint16_t default_port);
 
 }  // namespace occupancy::config

@@ -103,8 +103,9 @@ struct LoggingSettings {
 };
 
 struct IngestorSettings {
-  std::string ha_url;   // empty = no Home Assistant: only the wall clock is published
-  std::string ha_host;  // parsed from ha_url at load
+  std::string ha_url;        // empty = no Home Assistant: only the wall clock is published
+  std::string ha_host;       // parsed from ha_url at load
+  std::string ha_base_path;  // its path, if any: http://supervisor/core from an add-on
   std::uint16_t ha_port = 8123;
   bool ha_tls = false;     // https:// (and wss:// for the WebSocket API)
   std::string ha_ca_file;  // TLS: the CA to trust; empty = the system's CA store

@@ -19,7 +19,8 @@ struct Endpoint {
   std::uint16_t port = 80;
   bool tls = false;
   std::string ca_file;           // TLS: the CA (PEM) to trust; empty = the system's CA store
-  std::string describe() const;  // https://host:port
+  std::string base_path;         // prefixed to every path and target ("/core": HA through the Supervisor)
+  std::string describe() const;  // https://host:port[/base]
 };
 
 class ConnectionClosed : public std::runtime_error {
