@@ -1,5 +1,6 @@
-// `occupancy ha preview`: what Home Assistant will be sent — every room's discovery config and
-// example states — as JSON, for operators and for the template test (tests/ha_templates).
+// `occupancy ha preview`: what Home Assistant will be sent — the hub's and every room's discovery
+// config, example room states, and example payloads of the other topics the hub's entities read
+// — as JSON, for operators and for the template test (tests/ha_templates).
 #include <fmt/format.h>
 
 #include "commands.hpp"
@@ -40,6 +41,26 @@ std::vector<HaState> example_states() {
   return out;
 }
 
+// What the hub's entities read, per state topic: the model announcement (with and without a
+// candidate) and the hub's state (no dead letter yet, then some).
+std::string example_payloads(const config::HomeConfig& cfg) {
+  const auto topic = [&](const proto::ChannelSpec& c) { return contract::format_topic(c, {{"home", cfg.home}}); };
+  contract::ModelAnnouncement m;
+  m.version = "m20261130T120000";
+  m.feature_set = "v3";
+  m.activated_at = format_iso8601(wall_clock_now() - 3 * 24 * 60 * kMinute);
+  std::string models = contract::to_json(contract::to_json(m));
+  m.candidate = "m20261201T030000";
+  m.reason = "registered m20261201T030000 as the candidate: in shadow for 24 h";
+  models += "," + contract::to_json(contract::to_json(m));
+  publishing::DeadLetterWindow letters;
+  std::string hubs = contract::to_json(publishing::hub_state_json(letters, wall_clock_now()));
+  letters.add({"cleaner", "parse: not JSON", wall_clock_now()});
+  hubs += "," + contract::to_json(publishing::hub_state_json(letters, wall_clock_now()));
+  return fmt::format(R"({{"{}":[{}],"{}":[{}]}})", topic(proto::channel::model), models, topic(proto::channel::hub),
+                     hubs);
+}
+
 }  // namespace
 
 void add_ha_command(CLI::App& app, const GlobalOptions& global, int& result) {
@@ -66,7 +87,7 @@ void add_ha_command(CLI::App& app, const GlobalOptions& global, int& result) {
             out += (first ? "" : ",") + contract::to_json(contract::to_json(s));
             first = false;
           }
-          fmt::print("{}]}}\n", out);
+          fmt::print("{}],\"example_payloads\":{}}}\n", out, example_payloads(cfg));
           return kExitOk;
         });
       });

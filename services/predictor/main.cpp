@@ -1,7 +1,8 @@
 // occupancy-predictor: feature vectors in; retained predictions out, from the active model
 // version (loaded from the registry, hot-reloaded on occupancy/<home>/model) or, where it has
 // no model for a room, from the best baseline, named in the payload. Predictions are archived
-// and, once they mature, scored on /metrics. The logic is libs/models' PredictorService.
+// and, once they mature, scored on /metrics. Promote and rollback requests (HA's hub buttons) are
+// answered on response/<action>. The logic is libs/models' PredictorService.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -44,6 +45,10 @@ int main(int argc, char** argv) {
         });
         ctx.router.on(proto::channel::model, [&ctx, core](const runtime::Inbound& in) {
           ctx.apply(core->on_model(contract::model_announcement_from_json(in.doc)));
+        });
+        // HA's hub buttons: promote the candidate, roll back; answered on response/<action>.
+        ctx.router.on(proto::channel::request, [&ctx, core](const runtime::Inbound& in) {
+          ctx.apply(core->on_request(in.params.at("action"), contract::control_request_from_json(in.doc)));
         });
         ctx.every(std::chrono::seconds(30), [&ctx, core] { ctx.apply(core->on_shadow_tick()); });
         ctx.every(std::chrono::seconds(5), [&ctx, core] { ctx.apply(core->on_drift_tick()); });

@@ -1,6 +1,6 @@
-// occupancy-publisher: predictions and sensor gaps in; Home Assistant discovery, retained HA
-// states and the suite's info out; the read-only prediction API on its HTTP port. Logic:
-// libs/publishing's PublisherService.
+// occupancy-publisher: predictions, sensor gaps and dead letters in; Home Assistant discovery
+// (rooms and the hub), retained HA states, the hub's state and the suite's info out; the read-only prediction API on
+// its HTTP port. Logic: libs/publishing's PublisherService.
 #include "occupancy/contract/messages.hpp"
 #include "occupancy/publishing/prediction_api.hpp"
 #include "occupancy/publishing/publisher_service.hpp"
@@ -19,6 +19,12 @@ int main(int argc, char** argv) {
         ctx.router.on(proto::channel::gap, [&ctx, core](const runtime::Inbound& in) {
           ctx.apply(core->on_gap(contract::gap_from_json(in.doc)));
         });
+        // Every service's dead letters, for the hub device's count of the last hour.
+        ctx.router.on(proto::channel::dlq, [&ctx, core](const runtime::Inbound& in) {
+          ctx.apply(
+              core->on_dead_letter(in.params.at("service"), contract::dead_letter_reason(in.doc), wall_clock_now()));
+        });
+        ctx.every(std::chrono::seconds(30), [&ctx, core] { ctx.apply(core->on_tick(wall_clock_now())); });
         ctx.router.on(proto::channel::ha_status,
                       [&ctx, core](const runtime::Inbound& in) { ctx.apply(core->on_ha_status(in.doc.GetString())); });
         // Our own retained info comes back on subscribe: rooms that left the config are removed.

@@ -6,12 +6,15 @@ against example states, and checks each result is a valid state for its entity:
   sensor, device_class duration -> a number >= 0, or "None" (HA: unknown)
   binary_sensor            -> its payload_on / payload_off ("ON" / "OFF"), or "None"
   diagnostic text sensor   -> a non-empty string under 255 characters
-and every json_attributes_template to a JSON object (HA ignores anything else). Also: Occupied
+  sensor, device_class timestamp -> an ISO 8601 time with its zone
+and every json_attributes_template to a JSON object (HA ignores anything else). The hub's entities
+are rendered against example payloads of the topics they read (model, hub). Also: Occupied
 follows occupied_now, Sensor problem is on exactly when a sensor is in a gap or the forecast was
 unreliable, and its attributes name the sensors.
 Reads `occupancy ha preview` output on stdin. Exit 0 when all are valid."""
 import json
 import sys
+from datetime import datetime
 
 try:
     import jinja2
@@ -31,10 +34,20 @@ def is_number(text):
     except ValueError:
         return False
 
+def examples(cmp):
+    """The example payloads of the component's state topic: the hub's entities read the model
+    announcement and the hub's state; a room's read its HA state."""
+    return preview["example_payloads"].get(cmp.get("state_topic"), preview["example_states"])
+
+
 for device in preview["discovery"]:
     for key, cmp in device["payload"]["cmps"].items():
+        if "value_template" not in cmp:  # a button; a connectivity sensor reading online/offline as sent
+            if cmp["platform"] == "binary_sensor" and (cmp.get("payload_on"), cmp.get("payload_off")) != ("online", "offline"):
+                errors.append(f'{device["topic"]} {key}: a binary_sensor without a template must read online/offline')
+            continue
         template = env.from_string(cmp["value_template"])
-        for state in preview["example_states"]:
+        for state in examples(cmp):
             where = f'{device["topic"]} {key} with {state}'
             try:
                 out = template.render(value_json=state, value=json.dumps(state)).strip()
@@ -48,6 +61,12 @@ for device in preview["discovery"]:
             elif cmp.get("device_class") == "duration":
                 if out != "None" and not (is_number(out) and float(out) >= 0):
                     errors.append(f"{where}: duration {out!r}")
+            elif cmp.get("device_class") == "timestamp":
+                try:  # HA needs a time with its zone
+                    if datetime.fromisoformat(out.replace("Z", "+00:00")).tzinfo is None:
+                        errors.append(f"{where}: timestamp without a zone {out!r}")
+                except ValueError:
+                    errors.append(f"{where}: timestamp {out!r}")
             elif cmp.get("unit_of_measurement") == "%":
                 if not (is_number(out) and 0 <= float(out) <= 100):
                     errors.append(f"{where}: percentage {out!r}")
@@ -61,7 +80,7 @@ for device in preview["discovery"]:
         if cmp.get("json_attributes_topic") != cmp["state_topic"]:
             errors.append(f'{device["topic"]} {key}: attributes from another topic')
         template = env.from_string(cmp["json_attributes_template"])
-        for state in preview["example_states"]:
+        for state in examples(cmp):
             where = f'{device["topic"]} {key} attributes with {state}'
             try:
                 attrs = json.loads(template.render(value_json=state, value=json.dumps(state)))
@@ -79,7 +98,21 @@ def attributes(device, key, state):
     cmp = device["payload"]["cmps"][key]
     return json.loads(env.from_string(cmp["json_attributes_template"]).render(value_json=state))
 
-for device in preview["discovery"]:
+rooms = [d for d in preview["discovery"] if "occupied" in d["payload"]["cmps"]]
+hub = [d for d in preview["discovery"] if "active_model" in d["payload"]["cmps"]]
+if len(hub) != 1 or not rooms:
+    errors.append(f"expected the hub and the rooms, got {len(hub)} hub(s), {len(rooms)} rooms")
+for device in hub:  # the active model and the dead letters read what the topics carry
+    cmps = device["payload"]["cmps"]
+    for m in preview["example_payloads"][cmps["active_model"]["state_topic"]]:
+        if render(device, "active_model", m) != m["version"]:
+            errors.append(f"hub: Active model does not show the version of {m}")
+        if render(device, "candidate_model", m) != m.get("candidate", "none"):
+            errors.append(f"hub: Candidate model wrong for {m}")
+    for h in preview["example_payloads"][cmps["dead_letters"]["state_topic"]]:
+        if render(device, "dead_letters", h) != str(h["dead_letters_last_hour"]):
+            errors.append(f"hub: Dead letters wrong for {h}")
+for device in rooms:
     for state in preview["example_states"]:
         if render(device, "occupied", state) != ("ON" if state["occupied_now"] else "OFF"):
             errors.append(f'{device["topic"]}: Occupied does not follow occupied_now in {state}')
@@ -95,7 +128,7 @@ for device in preview["discovery"]:
         errors.append("no example state has a sensor in a gap")
 
 # The duration that does not apply must be unknown ("None"), never 0.
-for device in preview["discovery"]:
+for device in rooms:
     vac = device["payload"]["cmps"]["time_to_vacancy"]["value_template"]
     vacant = next(s for s in preview["example_states"] if not s["occupied_now"])
     if env.from_string(vac).render(value_json=vacant).strip() != "None":

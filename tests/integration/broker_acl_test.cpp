@@ -41,7 +41,8 @@ std::string topic_of(const proto::ChannelSpec& c, const std::string& home, const
                                     {"zone", "desk"},
                                     {"entity_id", "binary_sensor.office_desk"},
                                     {"device_id", "occupancy_office"},
-                                    {"service", service}});
+                                    {"service", service},
+                                    {"action", "promote"}});
 }
 
 config::MqttEndpoint as(std::uint16_t port, const std::string& user) {

@@ -68,7 +68,8 @@ std::string train_active(const std::string& cfg, const std::filesystem::path& di
 
 }  // namespace
 
-TEST_CASE("hot reload, a refused broken model, and a rollback within seconds", "[integration]") {
+TEST_CASE("hot reload, a refused broken model, a rollback within seconds, and one requested by HA's hub button",
+          "[integration]") {
   const auto broker = broker_from_env();
   const auto db_url = fresh_database("it_pred", true);
   const auto home = unique_home("pred");
@@ -156,6 +157,21 @@ TEST_CASE("hot reload, a refused broken model, and a rollback within seconds", "
     if (!scored) std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
   CHECK(scored);
+
+  // HA's hub button: a rollback request over MQTT, answered on response/rollback with the
+  // transaction; the version active before (the second) serves again, announced on model.
+  Recorder answers(broker, {"occupancy/" + home + "/response/+"});
+  answers.publish("occupancy/" + home + "/request/rollback", R"({"transaction":"ha-1"})");
+  const auto answer = answers.wait_for("occupancy/" + home + "/response/rollback", [](const Message&) { return true; });
+  REQUIRE(answer);
+  INFO(answer->payload);
+  CHECK_THAT(answer->payload, Catch::Contains(R"("status":"ok")") && Catch::Contains(R"("transaction":"ha-1")") &&
+                                  Catch::Contains(R"("version":")" + second + "\""));
+  rec.publish(topic, features(59));
+  const auto after =
+      rec.wait_for(prediction, [&](const Message& m) { return m.payload.find("10:59:00") != std::string::npos; });
+  REQUIRE(after);
+  CHECK(version_of(*after) == second);
   predictor.signal(SIGTERM);
   CHECK(predictor.wait(std::chrono::seconds(10)) == 0);
 }

@@ -129,6 +129,12 @@ Gap gap_from_json(const Value& v) {
   return g;
 }
 
+std::string dead_letter_reason(const Value& v) {
+  namespace f = proto::fields::dead_letter;
+  const auto& e = v[f::error];
+  return std::string(e["keyword"].GetString()) + ": " + e["message"].GetString();
+}
+
 std::vector<std::string> info_rooms_from_json(const Value& v) {
   std::vector<std::string> rooms;
   for (const auto& r : v[proto::fields::info::rooms].GetArray()) rooms.emplace_back(r.GetString(), r.GetStringLength());
@@ -262,6 +268,28 @@ ModelAnnouncement model_announcement_from_json(const Value& v) {
   namespace f = proto::fields::model;
   return {text_of(v, f::version), text_of(v, f::feature_set), text_of(v, f::activated_at),
           optional_text_of(v, f::candidate), optional_text_of(v, f::reason).value_or("")};
+}
+
+ControlRequest control_request_from_json(const Value& v) {
+  namespace f = proto::fields::request;
+  return {optional_text_of(v, f::transaction), optional_text_of(v, f::version)};
+}
+
+rapidjson::Document to_json(const ControlResponse& r) {
+  namespace f = proto::fields::response;
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  d.AddMember(StringRef(f::status), StringRef(r.error.empty() ? "ok" : "error"), a);
+  if (r.error.empty()) {
+    Value data(rapidjson::kObjectType);
+    if (r.version) data.AddMember("version", json_string(*r.version, a), a);
+    if (r.previous) data.AddMember("previous", json_string(*r.previous, a), a);
+    d.AddMember(StringRef(f::data), data, a);
+  } else {
+    d.AddMember(StringRef(f::error), json_string(r.error, a), a);
+  }
+  if (r.transaction) d.AddMember(StringRef(f::transaction), json_string(*r.transaction, a), a);
+  return d;
 }
 
 }  // namespace occupancy::contract

@@ -31,6 +31,8 @@ std::vector<contract::MetricFamily> PredictorService::metric_families() {
       {"occupancy_shadow_brier", "gauge", "Mean Brier over the shadow's matured pairs, by version and role."},
       {"occupancy_drift", "gauge", "1 while the active version drifts in the room (the baseline serves it)."},
       {"occupancy_rollbacks_total", "counter", "Automatic rollbacks to the previous version after drift."},
+      {"occupancy_control_requests_total", "counter",
+       "Control requests (promote, rollback) answered, by action and status (ok, error)."},
       {"occupancy_shadow_decisions_total", "counter", "Shadow evaluations ended, by verdict (promote, retire)."},
   };
 }
@@ -177,6 +179,72 @@ Step PredictorService::on_drift_tick() {
   const auto shadow = registry_->shadow();
   announce(step, record, shadow ? std::optional(shadow->version) : std::nullopt, choice.reason);
   return step;
+}
+
+Step PredictorService::on_request(std::string_view action, const contract::ControlRequest& request) {
+  Step step;
+  contract::ControlResponse response;
+  response.transaction = request.transaction;
+  const auto answer = [&] {
+    step.publish(proto::channel::response, {{"action", std::string(action)}}, contract::to_json(response));
+    step.count("occupancy_control_requests_total",
+               {{"action", std::string(action)}, {"status", response.error.empty() ? "ok" : "error"}});
+    step.log(response.error.empty() ? LogLine::Level::info : LogLine::Level::warn,
+             fmt::format("{} requested: {}", action,
+                         response.error.empty() ? "version " + response.version.value_or("?") + " active now"
+                                                : response.error));
+    return std::move(step);
+  };
+  if (action != "promote" && action != "rollback") {
+    response.error = "unknown action '" + std::string(action) + "': promote or rollback";
+    return answer();
+  }
+  if (!registry_) {
+    response.error = "the predictor has no model registry (predictor.registry is off)";
+    return answer();
+  }
+  const std::string current = serving();
+  try {
+    std::optional<RegisteredVersion> active;
+    std::string reason;
+    if (action == "rollback") {
+      const auto previous = registry_->previous();
+      if (!previous) {
+        response.error = "no earlier version to roll back to";
+        return answer();
+      }
+      reason = "rolled back from " + current + " to " + previous->version + " on request";
+      active = registry_->activate(previous->version);
+    } else {
+      const auto shadow = registry_->shadow();
+      const std::string target = request.version ? *request.version : shadow ? shadow->version : std::string();
+      if (target.empty()) {
+        response.error = "no candidate in shadow to promote (name one with \"version\")";
+        return answer();
+      }
+      if (target == current) {
+        response.error = target + " is already active";
+        return answer();
+      }
+      reason = "promoted " + target + " on request (was " + current + ")";
+      // The candidate through its shadow's verdict (recorded as such); any other version directly.
+      active = shadow && shadow->version == target ? registry_->decide_shadow(target, true, reason)
+                                                   : std::optional(registry_->activate(target));
+      if (shadow && shadow->version == target) core_.use_candidate(nullptr, "", 0);
+    }
+    if (!active) {
+      response.error = "the registry recorded the request but names no active version";
+      return answer();
+    }
+    step.append(install(active->version));
+    const auto shadow = registry_->shadow();
+    announce(step, *active, shadow ? std::optional(shadow->version) : std::nullopt, reason);
+    response.version = active->version;
+    response.previous = current;
+  } catch (const std::exception& e) {  // the registry away, a version it does not have: nothing changed
+    response.error = std::string("the model registry refused or is unreachable: ") + e.what();
+  }
+  return answer();
 }
 
 Step PredictorService::on_metrics_tick() {

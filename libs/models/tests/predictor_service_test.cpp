@@ -135,3 +135,68 @@ TEST_CASE("the shadow's verdict waits while the registry cannot record it", "[mo
   CHECK_THAT(registry->verdicts[0], Catch::StartsWith("retire c1"));
   CHECK(service.core().model()->version == "m1");
 }
+
+namespace {
+// The one response of a request's step, checked against the contract.
+const rapidjson::Value& response_of(const contract::Step& step, const std::string& action) {
+  const auto out = contract::published_on(step, proto::channel::response);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0]->params.at("action") == action);
+  CHECK_FALSE(contract::validator().check(proto::channel::response.schema_file, out[0]->payload));
+  return out[0]->payload;
+}
+}  // namespace
+
+TEST_CASE("requests from HA's hub: promote the candidate, roll back, each answered with what is active", "[models]") {
+  auto registry = registry_with_shadow();
+  models::PredictorService service(default_home(), registry);
+  service.install(std::nullopt);
+  service.install_candidate();
+
+  auto step = service.on_request("promote", {std::string("t-1"), std::nullopt});
+  auto r = &response_of(step, "promote");
+  CHECK(std::string((*r)["status"].GetString()) == "ok");
+  CHECK(std::string((*r)["data"]["version"].GetString()) == "c1");
+  CHECK(std::string((*r)["data"]["previous"].GetString()) == "m1");
+  CHECK(std::string((*r)["transaction"].GetString()) == "t-1");
+  CHECK(registry->active == "c1");
+  REQUIRE(registry->verdicts.size() == 1);  // recorded as the shadow's verdict
+  CHECK_THAT(registry->verdicts[0], Catch::StartsWith("promote c1: promoted c1 on request"));
+  CHECK(service.core().model()->version == "c1");  // served now
+  const auto announced = contract::published_on(step, proto::channel::model);
+  REQUIRE(announced.size() == 1);
+  CHECK(std::string(announced[0]->payload["version"].GetString()) == "c1");
+  CHECK(metric(step, "occupancy_control_requests_total", {{"action", "promote"}, {"status", "ok"}}) == 1);
+
+  // Nothing left in shadow: an error that says so, nothing changed.
+  step = service.on_request("promote", {});
+  r = &response_of(step, "promote");
+  CHECK(std::string((*r)["status"].GetString()) == "error");
+  CHECK_THAT(std::string((*r)["error"].GetString()), Catch::Contains("no candidate in shadow"));
+  CHECK(contract::published_on(step, proto::channel::model).empty());
+
+  step = service.on_request("rollback", {});
+  r = &response_of(step, "rollback");
+  CHECK(std::string((*r)["data"]["version"].GetString()) == "m1");
+  CHECK(registry->active == "m1");
+  CHECK(service.core().model()->version == "m1");
+
+  // A named version; the one serving; an unknown action; the registry away.
+  CHECK(std::string(response_of(service.on_request("promote", {std::nullopt, std::string("c1")}), "promote")["status"]
+                        .GetString()) == "ok");
+  CHECK_THAT(
+      std::string(response_of(service.on_request("promote", {std::nullopt, std::string("c1")}), "promote")["error"]
+                      .GetString()),
+      Catch::Contains("c1 is already active"));
+  CHECK_THAT(std::string(response_of(service.on_request("retrain", {}), "retrain")["error"].GetString()),
+             Catch::Contains("unknown action 'retrain'"));
+  registry->fail = true;
+  step = service.on_request("rollback", {});
+  CHECK_THAT(std::string(response_of(step, "rollback")["error"].GetString()),
+             Catch::Contains("registry refused or is unreachable"));
+  CHECK(service.core().model()->version == "c1");  // unchanged
+  registry->fail = false;
+  models::PredictorService without(default_home(), nullptr);
+  CHECK_THAT(std::string(response_of(without.on_request("rollback", {}), "rollback")["error"].GetString()),
+             Catch::Contains("no model registry"));
+}

@@ -109,21 +109,7 @@ rapidjson::Document discovery_config(const config::Room& room, const std::string
   auto& a = d.GetAllocator();
   const auto id = device_id(s.home, room.id);
 
-  Value device(rapidjson::kObjectType);
-  Value ids(rapidjson::kArrayType);
-  ids.PushBack(str(id, a), a);
-  device.AddMember("identifiers", ids, a);
-  device.AddMember("name", str(room.name, a), a);  // entity ids: sensor.<room>_occupancy_in_2_h, ...
-  device.AddMember("manufacturer", "occupancy-predictor", a);
-  device.AddMember("model", "Room occupancy forecast", a);
-  device.AddMember("sw_version", str(s.version, a), a);
-  device.AddMember("suggested_area", str(room.name, a), a);
-
-  Value origin(rapidjson::kObjectType);
-  origin.AddMember("name", "occupancy-predictor", a);
-  origin.AddMember("sw_version", str(s.version, a), a);
-  origin.AddMember("support_url", str(s.support_url, a), a);
-
+  add_device_and_origin(d, id, room.name, "Room occupancy forecast", s, room.name);
   Value cmps(rapidjson::kObjectType);
   for (const auto& c : components(s.threshold_pct)) {
     Value e(rapidjson::kObjectType);
@@ -157,10 +143,28 @@ rapidjson::Document discovery_config(const config::Room& room, const std::string
     }
     cmps.AddMember(str(c.key, a), e, a);
   }
-  d.AddMember("device", device, a);
-  d.AddMember("origin", origin, a);
   d.AddMember("cmps", cmps, a);
   return d;
+}
+
+void add_device_and_origin(rapidjson::Document& d, const std::string& id, const std::string& name, const char* model,
+                           const DiscoverySettings& s, const std::string& suggested_area) {
+  auto& a = d.GetAllocator();
+  Value device(rapidjson::kObjectType);
+  Value ids(rapidjson::kArrayType);
+  ids.PushBack(str(id, a), a);
+  device.AddMember("identifiers", ids, a);
+  device.AddMember("name", str(name, a), a);
+  device.AddMember("manufacturer", "occupancy-predictor", a);
+  device.AddMember("model", StringRef(model), a);
+  device.AddMember("sw_version", str(s.version, a), a);
+  if (!suggested_area.empty()) device.AddMember("suggested_area", str(suggested_area, a), a);
+  Value origin(rapidjson::kObjectType);
+  origin.AddMember("name", "occupancy-predictor", a);
+  origin.AddMember("sw_version", str(s.version, a), a);
+  origin.AddMember("support_url", str(s.support_url, a), a);
+  d.AddMember("device", device, a);
+  d.AddMember("origin", origin, a);
 }
 
 }  // namespace occupancy::publishing

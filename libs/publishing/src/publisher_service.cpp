@@ -38,6 +38,8 @@ Publication PublisherService::info() const {
 }
 
 void PublisherService::discovery_all(Step& out) const {
+  out.publish(proto::channel::ha_discovery, {{"device_id", hub_device_id(house_.home)}},
+              hub_discovery_config(discovery_));
   for (const auto& room : house_.rooms) {
     auto settings = discovery_;
     settings.threshold_pct = settings_.threshold_for(room.id);
@@ -61,19 +63,39 @@ void PublisherService::require_room(const std::string& room) const {
     throw contract::Refusal("unknown_room", "/room", "room '" + room + "' is not in the home config");
 }
 
-Step PublisherService::on_connected() {
+void PublisherService::hub_state(Step& out, Millis now) const {
+  out.publish(proto::channel::hub, {}, hub_state_json(dead_letters_, now));
+}
+
+Step PublisherService::on_connected(Millis now) {
   Step out;
   out.publications.push_back(info());
   discovery_all(out);
   states_all(out);
+  hub_state(out, now);
   return out;
 }
 
-Step PublisherService::on_ha_status(std::string_view status) {
+Step PublisherService::on_ha_status(std::string_view status, Millis now) {
   Step out;
   if (status != "online") return out;
   discovery_all(out);
   states_all(out);
+  hub_state(out, now);
+  return out;
+}
+
+Step PublisherService::on_dead_letter(const std::string& service, const std::string& reason, Millis now) {
+  dead_letters_.expire(now);
+  dead_letters_.add({service, reason, now});
+  Step out;
+  hub_state(out, now);
+  return out;
+}
+
+Step PublisherService::on_tick(Millis now) {
+  Step out;
+  if (dead_letters_.expire(now)) hub_state(out, now);
   return out;
 }
 

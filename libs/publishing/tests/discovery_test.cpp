@@ -4,6 +4,7 @@
 
 #include "ha_discovery_rules.hpp"
 #include "occupancy/contract/validator.hpp"
+#include "occupancy/publishing/hub.hpp"
 #include "unit_helpers.hpp"
 
 using namespace occupancy;
@@ -78,6 +79,35 @@ TEST_CASE("the discovery rules bite: invalid payloads are refused", "[publishing
   CHECK_THAT(
       broken([](auto& d) { d["cmps"]["occupancy_15"]["unique_id"].SetString("occupancy_home_bedroom_occupancy_120"); }),
       Catch::Contains("not unique"));
+}
+
+TEST_CASE("the hub's discovery passes HA's rules: connectivity per service, the model, dead letters, buttons",
+          "[publishing]") {
+  std::set<std::string> ids;
+  for (const auto& room : home().rooms)  // unique ids across the hub and every room
+    testing::check_ha_device_discovery(publishing::discovery_config(room, "occupancy/home/ha/" + room.id, settings()),
+                                       ids);
+  const auto d = publishing::hub_discovery_config(settings());
+  const auto errors = testing::check_ha_device_discovery(d, ids);
+  INFO(joined(errors));
+  CHECK(errors.empty());
+  CHECK_FALSE(contract::validator().check(proto::channel::ha_discovery.schema_file, d));
+  const auto& c = d["cmps"];
+  CHECK(std::string(c["predictor_connected"]["state_topic"].GetString()) == "occupancy/home/status/predictor");
+  CHECK(std::string(c["predictor_connected"]["device_class"].GetString()) == "connectivity");
+  CHECK_FALSE(c["predictor_connected"].HasMember("availability"));  // offline is its state, not unavailable
+  CHECK(std::string(c["active_model"]["state_topic"].GetString()) == "occupancy/home/model");
+  CHECK(std::string(c["model_active_since"]["device_class"].GetString()) == "timestamp");
+  CHECK(std::string(c["dead_letters"]["state_topic"].GetString()) == "occupancy/home/hub");
+  CHECK(std::string(c["promote_candidate"]["command_topic"].GetString()) == "occupancy/home/request/promote");
+  CHECK(std::string(c["roll_back_model"]["command_topic"].GetString()) == "occupancy/home/request/rollback");
+  CHECK(std::string(d["device"]["identifiers"][0].GetString()) == "occupancy_home");
+  // A button with a state is refused by HA (its schema has none): the rules see it.
+  auto broken = publishing::hub_discovery_config(settings());
+  broken["cmps"]["roll_back_model"].AddMember("state_topic", "occupancy/home/model", broken.GetAllocator());
+  std::set<std::string> fresh;
+  CHECK_THAT(joined(testing::check_ha_device_discovery(broken, fresh)),
+             Catch::Contains("option 'state_topic' is not valid for button"));
 }
 
 TEST_CASE("device ids map back to rooms of this home only", "[publishing]") {

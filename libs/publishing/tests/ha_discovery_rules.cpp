@@ -5,7 +5,7 @@
 namespace occupancy::testing {
 namespace {
 
-// abbreviations.py (the subset a sensor/binary_sensor can use) -> full names.
+// abbreviations.py (the subset a sensor/binary_sensor/button can use) -> full names.
 const std::map<std::string, std::string> kAbbreviations{{"p", "platform"},
                                                         {"avty", "availability"},
                                                         {"avty_mode", "availability_mode"},
@@ -35,7 +35,11 @@ const std::map<std::string, std::string> kAbbreviations{{"p", "platform"},
                                                         {"en", "enabled_by_default"},
                                                         {"e", "encoding"},
                                                         {"off_dly", "off_delay"},
-                                                        {"lrst_val_tpl", "last_reset_value_template"}};
+                                                        {"lrst_val_tpl", "last_reset_value_template"},
+                                                        {"cmd_t", "command_topic"},
+                                                        {"cmd_tpl", "command_template"},
+                                                        {"pl_prs", "payload_press"},
+                                                        {"ret", "retain"}};
 
 const std::set<std::string> kCommon{"platform",
                                     "availability",
@@ -66,6 +70,9 @@ const std::set<std::string> kSensorOnly{"device_class", "expire_after",
                                         "state_class",  "unit_of_measurement"};
 const std::set<std::string> kBinaryOnly{"device_class", "expire_after", "force_update",
                                         "off_delay",    "payload_on",   "payload_off"};
+// button.py: a command, no state (state_topic and value_template are not in its schema).
+const std::set<std::string> kButtonOnly{"command_topic", "command_template", "device_class", "payload_press", "retain"};
+const std::set<std::string> kButtonClasses{"identify", "restart", "update"};
 
 const std::set<std::string> kSensorClasses{"absolute_humidity",
                                            "apparent_power",
@@ -208,17 +215,35 @@ std::vector<std::string> check_ha_device_discovery(const rapidjson::Value& paylo
       continue;
     }
     const std::string platform = opts["platform"]->GetString();
-    if (platform != "sensor" && platform != "binary_sensor") {
+    if (platform != "sensor" && platform != "binary_sensor" && platform != "button") {
       err(where + ": platform " + platform + " not checked here");
       continue;
     }
-    const auto& only = platform == "sensor" ? kSensorOnly : kBinaryOnly;
+    const bool button = platform == "button";
+    const auto& only = platform == "sensor" ? kSensorOnly : button ? kButtonOnly : kBinaryOnly;
     for (const auto& [k, v] : opts)
-      if (!kCommon.count(k) && !only.count(k)) err(where + ": option '" + k + "' is not valid for " + platform);
+      if ((!kCommon.count(k) || (button && (k == "state_topic" || k == "value_template"))) && !only.count(k))
+        err(where + ": option '" + k + "' is not valid for " + platform);
     if (!opts.count("unique_id") || !opts["unique_id"]->IsString())
       err(where + ": device discovery needs unique_id");
     else if (!unique_ids.insert(opts["unique_id"]->GetString()).second)
       err(where + ": unique_id is not unique");
+    if (button) {
+      if (!opts.count("command_topic") || !opts["command_topic"]->IsString() ||
+          !valid_publish_topic(opts["command_topic"]->GetString()))
+        err(where + ": command_topic missing or invalid");
+      if (opts.count("payload_press") && !opts["payload_press"]->IsString())
+        err(where + ": payload_press must be a string");
+      if (opts.count("retain") && !opts["retain"]->IsBool()) err(where + ": retain must be a boolean");
+      if (opts.count("device_class") &&
+          (!opts["device_class"]->IsString() || !kButtonClasses.count(opts["device_class"]->GetString())))
+        err(where + ": button device_class");
+      if (opts.count("entity_category") &&
+          (!opts["entity_category"]->IsString() || (std::string(opts["entity_category"]->GetString()) != "config" &&
+                                                    std::string(opts["entity_category"]->GetString()) != "diagnostic")))
+        err(where + ": entity_category");
+      continue;
+    }
     if (!opts.count("state_topic") || !opts["state_topic"]->IsString() ||
         !valid_publish_topic(opts["state_topic"]->GetString()))
       err(where + ": state_topic missing or invalid");

@@ -1,6 +1,6 @@
 #pragma once
 // The rules Home Assistant's MQTT integration applies to a device-based discovery payload,
-// transcribed from home-assistant/core (mqtt/schemas.py, sensor.py, binary_sensor.py,
+// transcribed from home-assistant/core (mqtt/schemas.py, sensor.py, binary_sensor.py, button.py,
 // abbreviations.py, and the sensor/binary_sensor device classes and units). A test oracle:
 // an empty result means HA would accept the payload.
 #include <rapidjson/document.h>

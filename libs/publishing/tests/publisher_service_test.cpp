@@ -30,16 +30,38 @@ std::vector<std::string> channels(const contract::Step& step) {
 
 }  // namespace
 
-TEST_CASE("on connect: info, then one discovery per room, all valid", "[publishing]") {
+TEST_CASE("on connect: info, the hub's discovery, one discovery per room, the hub's state, all valid", "[publishing]") {
   publishing::PublisherService core(home(), "0.1.0", 0);
-  const auto out = core.on_connected();
-  REQUIRE(out.publications.size() == 1 + home().rooms.size());
+  const auto out = core.on_connected(kMinute);
+  REQUIRE(out.publications.size() == 1 + 1 + home().rooms.size() + 1);
   CHECK(out.publications[0].channel == &proto::channel::info);
   for (const auto& p : out.publications) {
     INFO(p.channel->id);
     CHECK_FALSE(contract::validator().check(p.channel->schema_file, p.payload));
   }
-  CHECK(out.publications[1].params.at("device_id") == "occupancy_home_bedroom");
+  CHECK(out.publications[1].params.at("device_id") == "occupancy_home");  // the hub
+  CHECK(out.publications[2].params.at("device_id") == "occupancy_home_bedroom");
+  CHECK(out.publications.back().channel == &proto::channel::hub);
+  CHECK(out.publications.back().payload["dead_letters_last_hour"].GetInt() == 0);
+}
+
+TEST_CASE("the hub counts dead letters of the last hour and names the last one", "[publishing]") {
+  publishing::PublisherService core(home(), "0.1.0", 0);
+  const Millis t0 = 1'000 * kMinute;
+  auto out = core.on_dead_letter("cleaner", "parse: not JSON", t0);
+  REQUIRE(out.publications.size() == 1);
+  CHECK(out.publications[0].channel == &proto::channel::hub);
+  CHECK(out.publications[0].payload["dead_letters_last_hour"].GetInt() == 1);
+  out = core.on_dead_letter("publisher", "unknown_room: room 'attic' is not in the home config", t0 + 30 * kMinute);
+  CHECK(out.publications[0].payload["dead_letters_last_hour"].GetInt() == 2);
+  CHECK(std::string(out.publications[0].payload["last_dead_letter"]["service"].GetString()) == "publisher");
+  CHECK_FALSE(contract::validator().check(proto::channel::hub.schema_file, out.publications[0].payload));
+  CHECK(core.on_tick(t0 + 59 * kMinute).empty());  // both still within the hour
+  out = core.on_tick(t0 + 61 * kMinute);           // the first left it
+  REQUIRE(out.publications.size() == 1);
+  CHECK(out.publications[0].payload["dead_letters_last_hour"].GetInt() == 1);
+  CHECK(core.on_tick(t0 + 95 * kMinute).publications[0].payload["dead_letters_last_hour"].GetInt() == 0);
+  CHECK(core.on_tick(t0 + 96 * kMinute).empty());
 }
 
 TEST_CASE("states follow the deadband, HA's birth re-sends discovery then states", "[publishing]") {
@@ -49,9 +71,10 @@ TEST_CASE("states follow the deadband, HA's birth re-sends discovery then states
   CHECK(core.on_prediction(prediction(2 * kMinute, "office", 0.31)).empty());  // within 2 points
   CHECK(channels(core.on_prediction(prediction(3 * kMinute, "office", 0.40))) == std::vector<std::string>{"ha_state"});
   out = core.on_ha_status("online");
-  REQUIRE(out.publications.size() == home().rooms.size() + 1);
-  CHECK(out.publications.back().channel == &proto::channel::ha_state);
-  CHECK(out.publications.back().payload["occupancy_15_pct"].GetDouble() == 40.0);
+  REQUIRE(out.publications.size() == 1 + home().rooms.size() + 1 + 1);  // hub, rooms, the state, the hub's
+  const auto& state = out.publications[out.publications.size() - 2];
+  CHECK(state.channel == &proto::channel::ha_state);
+  CHECK(state.payload["occupancy_15_pct"].GetDouble() == 40.0);
   CHECK(out.publications.front().channel == &proto::channel::ha_discovery);
   CHECK(core.on_ha_status("offline").empty());
 }

@@ -23,6 +23,8 @@ rapidjson::Document to_json(const Gap& g);
 Gap gap_from_json(const rapidjson::Value& v);
 /// The rooms a suite's retained info lists.
 std::vector<std::string> info_rooms_from_json(const rapidjson::Value& v);
+/// A dead letter's reason, "<keyword>: <message>" (a payload the dead-letter schema accepted).
+std::string dead_letter_reason(const rapidjson::Value& v);
 
 rapidjson::Document to_json(const RoomState& s);
 RoomState room_state_from_json(const rapidjson::Value& v);
@@ -45,5 +47,16 @@ struct ModelAnnouncement {
 };
 rapidjson::Document to_json(const ModelAnnouncement& m);
 ModelAnnouncement model_announcement_from_json(const rapidjson::Value& v);
+
+/// A control request on request/<action> (HA's hub buttons send {}), and its answer.
+struct ControlRequest {
+  std::optional<std::string> transaction, version;
+};
+ControlRequest control_request_from_json(const rapidjson::Value& v);
+struct ControlResponse {
+  std::string error;  // empty: ok
+  std::optional<std::string> version, previous, transaction;
+};
+rapidjson::Document to_json(const ControlResponse& r);
 
 }  // namespace occupancy::contract

@@ -2,7 +2,8 @@
 // The predictor service's logic, messages in and a Step out (contract/step.hpp), around the
 // PredictorCore: forecasts published and archived; model versions hot-swapped from the
 // registry (a broken one never replaces a working one); the candidate in shadow loaded and its
-// verdict applied; a rollback to the previous version on drift; scores on /metrics.
+// verdict applied; a rollback to the previous version on drift, or on request (with promote);
+// scores on /metrics.
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,6 +51,10 @@ class PredictorService {
   contract::Step on_drift_tick();
   /// Drift flags and rolling scores per room and horizon.
   contract::Step on_metrics_tick();
+  /// A control request (HA's hub buttons): promote (the candidate in shadow, or `version`) or
+  /// rollback (to the version active before). Answered on response/<action> either way: what
+  /// is active now, or why nothing changed (no candidate, no earlier version, registry away).
+  contract::Step on_request(std::string_view action, const contract::ControlRequest& request);
 
   const PredictorCore& core() const { return core_; }
 

@@ -25,6 +25,11 @@ std::string device_id(const std::string& home, const std::string& room);
 /// The room of one of this home's device ids, or empty if the id is not ours.
 std::string room_of_device(const std::string& home, const std::string& device_id);
 
+/// A discovery payload's `device` (ours: manufacturer, model, version) and `origin` (the suite).
+void add_device_and_origin(rapidjson::Document& payload, const std::string& device_id, const std::string& name,
+                           const char* model, const DiscoverySettings& settings,
+                           const std::string& suggested_area = {});
+
 /// The discovery payload of one room; `state_topic` is its occupancy/<home>/ha/<room>.
 rapidjson::Document discovery_config(const config::Room& room, const std::string& state_topic,
                                      const DiscoverySettings& settings);

@@ -1,8 +1,9 @@
 #pragma once
 // The publisher's logic, messages in and a Step out (contract/step.hpp): HA discovery per room,
 // retained HA states (with deadband and heartbeat), the suite's info, removal of rooms that
-// left the config, and a re-publish when Home Assistant comes back online. It also keeps the
-// latest prediction per room for the HTTP API.
+// left the config, and a re-publish when Home Assistant comes back online; the suite's own hub
+// device (publishing/hub.hpp) with the dead letters of the last hour. It also keeps the latest
+// prediction per room for the HTTP API.
 #include <rapidjson/document.h>
 
 #include <map>
@@ -18,6 +19,7 @@
 #include "occupancy/core/types.hpp"
 #include "occupancy/publishing/deadband.hpp"
 #include "occupancy/publishing/discovery.hpp"
+#include "occupancy/publishing/hub.hpp"
 #include "occupancy/publishing/prediction_api.hpp"
 
 namespace occupancy::publishing {
@@ -32,10 +34,14 @@ class PublisherService {
   PublisherService(const config::HomeConfig& config, std::string version, Millis started_at)
       : PublisherService(config, config.publisher, std::move(version), started_at) {}
 
-  /// On (re)connect: info, every room's discovery, then the states we have.
-  Step on_connected();
+  /// On (re)connect: info, the hub's and every room's discovery, then the states we have.
+  Step on_connected(Millis now = wall_clock_now());
   /// HA's birth message: discovery first, then states (HA needs the entities before values).
-  Step on_ha_status(std::string_view status);
+  Step on_ha_status(std::string_view status, Millis now = wall_clock_now());
+  /// A service's dead letter: counted for the hub (the last hour), the hub's state published.
+  Step on_dead_letter(const std::string& service, const std::string& reason, Millis now);
+  /// Time passes: the hub's count when a dead letter leaves the hour.
+  Step on_tick(Millis now);
   /// A new prediction (on the topic of `topic_room`): the room's HA state if it moved enough,
   /// and info if the model changed. Refuses (contract::Refusal, unknown_room) a room not in
   /// the config or not the topic's.
@@ -54,6 +60,7 @@ class PublisherService {
  private:
   Publication info() const;
   void discovery_all(Step& out) const;
+  void hub_state(Step& out, Millis now) const;
   void states_all(Step& out) const;
   void state(Step& out, const std::string& room, const HaState& s) const;
   void require_room(const std::string& room) const;
@@ -67,6 +74,7 @@ class PublisherService {
   std::optional<std::string> model_version_;
   std::map<std::string, HaState> published_;                // last state sent per room
   std::map<std::string, std::set<std::string>> open_gaps_;  // room -> its sensors in a gap
+  DeadLetterWindow dead_letters_;
   std::shared_ptr<LatestPredictions> latest_ = std::make_shared<LatestPredictions>();
 };
 
