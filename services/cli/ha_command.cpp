@@ -38,6 +38,9 @@ std::vector<HaState> example_states() {
   p.trace_id = "019b9c06679456bdcf1f";
   out.push_back(publishing::to_ha_state(p));
   out.back().problem_entities = {"binary_sensor.example_presence"};
+  out.push_back(out.front());  // thresholds set in HA (number entities): 97 % at 15 min is below 98
+  out.back().threshold_15_pct = 98;
+  out.back().threshold_120_pct = 30;
   return out;
 }
 

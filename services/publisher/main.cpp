@@ -1,4 +1,4 @@
-// occupancy-publisher: predictions, sensor gaps and dead letters in; Home Assistant discovery
+// occupancy-publisher: predictions, sensor gaps, dead letters and HA's settings in; Home Assistant discovery
 // (rooms and the hub), retained HA states, the hub's state and the suite's info out; the read-only prediction API on
 // its HTTP port. Logic: libs/publishing's PublisherService.
 #include "occupancy/contract/messages.hpp"
@@ -25,6 +25,13 @@ int main(int argc, char** argv) {
               core->on_dead_letter(in.params.at("service"), contract::dead_letter_reason(in.doc), wall_clock_now()));
         });
         ctx.every(std::chrono::seconds(30), [&ctx, core] { ctx.apply(core->on_tick(wall_clock_now())); });
+        // Each room's thresholds: kept retained (read back at start), changed by HA's number entities.
+        ctx.router.on(proto::channel::settings, [&ctx, core](const runtime::Inbound& in) {
+          ctx.apply(core->on_settings_seen(in.params.at("room"), contract::room_settings_from_json(in.doc)));
+        });
+        ctx.router.on(proto::channel::settings_set, [&ctx, core](const runtime::Inbound& in) {
+          ctx.apply(core->on_settings_set(in.params.at("room"), contract::room_settings_from_json(in.doc)));
+        });
         ctx.router.on(proto::channel::ha_status,
                       [&ctx, core](const runtime::Inbound& in) { ctx.apply(core->on_ha_status(in.doc.GetString())); });
         // Our own retained info comes back on subscribe: rooms that left the config are removed.

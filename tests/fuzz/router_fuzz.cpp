@@ -26,6 +26,9 @@ void read_typed(const runtime::Inbound& in) {
   if (name == "state") (void)contract::room_state_from_json(in.doc);
   if (name == "features") (void)contract::features_from_json(in.doc);
   if (name == "prediction") (void)contract::prediction_from_json(in.doc);
+  if (name == "request") (void)contract::control_request_from_json(in.doc);
+  if (name == "settings" || name == "settings_set") (void)contract::room_settings_from_json(in.doc);
+  if (name == "dlq") (void)contract::dead_letter_reason(in.doc);
 }
 
 }  // namespace
@@ -46,7 +49,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                                {"zone", "desk"},
                                                {"entity_id", "binary_sensor.office_motion"},
                                                {"service", "cleaner"},
-                                               {"device_id", "occupancy_h1_office"}});
+                                               {"device_id", "occupancy_h1_office"},
+                                               {"action", "promote"}});
   if ((data[1] & 1) != 0) {
     const auto nl = rest.find('\n');
     if (nl == std::string_view::npos) return 0;

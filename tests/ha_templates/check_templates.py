@@ -119,6 +119,17 @@ for device in rooms:
         problem = bool(state.get("problem_entities")) or not state.get("reliable", True)
         if render(device, "sensor_problem", state) != ("ON" if problem else "OFF"):
             errors.append(f'{device["topic"]}: Sensor problem wrong for {state}')
+        for h in ("15", "120"):  # Expected occupied follows the room's threshold (set in HA), else the config's
+            cmp = device["payload"]["cmps"][f"threshold_{h}"]
+            threshold = state.get(f"threshold_{h}_pct", float(render(device, f"threshold_{h}", {})))
+            want = "ON" if state[f"occupancy_{h}_pct"] >= threshold else "OFF"
+            if render(device, f"expected_occupied_{h}", state) != want:
+                errors.append(f'{device["topic"]}: Expected occupied {h} wrong for {state}')
+            if float(render(device, f"threshold_{h}", state)) != threshold:
+                errors.append(f'{device["topic"]}: threshold {h} shows {render(device, f"threshold_{h}", state)}')
+            sent = json.loads(env.from_string(cmp["command_template"]).render(value=42.0))
+            if sent != {f"threshold_{h}_pct": 42.0}:
+                errors.append(f'{device["topic"]}: the threshold {h} number sends {sent}')
         if attributes(device, "sensor_problem", state)["entities"] != state.get("problem_entities", []):
             errors.append(f'{device["topic"]}: Sensor problem attributes do not name the sensors in {state}')
         forecast = attributes(device, "occupancy_120", state)

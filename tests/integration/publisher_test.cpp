@@ -59,8 +59,10 @@ std::string prediction(const std::string& room, double p15) {
 
 }  // namespace
 
-TEST_CASE("HA sees discovery and states, a birth message re-publishes, removed rooms disappear, the API answers",
-          "[integration]") {
+TEST_CASE(
+    "HA sees discovery and states, a birth message re-publishes, a threshold set in HA applies and survives a "
+    "restart, removed rooms disappear, the API answers",
+    "[integration]") {
   const auto broker = broker_from_env();
   const auto home = unique_home("pub");
   const auto dir = temp_dir(home);
@@ -132,6 +134,20 @@ TEST_CASE("HA sees discovery and states, a birth message re-publishes, removed r
   CHECK(code == 404);
   CHECK(std::string(parse(body)["error"].GetString()) == "unknown_room");
 
+  // HA's number entity sets the office's 15-minute threshold: the state carries it at once
+  // (whatever the deadband), and it is kept retained on settings/office.
+  ha.publish("occupancy/" + home + "/settings/office/set", R"({"threshold_15_pct": 70.0})");
+  const auto threshold_of = [](const Message& m) {
+    const auto d = parse(m.payload);
+    return d.HasMember("threshold_15_pct") ? d["threshold_15_pct"].GetDouble() : -1.0;
+  };
+  CHECK(ha.wait_for(state("office"), [&](const Message& m) { return threshold_of(m) == 70.0; }));
+  CHECK(
+      ha.wait_for("occupancy/" + home + "/settings/office", [&](const Message& m) { return threshold_of(m) == 70.0; }));
+  ha.publish("occupancy/" + home + "/settings/attic/set", R"({"threshold_15_pct": 70.0})");  // not a room
+  CHECK(ha.wait_for("occupancy/" + home + "/dlq/publisher",
+                    [](const Message& m) { return m.payload.find("attic") != std::string::npos; }));
+
   // The guest bedroom leaves the config: its retained discovery is cleared, so HA removes it.
   publisher->signal(SIGTERM);
   REQUIRE(publisher->wait(std::chrono::seconds(10)) == 0);
@@ -141,6 +157,11 @@ TEST_CASE("HA sees discovery and states, a birth message re-publishes, removed r
                                         std::map<std::string, std::string>{}, dir / "publisher2.log");
   INFO(publisher->output());
   CHECK(ha.wait_for(discovery("guest_bedroom"), [](const Message& m) { return m.payload.empty(); }));
+  // The threshold set in HA survived the restart: the next state carries it.
+  ha.publish("occupancy/" + home + "/prediction/office", prediction("office", 0.10));
+  CHECK(ha.wait_for(state("office"), [&](const Message& m) {
+    return parse(m.payload)["occupancy_15_pct"].GetDouble() == 10.0 && threshold_of(m) == 70.0;
+  }));
   {
     Recorder late(broker, {discovery("guest_bedroom"), discovery("office")});
     CHECK(late.wait_for(discovery("office"), [](const Message& m) { return m.retained; }));

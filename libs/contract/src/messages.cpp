@@ -249,6 +249,25 @@ rapidjson::Document to_json(const HaState& s) {
   Value problems(rapidjson::kArrayType);
   for (const auto& e : s.problem_entities) problems.PushBack(str(e, a), a);
   d.AddMember(StringRef(f::problem_entities), problems, a);
+  if (s.threshold_15_pct) d.AddMember(StringRef(f::threshold_15_pct), *s.threshold_15_pct, a);
+  if (s.threshold_120_pct) d.AddMember(StringRef(f::threshold_120_pct), *s.threshold_120_pct, a);
+  return d;
+}
+
+RoomSettings room_settings_from_json(const Value& v) {
+  namespace f = proto::fields::room_settings;
+  RoomSettings s;
+  if (v.HasMember(f::threshold_15_pct)) s.threshold_15_pct = v[f::threshold_15_pct].GetDouble();
+  if (v.HasMember(f::threshold_120_pct)) s.threshold_120_pct = v[f::threshold_120_pct].GetDouble();
+  return s;
+}
+
+rapidjson::Document to_json(const RoomSettings& s) {
+  namespace f = proto::fields::room_settings;
+  rapidjson::Document d(rapidjson::kObjectType);
+  auto& a = d.GetAllocator();
+  if (s.threshold_15_pct) d.AddMember(StringRef(f::threshold_15_pct), *s.threshold_15_pct, a);
+  if (s.threshold_120_pct) d.AddMember(StringRef(f::threshold_120_pct), *s.threshold_120_pct, a);
   return d;
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "occupancy/contract/topics.hpp"
 #include "occupancy/proto/contract.hpp"
 
 namespace occupancy::publishing {
@@ -30,7 +31,7 @@ std::string slug(const std::string& name) {
 
 struct Component {
   std::string key;       // object id inside cmps
-  const char* platform;  // sensor | binary_sensor
+  const char* platform;  // sensor | binary_sensor | number
   std::string name;
   std::string value_template;
   const char* device_class = nullptr;
@@ -39,6 +40,7 @@ struct Component {
   const char* entity_category = nullptr;
   const char* icon = nullptr;
   std::string attributes_template{};  // json_attributes_template over the same state topic
+  std::string command_template{};     // a number: what it sends on settings/<room>/set
 };
 
 // Templates render, under HA's Jinja2 with value_json, to a number, "ON"/"OFF", or "None"
@@ -48,9 +50,17 @@ std::vector<Component> components(double threshold_pct) {
   const auto minutes = [](const char* field) {
     return fmt::format("{{{{ value_json.{0} if value_json.{0} is not none else 'None' }}}}", field);
   };
-  const auto expected = [&](const char* field) {
-    return fmt::format("{{{{ 'ON' if value_json.{} >= {} else 'OFF' }}}}", field, threshold_pct);
+  // The room's threshold as set in HA (its state carries it), else the config's.
+  const auto expected = [&](const char* field, const char* threshold) {
+    return fmt::format("{{{{ 'ON' if value_json.{} >= (value_json.{} | default({})) else 'OFF' }}}}", field, threshold,
+                       threshold_pct);
   };
+  const auto threshold = [&](const char* field) {
+    return fmt::format("{{{{ value_json.{} | default({}) }}}}", field, threshold_pct);
+  };
+  const auto set = [](const char* field) {
+    return fmt::format("{{\"{}\": {{{{ value }}}}}}", field);
+  };  // {"f": {{ value }}}
   // What a forecast rests on, as the forecasts' attributes: for automations' conditions and
   // for a person wondering why.
   const auto forecast_attributes = fmt::format(
@@ -69,10 +79,33 @@ std::vector<Component> components(double threshold_pct) {
        nullptr, nullptr},
       {"time_to_next_occupancy", "sensor", "Time to next occupancy", minutes(f::minutes_to_next_occupancy), "duration",
        "min", "measurement", nullptr, nullptr},
-      {"expected_occupied_15", "binary_sensor", "Expected occupied in 15 min", expected(f::occupancy_15_pct),
-       "occupancy"},
-      {"expected_occupied_120", "binary_sensor", "Expected occupied in 2 h", expected(f::occupancy_120_pct),
-       "occupancy"},
+      {"expected_occupied_15", "binary_sensor", "Expected occupied in 15 min",
+       expected(f::occupancy_15_pct, f::threshold_15_pct), "occupancy"},
+      {"expected_occupied_120", "binary_sensor", "Expected occupied in 2 h",
+       expected(f::occupancy_120_pct, f::threshold_120_pct), "occupancy"},
+      // The thresholds, set from HA without a restart (kept retained on settings/<room>).
+      {"threshold_15",
+       "number",
+       "Expected occupied threshold 15 min",
+       threshold(f::threshold_15_pct),
+       nullptr,
+       "%",
+       nullptr,
+       "config",
+       "mdi:tune-vertical",
+       {},
+       set(f::threshold_15_pct)},
+      {"threshold_120",
+       "number",
+       "Expected occupied threshold 2 h",
+       threshold(f::threshold_120_pct),
+       nullptr,
+       "%",
+       nullptr,
+       "config",
+       "mdi:tune-vertical",
+       {},
+       set(f::threshold_120_pct)},
       // "m20261130T120000 · markov (15 min)" where the version serves a baseline for this room.
       {"model_version", "sensor", "Model version",
        fmt::format("{{{{ value_json.{0} }}}}{{% if value_json.{1} and value_json.{0} != 'baseline-' ~ value_json.{1} "
@@ -131,7 +164,18 @@ rapidjson::Document discovery_config(const config::Room& room, const std::string
     }
     e.AddMember("availability", availability, a);
     e.AddMember("availability_mode", "all", a);
-    e.AddMember("expire_after", s.expire_after_s, a);
+    if (!c.command_template.empty()) {  // a number: no expiry, a command
+      e.AddMember("command_topic",
+                  str(contract::format_topic(proto::channel::settings_set, {{"home", s.home}, {"room", room.id}}), a),
+                  a);
+      e.AddMember("command_template", str(c.command_template, a), a);
+      e.AddMember("min", 1, a);
+      e.AddMember("max", 99, a);
+      e.AddMember("step", 1, a);
+      e.AddMember("mode", "box", a);
+    } else {
+      e.AddMember("expire_after", s.expire_after_s, a);
+    }
     if (c.device_class) e.AddMember("device_class", StringRef(c.device_class), a);
     if (c.unit) e.AddMember("unit_of_measurement", StringRef(c.unit), a);
     if (c.state_class) e.AddMember("state_class", StringRef(c.state_class), a);

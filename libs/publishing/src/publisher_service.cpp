@@ -1,5 +1,7 @@
 #include "occupancy/publishing/publisher_service.hpp"
 
+#include <fmt/format.h>
+
 #include "occupancy/contract/json.hpp"
 #include "occupancy/contract/messages.hpp"
 #include "occupancy/contract/refusal.hpp"
@@ -17,6 +19,10 @@ PublisherService::PublisherService(const config::House& house, const config::Pub
   for (const auto service : contract::kServices)
     discovery_.status_topics.push_back(
         contract::format_topic(proto::channel::status, {{"home", house.home}, {"service", std::string(service)}}));
+  for (const auto& room : house.rooms) {
+    const double t = settings.threshold_for(room.id);
+    room_settings_[room.id] = {t, t};
+  }
   band_.percent_points = settings.deadband_pct;
   band_.minutes = settings.deadband_min;
   band_.heartbeat = static_cast<Millis>(settings.heartbeat_min * kMinute);
@@ -109,6 +115,8 @@ Step PublisherService::on_prediction(const Prediction& p, std::string_view topic
     out.publications.push_back(info());
   }
   auto s = to_ha_state(p);
+  s.threshold_15_pct = room_settings_.at(p.room).threshold_15_pct;
+  s.threshold_120_pct = room_settings_.at(p.room).threshold_120_pct;
   if (const auto g = open_gaps_.find(p.room); g != open_gaps_.end())
     s.problem_entities.assign(g->second.begin(), g->second.end());
   const auto it = published_.find(p.room);
@@ -135,6 +143,44 @@ Step PublisherService::on_gap(const Gap& g) {
   return out;
 }
 
+Step PublisherService::resend_state(const std::string& room) {
+  Step out;
+  const auto it = published_.find(room);
+  if (it == published_.end()) return out;  // the room's first forecast will carry them
+  const auto& t = room_settings_.at(room);
+  if (it->second.threshold_15_pct == t.threshold_15_pct && it->second.threshold_120_pct == t.threshold_120_pct)
+    return out;
+  it->second.threshold_15_pct = t.threshold_15_pct;
+  it->second.threshold_120_pct = t.threshold_120_pct;
+  state(out, room, it->second);
+  return out;
+}
+
+Step PublisherService::on_settings_seen(std::string_view room_id, const RoomSettings& kept) {
+  const std::string room(room_id);
+  if (house_.find_room(room) == nullptr) {  // kept for a room that left the config: removed
+    Step out;
+    out.clear_retained(proto::channel::settings, {{"room", room}});
+    out.log(contract::LogLine::Level::info, "removed the kept settings of room '" + room + "' (no longer configured)");
+    return out;
+  }
+  auto& s = room_settings_.at(room);
+  if (kept.threshold_15_pct) s.threshold_15_pct = kept.threshold_15_pct;
+  if (kept.threshold_120_pct) s.threshold_120_pct = kept.threshold_120_pct;
+  return resend_state(room);
+}
+
+Step PublisherService::on_settings_set(std::string_view room_id, const RoomSettings& change) {
+  const std::string room(room_id);
+  require_room(room);
+  auto out = on_settings_seen(room, change);
+  out.publish(proto::channel::settings, {{"room", room}}, contract::to_json(room_settings_.at(room)));
+  out.log(contract::LogLine::Level::info,
+          fmt::format("{}: Expected occupied thresholds now {:g} % (15 min), {:g} % (2 h), as set in Home Assistant",
+                      room, *room_settings_.at(room).threshold_15_pct, *room_settings_.at(room).threshold_120_pct));
+  return out;
+}
+
 Step PublisherService::on_info_seen(const std::vector<std::string>& rooms) {
   Step out;
   for (const auto& room : rooms) {
@@ -142,6 +188,7 @@ Step PublisherService::on_info_seen(const std::vector<std::string>& rooms) {
     // A null payload clears the retained message: HA removes the device and its entities.
     out.clear_retained(proto::channel::ha_discovery, {{"device_id", device_id(house_.home, room)}});
     out.clear_retained(proto::channel::ha_state, {{"room", room}});
+    out.clear_retained(proto::channel::settings, {{"room", room}});
   }
   return out;
 }

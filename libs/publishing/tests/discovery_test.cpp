@@ -39,7 +39,11 @@ TEST_CASE("every room's discovery passes HA's discovery rules and our contract",
     INFO(joined(errors));
     CHECK(errors.empty());
     CHECK_FALSE(contract::validator().check(proto::channel::ha_discovery.schema_file, d));
-    CHECK(d["cmps"].MemberCount() == 10);
+    CHECK(d["cmps"].MemberCount() == 12);
+    CHECK(std::string(d["cmps"]["threshold_15"]["command_topic"].GetString()) ==
+          "occupancy/home/settings/" + room.id + "/set");
+    CHECK(std::string(d["cmps"]["threshold_15"]["entity_category"].GetString()) == "config");
+    CHECK_FALSE(d["cmps"]["threshold_15"].HasMember("expire_after"));
     CHECK(std::string(d["cmps"]["occupied"]["device_class"].GetString()) == "occupancy");
     CHECK(std::string(d["cmps"]["occupancy_15"]["default_entity_id"].GetString()) ==
           "sensor." + room.id + "_occupancy_in_15_min");
@@ -51,7 +55,7 @@ TEST_CASE("every room's discovery passes HA's discovery rules and our contract",
     CHECK(std::string(d["cmps"]["time_to_vacancy"]["unit_of_measurement"].GetString()) == "min");
     CHECK(d["cmps"]["occupancy_15"]["availability"].Size() == 5);
   }
-  CHECK(ids.size() == 10 * home().rooms.size());
+  CHECK(ids.size() == 12 * home().rooms.size());
 }
 
 TEST_CASE("the discovery rules bite: invalid payloads are refused", "[publishing]") {

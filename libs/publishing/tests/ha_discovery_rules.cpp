@@ -39,7 +39,12 @@ const std::map<std::string, std::string> kAbbreviations{{"p", "platform"},
                                                         {"cmd_t", "command_topic"},
                                                         {"cmd_tpl", "command_template"},
                                                         {"pl_prs", "payload_press"},
-                                                        {"ret", "retain"}};
+                                                        {"ret", "retain"},
+                                                        {"max", "max"},
+                                                        {"min", "min"},
+                                                        {"mode", "mode"},
+                                                        {"step", "step"},
+                                                        {"pl_rst", "payload_reset"}};
 
 const std::set<std::string> kCommon{"platform",
                                     "availability",
@@ -73,6 +78,10 @@ const std::set<std::string> kBinaryOnly{"device_class", "expire_after", "force_u
 // button.py: a command, no state (state_topic and value_template are not in its schema).
 const std::set<std::string> kButtonOnly{"command_topic", "command_template", "device_class", "payload_press", "retain"};
 const std::set<std::string> kButtonClasses{"identify", "restart", "update"};
+// number.py: a command and a state; min < max, a step of at least 0.001, mode auto/box/slider.
+const std::set<std::string> kNumberOnly{
+    "command_topic", "command_template", "device_class", "max",  "min",
+    "mode",          "payload_reset",    "retain",       "step", "unit_of_measurement"};
 
 const std::set<std::string> kSensorClasses{"absolute_humidity",
                                            "apparent_power",
@@ -215,12 +224,13 @@ std::vector<std::string> check_ha_device_discovery(const rapidjson::Value& paylo
       continue;
     }
     const std::string platform = opts["platform"]->GetString();
-    if (platform != "sensor" && platform != "binary_sensor" && platform != "button") {
+    if (platform != "sensor" && platform != "binary_sensor" && platform != "button" && platform != "number") {
       err(where + ": platform " + platform + " not checked here");
       continue;
     }
     const bool button = platform == "button";
-    const auto& only = platform == "sensor" ? kSensorOnly : button ? kButtonOnly : kBinaryOnly;
+    const bool number = platform == "number";
+    const auto& only = platform == "sensor" ? kSensorOnly : button ? kButtonOnly : number ? kNumberOnly : kBinaryOnly;
     for (const auto& [k, v] : opts)
       if ((!kCommon.count(k) || (button && (k == "state_topic" || k == "value_template"))) && !only.count(k))
         err(where + ": option '" + k + "' is not valid for " + platform);
@@ -228,6 +238,24 @@ std::vector<std::string> check_ha_device_discovery(const rapidjson::Value& paylo
       err(where + ": device discovery needs unique_id");
     else if (!unique_ids.insert(opts["unique_id"]->GetString()).second)
       err(where + ": unique_id is not unique");
+    if (number) {
+      if (!opts.count("command_topic") || !opts["command_topic"]->IsString() ||
+          !valid_publish_topic(opts["command_topic"]->GetString()))
+        err(where + ": command_topic missing or invalid");
+      const double lo = opts.count("min") && opts["min"]->IsNumber() ? opts["min"]->GetDouble() : 1;
+      const double hi = opts.count("max") && opts["max"]->IsNumber() ? opts["max"]->GetDouble() : 100;
+      if (!(lo < hi)) err(where + ": min must be below max");
+      if (opts.count("step") && (!opts["step"]->IsNumber() || opts["step"]->GetDouble() < 1e-3))
+        err(where + ": step must be a number of at least 0.001");
+      if (opts.count("mode")) {
+        const std::string m = opts["mode"]->IsString() ? opts["mode"]->GetString() : "";
+        if (m != "auto" && m != "box" && m != "slider") err(where + ": mode " + m);
+      }
+      if (opts.count("state_topic") &&
+          (!opts["state_topic"]->IsString() || !valid_publish_topic(opts["state_topic"]->GetString())))
+        err(where + ": state_topic invalid");
+      continue;
+    }
     if (button) {
       if (!opts.count("command_topic") || !opts["command_topic"]->IsString() ||
           !valid_publish_topic(opts["command_topic"]->GetString()))

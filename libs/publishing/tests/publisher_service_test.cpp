@@ -82,7 +82,8 @@ TEST_CASE("states follow the deadband, HA's birth re-sends discovery then states
 TEST_CASE("rooms the previous run announced but the config no longer has are removed from HA", "[publishing]") {
   publishing::PublisherService core(home(), "0.1.0", 0);
   auto out = core.on_info_seen({"office", "attic", "bedroom"});
-  REQUIRE(out.publications.size() == 2);
+  REQUIRE(out.publications.size() == 3);  // discovery, state and kept settings cleared
+  CHECK(out.publications[2].channel == &proto::channel::settings);
   CHECK(out.publications[0].channel == &proto::channel::ha_discovery);
   CHECK(out.publications[0].params.at("device_id") == "occupancy_home_attic");
   CHECK(out.publications[0].payload.IsNull());
@@ -129,4 +130,37 @@ TEST_CASE("a prediction of a room the config does not have, or not the topic's, 
   core.on_prediction(prediction(kMinute, "office", 0.3), "office");
   REQUIRE(core.latest()->get("office"));
   CHECK(core.latest()->get("office")->occupancy.at(15) == 0.3);
+}
+
+TEST_CASE("thresholds set from HA apply at once, are kept retained, and come back from the broker", "[publishing]") {
+  publishing::PublisherService core(home(), "0.1.0", 0);
+  CHECK(*core.settings_of("guest_bedroom").threshold_15_pct == 60);  // room_thresholds in the config
+  CHECK(*core.settings_of("office").threshold_120_pct == 50);
+  // Before any forecast: kept, nothing to re-send.
+  auto out = core.on_settings_set("office", {70.0, std::nullopt});
+  CHECK(channels(out) == std::vector<std::string>{"settings"});
+  CHECK(out.publications[0].params.at("room") == "office");
+  CHECK(out.publications[0].payload["threshold_15_pct"].GetDouble() == 70.0);
+  CHECK(out.publications[0].payload["threshold_120_pct"].GetDouble() == 50.0);  // the full settings
+  CHECK_FALSE(contract::validator().check(proto::channel::settings.schema_file, out.publications[0].payload));
+  // The first forecast's state carries them; a change re-sends the state though the forecast did not move.
+  out = core.on_prediction(prediction(kMinute, "office", 0.65));
+  const auto states = contract::published_on(out, proto::channel::ha_state);
+  REQUIRE(states.size() == 1);
+  CHECK(states[0]->payload["threshold_15_pct"].GetDouble() == 70.0);
+  CHECK_FALSE(contract::validator().check(proto::channel::ha_state.schema_file, states[0]->payload));
+  out = core.on_settings_set("office", {std::nullopt, 80.0});
+  CHECK(channels(out) == std::vector<std::string>{"ha_state", "settings"});
+  CHECK(out.publications[0].payload["threshold_120_pct"].GetDouble() == 80.0);
+  CHECK(out.publications[0].payload["threshold_15_pct"].GetDouble() == 70.0);
+  // What the broker kept comes back at the next start; our own echo changes nothing.
+  publishing::PublisherService restarted(home(), "0.1.0", 0);
+  CHECK(restarted.on_settings_seen("office", {70.0, 80.0}).empty());
+  CHECK(*restarted.settings_of("office").threshold_120_pct == 80.0);
+  CHECK(core.on_settings_seen("office", {70.0, 80.0}).empty());
+  // Kept settings of a room that left the config are removed; a change for one is refused.
+  out = core.on_settings_seen("attic", {70.0, std::nullopt});
+  REQUIRE(out.publications.size() == 1);
+  CHECK(out.publications[0].payload.IsNull());
+  CHECK_THROWS_AS(core.on_settings_set("attic", {70.0, std::nullopt}), contract::Refusal);
 }

@@ -48,6 +48,10 @@ struct ModelAnnouncement {
 rapidjson::Document to_json(const ModelAnnouncement& m);
 ModelAnnouncement model_announcement_from_json(const rapidjson::Value& v);
 
+/// A room's settings (settings/<room>, retained; settings/<room>/set, a change).
+RoomSettings room_settings_from_json(const rapidjson::Value& v);
+rapidjson::Document to_json(const RoomSettings& s);
+
 /// A control request on request/<action> (HA's hub buttons send {}), and its answer.
 struct ControlRequest {
   std::optional<std::string> transaction, version;

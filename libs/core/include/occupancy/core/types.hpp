@@ -112,8 +112,15 @@ struct HaState {
   std::optional<std::string> fallback;
   bool drift = false;
   std::string trace_id{};
-  bool reliable = true;                         // no sensor of the room in a gap when forecast
-  std::vector<std::string> problem_entities{};  // the room's sensors in a gap now (sorted)
+  bool reliable = true;                                           // no sensor of the room in a gap when forecast
+  std::vector<std::string> problem_entities{};                    // the room's sensors in a gap now (sorted)
+  std::optional<double> threshold_15_pct{}, threshold_120_pct{};  // the room's Expected occupied thresholds
+};
+
+/// A room's settings, as HA's number entities set them (a change may give only some).
+struct RoomSettings {
+  std::optional<double> threshold_15_pct, threshold_120_pct;
+  bool operator==(const RoomSettings&) const = default;
 };
 
 }  // namespace occupancy

@@ -2,7 +2,8 @@
 // The publisher's logic, messages in and a Step out (contract/step.hpp): HA discovery per room,
 // retained HA states (with deadband and heartbeat), the suite's info, removal of rooms that
 // left the config, and a re-publish when Home Assistant comes back online; the suite's own hub
-// device (publishing/hub.hpp) with the dead letters of the last hour. It also keeps the latest
+// device (publishing/hub.hpp) with the dead letters of the last hour; each room's Expected
+// occupied thresholds, set from HA and kept retained. It also keeps the latest
 // prediction per room for the HTTP API.
 #include <rapidjson/document.h>
 
@@ -42,6 +43,14 @@ class PublisherService {
   Step on_dead_letter(const std::string& service, const std::string& reason, Millis now);
   /// Time passes: the hub's count when a dead letter leaves the hour.
   Step on_tick(Millis now);
+  /// A room's settings as the broker keeps them (retained, from a previous run): they apply
+  /// again, and the room's state carries them. Refuses an unknown room.
+  Step on_settings_seen(std::string_view room, const RoomSettings& kept);
+  /// A change from HA's number entities: applied at once (the room's state re-sent, whatever
+  /// the deadband), and kept retained on settings/<room> for the next start.
+  Step on_settings_set(std::string_view room, const RoomSettings& change);
+  /// The thresholds in force for a room (the config's until HA sets others).
+  const RoomSettings& settings_of(const std::string& room) const { return room_settings_.at(room); }
   /// A new prediction (on the topic of `topic_room`): the room's HA state if it moved enough,
   /// and info if the model changed. Refuses (contract::Refusal, unknown_room) a room not in
   /// the config or not the topic's.
@@ -64,6 +73,7 @@ class PublisherService {
   void states_all(Step& out) const;
   void state(Step& out, const std::string& room, const HaState& s) const;
   void require_room(const std::string& room) const;
+  Step resend_state(const std::string& room);
 
   const config::House& house_;
   const config::PublisherSettings& settings_;
@@ -75,6 +85,7 @@ class PublisherService {
   std::map<std::string, HaState> published_;                // last state sent per room
   std::map<std::string, std::set<std::string>> open_gaps_;  // room -> its sensors in a gap
   DeadLetterWindow dead_letters_;
+  std::map<std::string, RoomSettings> room_settings_;  // per room, both thresholds always set
   std::shared_ptr<LatestPredictions> latest_ = std::make_shared<LatestPredictions>();
 };
 
