@@ -16,11 +16,11 @@ constexpr Millis kHour = 60 * kMinute;
 Value str(const std::string& s, Alloc& a) { return contract::json_string(s, a); }
 
 // One entity of the hub: the fields every one has, then its own.
-Value entity(const std::string& home, const char* platform, const char* key, const char* name,
+Value entity(const std::string& home, const char* platform, const char* key, const std::string& name,
              const char* entity_category, Alloc& a) {
   Value e(rapidjson::kObjectType);
   e.AddMember("platform", StringRef(platform), a);
-  e.AddMember("name", StringRef(name), a);
+  e.AddMember("name", str(name, a), a);
   e.AddMember("unique_id", str(hub_device_id(home) + "_" + key, a), a);
   e.AddMember("default_entity_id", str(std::string(platform) + ".occupancy_" + home + "_" + key, a), a);
   e.AddMember("qos", 1, a);
@@ -47,8 +47,7 @@ rapidjson::Document hub_discovery_config(const DiscoverySettings& s) {
     const std::string key = std::string(service) + "_connected";
     std::string name(service);
     name[0] = static_cast<char>(name[0] - 'a' + 'A');
-    auto e = entity(s.home, "binary_sensor", key.c_str(), "", "diagnostic", a);
-    e["name"] = str(name, a);
+    auto e = entity(s.home, "binary_sensor", key.c_str(), name, "diagnostic", a);
     e.AddMember("state_topic", str(topic(proto::channel::status, {{"service", std::string(service)}}), a), a);
     e.AddMember("payload_on", "online", a);
     e.AddMember("payload_off", "offline", a);

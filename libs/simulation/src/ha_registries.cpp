@@ -7,6 +7,8 @@
 #include <cctype>
 #include <cstdint>
 
+#include "occupancy/simulation/ha_api.hpp"
+
 namespace occupancy::simulation {
 namespace {
 
@@ -344,9 +346,7 @@ std::string core_config_json(const config::House& home, const char* ha_version) 
 
 std::vector<std::string> other_state_jsons(const config::House& home, Millis now) {
   std::vector<std::string> out;
-  auto when = format_iso8601(now);
-  when.pop_back();
-  when += "000+00:00";
+  const auto when = format_ha_time(now);
   for (const auto& o : others(home)) {
     rapidjson::StringBuffer b;
     Writer w(b);
