@@ -25,9 +25,13 @@ for line in sys.stdin:
     else:
         change = "-"
     source = s.get("model_version", "?") + (f" (fallback {s['fallback']})" if s.get("fallback") else "")
-    rows.append((room, "yes" if s.get("occupied_now") else "no", s.get("occupancy_15_pct", 0),
-                 s.get("occupancy_120_pct", 0), change, source, s.get("ts", "")[:16]))
+    p = s.get("occupancy_pct", {})  # the configured horizons, minutes -> %
+    rows.append((room, "yes" if s.get("occupied_now") else "no", p, change, source, s.get("ts", "")[:16]))
 if rows:
-    print(f"  {'room':<16}{'occupied':<10}{'P(15 min)':>10}{'P(2 h)':>8}  {'next change':<20}{'simulated time':<18}source")
-    for r in sorted(rows):
-        print(f"  {r[0]:<16}{r[1]:<10}{r[2]:>9.0f}%{r[3]:>7.0f}%  {r[4]:<20}{r[6]:<18}{r[5]}")
+    horizons = sorted({int(h) for r in rows for h in r[2]})
+    label = lambda h: f"P({h // 60} h)" if h % 60 == 0 else f"P({h} min)"
+    print(f"  {'room':<16}{'occupied':<10}" + "".join(f"{label(h):>11}" for h in horizons)
+          + f"  {'next change':<20}{'simulated time':<18}source")
+    for r in sorted(rows, key=lambda r: r[0]):
+        cells = "".join(f"{r[2][str(h)]:>10.0f}%" if str(h) in r[2] else f"{'-':>11}" for h in horizons)
+        print(f"  {r[0]:<16}{r[1]:<10}{cells}  {r[3]:<20}{r[5]:<18}{r[4]}")

@@ -93,6 +93,7 @@ void add_backtest_command(CLI::App& app, const GlobalOptions& global, int& resul
           const auto r = evaluation::run_backtest(home, run, options);
           fmt::print("{}: training half-life chosen on the held-out days: {}\n", recorded.name,
                      r.serving.half_life_days > 0 ? fmt::format("{} days", r.serving.half_life_days) : "none");
+          fmt::print("{}: {}", recorded.name, evaluation::format_vacant_within(r));
           write_outputs(std::filesystem::path(o->out) / recorded.name, r, home.horizons_min,
                         "Occupancy backtest: " + recorded.name);
           summaries.push_back(evaluation::summarize(recorded.name, options.test_days, r, home.horizons_min));
@@ -127,6 +128,7 @@ void add_backtest_command(CLI::App& app, const GlobalOptions& global, int& resul
       write_outputs(dir, r, home.horizons_min,
                     "Occupancy backtest: " + std::filesystem::path(o->in.history).filename().string());
       fmt::print("{}", evaluation::format_tables(r, home.horizons_min));
+      fmt::print("\n{}", evaluation::format_vacant_within(r));
       fmt::print("\n{}",
                  evaluation::format_summary({evaluation::summarize(std::filesystem::path(o->in.history).stem().string(),
                                                                    options.test_days, r, home.horizons_min)}));

@@ -13,18 +13,29 @@
 namespace occupancy::cli {
 namespace {
 
-// States that exercise every template branch: occupied, vacant, durations absent, extremes.
-std::vector<HaState> example_states() {
+// P at the first horizon, another at the rest (the config's horizons).
+std::map<int, double> at_horizons(const std::vector<int>& horizons, double first, double rest) {
+  std::map<int, double> out;
+  for (const int h : horizons) out[h] = out.empty() ? first : rest;
+  return out;
+}
+
+// States that exercise every template branch: occupied, vacant, durations absent, extremes, a
+// horizon missing, thresholds set in HA.
+std::vector<HaState> example_states(const config::House& house) {
+  const auto& hs = house.horizons_min;
   std::vector<HaState> out;
   Prediction p;
   p.ts = wall_clock_now();
   p.model_version = "example";
   p.occupied_now = true;
-  p.occupancy = {{15, 0.97}, {120, 0.31}};
+  p.occupancy = at_horizons(hs, 0.97, 0.31);
+  p.vacant_within = at_horizons(house.vacant_within_min, 0.12, 0.64);
   p.minutes_to_vacancy = 42.4;
   out.push_back(publishing::to_ha_state(p));
   p.occupied_now = false;
-  p.occupancy = {{15, 0.0}, {120, 1.0}};
+  p.occupancy = at_horizons(hs, 0.0, 1.0);
+  p.vacant_within = at_horizons(house.vacant_within_min, 1.0, 1.0);
   p.minutes_to_vacancy.reset();
   p.minutes_to_next_occupancy = 95;
   p.fallback = "time-of-week";
@@ -32,15 +43,16 @@ std::vector<HaState> example_states() {
   p.fallback = "markov (15 min)";  // a trained version serving a baseline at one horizon
   out.push_back(publishing::to_ha_state(p));
   p.minutes_to_next_occupancy.reset();
-  p.occupancy = {{15, 0.5}, {120, 0.499}};
+  p.vacant_within.clear();  // no duration forecast served
+  p.occupancy = at_horizons(hs, 0.5, 0.499);
   out.push_back(publishing::to_ha_state(p));
   p.reliable = false;  // a sensor in a gap: the Sensor problem entity names it
   p.trace_id = "019b9c06679456bdcf1f";
+  p.occupancy.erase(p.occupancy.begin());  // a horizon the model does not serve: unknown in HA
   out.push_back(publishing::to_ha_state(p));
   out.back().problem_entities = {"binary_sensor.example_presence"};
-  out.push_back(out.front());  // thresholds set in HA (number entities): 97 % at 15 min is below 98
-  out.back().threshold_15_pct = 98;
-  out.back().threshold_120_pct = 30;
+  out.push_back(out.front());  // thresholds set in HA (number entities): 97 % at the first is below 98
+  out.back().threshold_pct = at_horizons(hs, 98, 30);
   return out;
 }
 
@@ -86,7 +98,7 @@ void add_ha_command(CLI::App& app, const GlobalOptions& global, int& result) {
           }
           out += "],\"example_states\":[";
           first = true;
-          for (const auto& s : example_states()) {
+          for (const auto& s : example_states(cfg)) {
             out += (first ? "" : ",") + contract::to_json(contract::to_json(s));
             first = false;
           }

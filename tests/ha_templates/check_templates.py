@@ -2,7 +2,7 @@
 """Renders every value_template of the discovery configs the way Home Assistant's MQTT
 integration does (Jinja2, `value_json` = the parsed state payload, `value` = the raw text)
 against example states, and checks each result is a valid state for its entity:
-  sensor with unit %       -> a number in [0, 100]
+  sensor with unit %       -> a number in [0, 100], or "None" where the state lacks it
   sensor, device_class duration -> a number >= 0, or "None" (HA: unknown)
   binary_sensor            -> its payload_on / payload_off ("ON" / "OFF"), or "None"
   diagnostic text sensor   -> a non-empty string under 255 characters
@@ -67,8 +67,8 @@ for device in preview["discovery"]:
                         errors.append(f"{where}: timestamp without a zone {out!r}")
                 except ValueError:
                     errors.append(f"{where}: timestamp {out!r}")
-            elif cmp.get("unit_of_measurement") == "%":
-                if not (is_number(out) and 0 <= float(out) <= 100):
+            elif cmp.get("unit_of_measurement") == "%":  # "None" where the state lacks it: checked per horizon below
+                if out != "None" and not (is_number(out) and 0 <= float(out) <= 100):
                     errors.append(f"{where}: percentage {out!r}")
             elif not out or len(out) > 255 or out == "None":
                 errors.append(f"{where}: text state {out!r}")
@@ -98,6 +98,11 @@ def attributes(device, key, state):
     cmp = device["payload"]["cmps"][key]
     return json.loads(env.from_string(cmp["json_attributes_template"]).render(value_json=state))
 
+def horizons(device):
+    """A room's horizons, as its discovery announces them (occupancy_<minutes>), in minutes order."""
+    keys = [k[len("occupancy_"):] for k in device["payload"]["cmps"] if k.startswith("occupancy_")]
+    return sorted(keys, key=int)
+
 rooms = [d for d in preview["discovery"] if "occupied" in d["payload"]["cmps"]]
 hub = [d for d in preview["discovery"] if "active_model" in d["payload"]["cmps"]]
 if len(hub) != 1 or not rooms:
@@ -119,22 +124,32 @@ for device in rooms:
         problem = bool(state.get("problem_entities")) or not state.get("reliable", True)
         if render(device, "sensor_problem", state) != ("ON" if problem else "OFF"):
             errors.append(f'{device["topic"]}: Sensor problem wrong for {state}')
-        for h in ("15", "120"):  # Expected occupied follows the room's threshold (set in HA), else the config's
+        # Expected occupied follows the room's threshold (set in HA), else the config's, per horizon.
+        for h in horizons(device):
             cmp = device["payload"]["cmps"][f"threshold_{h}"]
-            threshold = state.get(f"threshold_{h}_pct", float(render(device, f"threshold_{h}", {})))
-            want = "ON" if state[f"occupancy_{h}_pct"] >= threshold else "OFF"
+            threshold = state.get("threshold_pct", {}).get(h, float(render(device, f"threshold_{h}", {})))
+            p = state["occupancy_pct"].get(h)
+            if render(device, f"occupancy_{h}", state) != ("None" if p is None else str(p)):
+                errors.append(f'{device["topic"]}: Occupancy in {h} min shows {render(device, f"occupancy_{h}", state)} for {state}')
+            want = "ON" if p is not None and p >= threshold else "OFF"
             if render(device, f"expected_occupied_{h}", state) != want:
                 errors.append(f'{device["topic"]}: Expected occupied {h} wrong for {state}')
             if float(render(device, f"threshold_{h}", state)) != threshold:
                 errors.append(f'{device["topic"]}: threshold {h} shows {render(device, f"threshold_{h}", state)}')
             sent = json.loads(env.from_string(cmp["command_template"]).render(value=42.0))
-            if sent != {f"threshold_{h}_pct": 42.0}:
+            if sent != {"threshold_pct": {h: 42.0}}:
                 errors.append(f'{device["topic"]}: the threshold {h} number sends {sent}')
+        for k in [c[len("vacant_within_"):] for c in device["payload"]["cmps"] if c.startswith("vacant_within_")]:
+            p = state.get("vacant_within_pct", {}).get(k)
+            if render(device, f"vacant_within_{k}", state) != ("None" if p is None else str(p)):
+                errors.append(f'{device["topic"]}: Vacant within {k} min wrong for {state}')
         if attributes(device, "sensor_problem", state)["entities"] != state.get("problem_entities", []):
             errors.append(f'{device["topic"]}: Sensor problem attributes do not name the sensors in {state}')
-        forecast = attributes(device, "occupancy_120", state)
+        forecast = attributes(device, f"occupancy_{horizons(device)[-1]}", state)
         if forecast["model_version"] != state["model_version"] or forecast["forecast_made_at"] != state["ts"]:
             errors.append(f'{device["topic"]}: forecast attributes wrong for {state}')
+    if not horizons(device):
+        errors.append(f'{device["topic"]}: no forecast horizon announced')
     if not any(s.get("problem_entities") for s in preview["example_states"]):
         errors.append("no example state has a sensor in a gap")
 

@@ -5,7 +5,9 @@
 #include <catch2/catch.hpp>
 #include <csignal>
 #include <fstream>
+#include <functional>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -26,12 +28,15 @@ struct Suite {
   std::filesystem::path config = dir / "home.yaml";
   std::map<std::string, std::uint16_t> ports;
   std::vector<std::unique_ptr<Process>> processes;
+  std::map<std::string, std::string> env;  // the services' environment beyond this process's
 
-  Suite() {
+  /// `edit`: a change to the shipped config's text (other horizons, ...).
+  explicit Suite(const std::function<std::string(const std::string&)>& edit = {}) {
     std::ifstream in(std::string(OCCUPANCY_SOURCE_DIR) + "/config/home.yaml");
     std::stringstream s;
     s << in.rdbuf();
     std::string text = std::regex_replace(s.str(), std::regex("\nhome: home"), "\nhome: " + home);
+    if (edit) text = edit(text);
     for (size_t i = 0; i < kServices.size(); ++i) {
       ports[kServices[i]] = free_port();
       text = std::regex_replace(text, std::regex("port: 948" + std::to_string(i + 1)),
@@ -43,8 +48,8 @@ struct Suite {
   void start(const config::MqttEndpoint&) {
     for (const auto& s : kServices)
       processes.push_back(std::make_unique<Process>(std::string(OCCUPANCY_BIN_DIR) + "/occupancy-" + s,
-                                                    std::vector<std::string>{"--config", config.string()},
-                                                    std::map<std::string, std::string>{}, dir / (s + ".log")));
+                                                    std::vector<std::string>{"--config", config.string()}, env,
+                                                    dir / (s + ".log")));
   }
 
   std::string topic(const std::string& rest) const { return "occupancy/" + home + "/" + rest; }
@@ -84,7 +89,7 @@ TEST_CASE(
   REQUIRE(ha);
   const auto doc = parse(ha->payload);
   CHECK_FALSE(contract::validator().check(proto::channel::ha_state.schema_file, doc));
-  CHECK(doc["occupancy_15_pct"].GetDouble() == 100.0);
+  CHECK(doc["occupancy_pct"]["15"].GetDouble() == 100.0);
   CHECK(std::string(doc["model_version"].GetString()) == "baseline-persistence");
 
   // The HA state is retained: a late subscriber (HA after a restart) still gets it.
@@ -180,6 +185,107 @@ TEST_CASE(
     CHECK(suite.processes[i]->wait(std::chrono::seconds(15)) == 0);
     CHECK(rec.wait_for(suite.topic("status/" + kServices[i]), [](const Message& m) { return m.payload == "offline"; }));
   }
+}
+
+// Horizons are data: the config decides what the predictor computes, what discovery announces
+// and what the states carry; a room may have fewer than the home.
+TEST_CASE("horizons [30, 180] (the guest bedroom only 180) end to end: predictions, discovery, states, thresholds",
+          "[integration]") {
+  const auto broker = broker_from_env();
+  Suite suite([](const std::string& text) {
+    auto out = std::regex_replace(text, std::regex("\nhorizons_min: \\[15, 120\\]"), "\nhorizons_min: [30, 180]");
+    return std::regex_replace(out, std::regex("\n    name: Guest bedroom\n"),
+                              "\n    name: Guest bedroom\n    horizons_min: [180]\n");
+  });
+  // A model trained for these horizons on ten simulated days, so durations (and P(vacant within)) are served.
+  suite.env = {{"OCCUPANCY_DB_URL", fresh_database("it_horizons", true)}};
+  const auto cli = std::string(OCCUPANCY_BIN_DIR) + "/occupancy";
+  const auto history = (suite.dir / "h.csv").string();
+  REQUIRE(run(cli, {"--config", suite.config.string(), "sim", "history", "--days", "10", "--out", history}, suite.env)
+              .first == 0);
+  const auto [rc, trained] = run(cli,
+                                 {"--config", suite.config.string(), "train", "--history", history, "--folds", "1",
+                                  "--fold-days", "2", "--force", "--no-publish"},
+                                 suite.env);
+  INFO(trained);
+  REQUIRE(rc == 0);
+  Recorder rec(broker, {"occupancy/" + suite.home + "/#", "homeassistant/device/+/config"});
+  suite.start(broker);
+  for (const auto& s : kServices)
+    REQUIRE(rec.wait_for(suite.topic("status/" + s), [](const Message& m) { return m.payload == "online"; }));
+
+  const auto keys = [](const rapidjson::Value& o) {
+    std::set<std::string> out;
+    for (const auto& m : o.GetObject()) out.insert(m.name.GetString());
+    return out;
+  };
+  const auto has_prefix = [](const std::set<std::string>& s, const std::string& prefix) {
+    std::set<std::string> out;
+    for (const auto& k : s)
+      if (k.rfind(prefix, 0) == 0) out.insert(k);
+    return out;
+  };
+  // Discovery: one forecast, Expected occupied and threshold per horizon of the room; Vacant within 15 / 30.
+  const auto discovery = [&](const std::string& room) {
+    auto m = rec.wait_for("homeassistant/device/occupancy_" + suite.home + "_" + room + "/config",
+                          [](const Message&) { return true; });
+    REQUIRE(m);
+    return keys(parse(m->payload)["cmps"]);
+  };
+  const auto office = discovery("office");
+  CHECK(has_prefix(office, "occupancy_") == std::set<std::string>{"occupancy_30", "occupancy_180"});
+  CHECK(has_prefix(office, "expected_occupied_") ==
+        std::set<std::string>{"expected_occupied_30", "expected_occupied_180"});
+  CHECK(has_prefix(office, "threshold_") == std::set<std::string>{"threshold_30", "threshold_180"});
+  CHECK(has_prefix(office, "vacant_within_") == std::set<std::string>{"vacant_within_15", "vacant_within_30"});
+  CHECK(has_prefix(discovery("guest_bedroom"), "occupancy_") == std::set<std::string>{"occupancy_180"});
+
+  // An occupied office: the prediction and the HA state carry exactly its horizons, and P(vacant within).
+  rec.publish(suite.topic("raw/office/desk_anca"),
+              raw_reading_json("binary_sensor.office_desk_anca_presence", "office", "desk_anca", "on"));
+  auto prediction = rec.wait_for(suite.topic("prediction/office"),
+                                 [](const Message& m) { return parse(m.payload)["occupied_now"].GetBool(); });
+  REQUIRE(prediction);
+  auto doc = parse(prediction->payload);
+  CHECK_FALSE(contract::validator().check(proto::channel::prediction.schema_file, doc));
+  CHECK(keys(doc["occupancy"]) == std::set<std::string>{"30", "180"});
+  CHECK(std::string(doc["model_version"].GetString()).rfind("m", 0) == 0);  // the trained version
+  auto ha = rec.wait_for(suite.topic("ha/office"),
+                         [](const Message& m) { return parse(m.payload)["occupied_now"].GetBool(); });
+  REQUIRE(ha);
+  doc = parse(ha->payload);
+  CHECK_FALSE(contract::validator().check(proto::channel::ha_state.schema_file, doc));
+  CHECK(keys(doc["occupancy_pct"]) == std::set<std::string>{"30", "180"});
+  REQUIRE(doc.HasMember("vacant_within_pct"));
+  CHECK(keys(doc["vacant_within_pct"]) == std::set<std::string>{"15", "30"});
+  CHECK(doc["vacant_within_pct"]["15"].GetDouble() <= doc["vacant_within_pct"]["30"].GetDouble());
+
+  // The guest bedroom's forecasts: 180 min only.
+  rec.publish(suite.topic("raw/guest_bedroom/bed"),
+              raw_reading_json("binary_sensor.guest_bedroom_bed_presence", "guest_bedroom", "bed", "on"));
+  auto guest = rec.wait_for(suite.topic("ha/guest_bedroom"),
+                            [](const Message& m) { return parse(m.payload)["occupied_now"].GetBool(); });
+  REQUIRE(guest);
+  CHECK(keys(parse(guest->payload)["occupancy_pct"]) == std::set<std::string>{"180"});
+
+  // A threshold from HA's number entity for 30 min applies and is kept; one for 15 min is refused.
+  rec.publish(suite.topic("settings/office/set"), R"({"threshold_pct": {"30": 70}})");
+  auto kept = rec.wait_for(suite.topic("settings/office"), [](const Message& m) {
+    const auto d = parse(m.payload);
+    return d.IsObject() && d.HasMember("threshold_pct") && d["threshold_pct"].HasMember("30");
+  });
+  REQUIRE(kept);
+  CHECK(parse(kept->payload)["threshold_pct"]["30"].GetDouble() == 70.0);
+  REQUIRE(rec.wait_for(suite.topic("ha/office"), [](const Message& m) {
+    const auto d = parse(m.payload);
+    return d.HasMember("threshold_pct") && d["threshold_pct"]["30"].GetDouble() == 70.0;
+  }));
+  rec.publish(suite.topic("settings/office/set"), R"({"threshold_pct": {"15": 70}})");
+  auto refused = rec.wait_for(suite.topic("dlq/publisher"), [](const Message& m) {
+    return parse(m.payload)["error"]["keyword"] == "unknown_horizon";
+  });
+  REQUIRE(refused);
+  CHECK_THAT(refused->payload, Catch::Contains("no 15 min horizon"));
 }
 
 TEST_CASE("a service killed without warning is reported offline by its last will", "[integration]") {

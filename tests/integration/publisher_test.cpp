@@ -90,14 +90,14 @@ TEST_CASE(
   ha.publish("occupancy/" + home + "/prediction/office", prediction("office", 0.25));
   auto s = ha.wait_for(state("office"), [](const Message&) { return true; });
   REQUIRE(s);
-  CHECK(parse(s->payload)["occupancy_15_pct"].GetDouble() == 25.0);
+  CHECK(parse(s->payload)["occupancy_pct"]["15"].GetDouble() == 25.0);
   CHECK(parse(s->payload)["minutes_to_next_occupancy"].GetDouble() == 37.0);
 
   // A change inside the deadband is not published; a larger one is.
   ha.publish("occupancy/" + home + "/prediction/office", prediction("office", 0.26));
   ha.publish("occupancy/" + home + "/prediction/office", prediction("office", 0.60));
   REQUIRE(ha.wait_for(state("office"),
-                      [](const Message& m) { return parse(m.payload)["occupancy_15_pct"].GetDouble() == 60.0; }));
+                      [](const Message& m) { return parse(m.payload)["occupancy_pct"]["15"].GetDouble() == 60.0; }));
   size_t office_states = 0;
   for (const auto& m : ha.messages()) office_states += m.topic == state("office");
   CHECK(office_states == 2);
@@ -136,15 +136,17 @@ TEST_CASE(
 
   // HA's number entity sets the office's 15-minute threshold: the state carries it at once
   // (whatever the deadband), and it is kept retained on settings/office.
-  ha.publish("occupancy/" + home + "/settings/office/set", R"({"threshold_15_pct": 70.0})");
+  ha.publish("occupancy/" + home + "/settings/office/set", R"({"threshold_pct": {"15": 70.0}})");
   const auto threshold_of = [](const Message& m) {
     const auto d = parse(m.payload);
-    return d.HasMember("threshold_15_pct") ? d["threshold_15_pct"].GetDouble() : -1.0;
+    return d.IsObject() && d.HasMember("threshold_pct") && d["threshold_pct"].HasMember("15")
+               ? d["threshold_pct"]["15"].GetDouble()
+               : -1.0;
   };
   CHECK(ha.wait_for(state("office"), [&](const Message& m) { return threshold_of(m) == 70.0; }));
   CHECK(
       ha.wait_for("occupancy/" + home + "/settings/office", [&](const Message& m) { return threshold_of(m) == 70.0; }));
-  ha.publish("occupancy/" + home + "/settings/attic/set", R"({"threshold_15_pct": 70.0})");  // not a room
+  ha.publish("occupancy/" + home + "/settings/attic/set", R"({"threshold_pct": {"15": 70.0}})");  // not a room
   CHECK(ha.wait_for("occupancy/" + home + "/dlq/publisher",
                     [](const Message& m) { return m.payload.find("attic") != std::string::npos; }));
 
@@ -160,7 +162,7 @@ TEST_CASE(
   // The threshold set in HA survived the restart: the next state carries it.
   ha.publish("occupancy/" + home + "/prediction/office", prediction("office", 0.10));
   CHECK(ha.wait_for(state("office"), [&](const Message& m) {
-    return parse(m.payload)["occupancy_15_pct"].GetDouble() == 10.0 && threshold_of(m) == 70.0;
+    return parse(m.payload)["occupancy_pct"]["15"].GetDouble() == 10.0 && threshold_of(m) == 70.0;
   }));
   {
     Recorder late(broker, {discovery("guest_bedroom"), discovery("office")});

@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <set>
@@ -54,7 +55,27 @@ void read_house(const rapidjson::Value& doc, const std::string& source, House& c
     c.entities.push_back(std::move(e));
   }
 
-  for (const auto& h : doc["horizons_min"].GetArray()) c.horizons_min.push_back(h.GetInt());
+  const auto ints = [](const rapidjson::Value& a) {
+    std::vector<int> out;
+    for (const auto& v : a.GetArray()) out.push_back(v.GetInt());
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  c.horizons_min = ints(doc["horizons_min"]);
+  if (doc.HasMember("vacant_within_min")) c.vacant_within_min = ints(doc["vacant_within_min"]);
+  for (rapidjson::SizeType i = 0; i < rooms.Size(); ++i) {
+    auto& r = c.rooms[i];
+    if (!rooms[i].HasMember("horizons_min")) {
+      r.horizons_min = c.horizons_min;
+      continue;
+    }
+    r.horizons_min = ints(rooms[i]["horizons_min"]);
+    for (const int h : r.horizons_min)
+      if (!std::binary_search(c.horizons_min.begin(), c.horizons_min.end(), h))
+        throw ConfigError(source, fmt::format("rooms[{}].horizons_min", i),
+                          fmt::format("expected some of the home's horizons_min ({}), got {} min",
+                                      fmt::join(c.horizons_min, ", "), h));
+  }
 }
 
 }  // namespace occupancy::config

@@ -60,6 +60,22 @@ TEST_CASE("the shipped default config loads: six rooms, both horizons", "[config
   CHECK(c.http_for("publisher").port == 9485);
 }
 
+TEST_CASE("horizons: a room takes the home's unless it names some of them, and P(vacant within) defaults to 15, 30",
+          "[config]") {
+  const auto two_rooms =
+      with(with(kMinimal, "horizons_min: [15, 120]", "horizons_min: [180, 30]\nvacant_within_min: [20]"), "rooms:\n",
+           "rooms:\n  - id: guest\n    horizons_min: [180]\n    zones: [{ id: bed }]\n");
+  const auto c = parse_config(two_rooms, "home.yaml", no_env());
+  CHECK(c.horizons_min == std::vector<int>{30, 180});  // sorted
+  CHECK(c.vacant_within_min == std::vector<int>{20});
+  CHECK(c.find_room("office")->horizons_min == std::vector<int>{30, 180});
+  CHECK(c.find_room("guest")->horizons_min == std::vector<int>{180});
+  CHECK(parse_config(kMinimal, "home.yaml", no_env()).vacant_within_min == std::vector<int>{15, 30});
+  CHECK_THAT(error_of(with(two_rooms, "horizons_min: [180]", "horizons_min: [15]")),
+             Catch::Contains("rooms[0].horizons_min") && Catch::Contains("got 15 min"));
+  CHECK_THAT(error_of(with(two_rooms, "[180, 30]", "[30, 30]")), Catch::Contains("horizons_min"));
+}
+
 TEST_CASE("an entity mapped to an unknown room is named", "[config]") {
   const auto e = error_of(with(kMinimal, "room: office, zone", "room: attic, zone"));
   CHECK_THAT(e, Catch::StartsWith("home.yaml: key 'entities[0].room'"));

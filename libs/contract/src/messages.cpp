@@ -237,8 +237,9 @@ rapidjson::Document to_json(const HaState& s) {
   auto& a = d.GetAllocator();
   d.AddMember(StringRef(f::ts), time(s.ts, a), a);
   d.AddMember(StringRef(f::occupied_now), s.occupied_now, a);
-  d.AddMember(StringRef(f::occupancy_15_pct), s.occupancy_15_pct, a);
-  d.AddMember(StringRef(f::occupancy_120_pct), s.occupancy_120_pct, a);
+  d.AddMember(StringRef(f::occupancy_pct), horizon_map(s.occupancy_pct, a), a);
+  if (!s.vacant_within_pct.empty())
+    d.AddMember(StringRef(f::vacant_within_pct), horizon_map(s.vacant_within_pct, a), a);
   d.AddMember(StringRef(f::minutes_to_vacancy), optional_number(s.minutes_to_vacancy), a);
   d.AddMember(StringRef(f::minutes_to_next_occupancy), optional_number(s.minutes_to_next_occupancy), a);
   d.AddMember(StringRef(f::model_version), str(s.model_version, a), a);
@@ -249,16 +250,17 @@ rapidjson::Document to_json(const HaState& s) {
   Value problems(rapidjson::kArrayType);
   for (const auto& e : s.problem_entities) problems.PushBack(str(e, a), a);
   d.AddMember(StringRef(f::problem_entities), problems, a);
-  if (s.threshold_15_pct) d.AddMember(StringRef(f::threshold_15_pct), *s.threshold_15_pct, a);
-  if (s.threshold_120_pct) d.AddMember(StringRef(f::threshold_120_pct), *s.threshold_120_pct, a);
+  if (!s.threshold_pct.empty()) d.AddMember(StringRef(f::threshold_pct), horizon_map(s.threshold_pct, a), a);
   return d;
 }
 
 RoomSettings room_settings_from_json(const Value& v) {
   namespace f = proto::fields::room_settings;
   RoomSettings s;
-  if (v.HasMember(f::threshold_15_pct)) s.threshold_15_pct = v[f::threshold_15_pct].GetDouble();
-  if (v.HasMember(f::threshold_120_pct)) s.threshold_120_pct = v[f::threshold_120_pct].GetDouble();
+  // The two keys from before horizons were configurable, so thresholds set then are kept.
+  if (v.HasMember(f::threshold_15_pct)) s.threshold_pct[15] = v[f::threshold_15_pct].GetDouble();
+  if (v.HasMember(f::threshold_120_pct)) s.threshold_pct[120] = v[f::threshold_120_pct].GetDouble();
+  for (const auto& [h, t] : horizon_map_of(v, f::threshold_pct)) s.threshold_pct[h] = t;
   return s;
 }
 
@@ -266,8 +268,7 @@ rapidjson::Document to_json(const RoomSettings& s) {
   namespace f = proto::fields::room_settings;
   rapidjson::Document d(rapidjson::kObjectType);
   auto& a = d.GetAllocator();
-  if (s.threshold_15_pct) d.AddMember(StringRef(f::threshold_15_pct), *s.threshold_15_pct, a);
-  if (s.threshold_120_pct) d.AddMember(StringRef(f::threshold_120_pct), *s.threshold_120_pct, a);
+  d.AddMember(StringRef(f::threshold_pct), horizon_map(s.threshold_pct, a), a);
   return d;
 }
 

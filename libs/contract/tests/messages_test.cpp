@@ -44,7 +44,8 @@ TEST_CASE("values serialise to payloads their schemas accept, and back", "[contr
   CHECK_FALSE(v.check(proto::channel::features.schema_file, fj));
   CHECK(contract::features_from_json(fj).values == fv.values);
 
-  HaState h{r.ts, true, 55.5, 10, 30, std::nullopt, "v", std::nullopt};
+  HaState h{r.ts, true, {{15, 55.5}, {120, 10}}, {{15, 20}, {30, 61.5}}, 30, std::nullopt, "v", std::nullopt};
+  h.threshold_pct = {{15, 60}};
   CHECK_FALSE(v.check(proto::channel::ha_state.schema_file, contract::to_json(h)));
   CHECK_FALSE(v.check(proto::channel::clock.schema_file, contract::clock_json(r.ts)));
 }
@@ -57,6 +58,25 @@ TEST_CASE("horizon keys and feature names the schema cannot check are refused by
   CHECK_THROWS_AS(contract::prediction_from_json(d), contract::Refusal);
   d.Parse(R"({"ts":"2026-11-28T07:00:00Z","room":"office","feature_set":"s","values":{"Bad Name":1}})");
   CHECK_THROWS_WITH(contract::features_from_json(d), Catch::Contains("Bad Name"));
+}
+
+TEST_CASE("room settings: thresholds per horizon, and the keys from before horizons were configurable still read",
+          "[contract]") {
+  const auto& v = contract::validator();
+  rapidjson::Document d;
+  d.Parse(R"({"threshold_pct":{"30":70,"180":40}})");
+  CHECK_FALSE(v.check(proto::channel::settings.schema_file, d));
+  CHECK(contract::room_settings_from_json(d).threshold_pct == std::map<int, double>{{30, 70}, {180, 40}});
+  d.Parse(R"({"threshold_15_pct":65,"threshold_120_pct":35})");
+  CHECK_FALSE(v.check(proto::channel::settings.schema_file, d));
+  CHECK(contract::room_settings_from_json(d).threshold_pct == std::map<int, double>{{15, 65}, {120, 35}});
+  const auto back = contract::to_json(RoomSettings{{{30, 70}}});
+  CHECK_FALSE(v.check(proto::channel::settings.schema_file, back));
+  CHECK(contract::room_settings_from_json(back).threshold_pct == std::map<int, double>{{30, 70}});
+  d.Parse(R"({"threshold_pct":{"30":100}})");  // out of range
+  CHECK(v.check(proto::channel::settings.schema_file, d));
+  d.Parse(R"({"threshold_pct":{"half an hour":50}})");  // the key rule RapidJSON cannot check
+  CHECK_THROWS_AS(contract::room_settings_from_json(d), contract::Refusal);
 }
 
 // Regression: a date that fits the schema's pattern but cannot exist became the epoch.
@@ -122,7 +142,7 @@ TEST_CASE("a trace id travels in every message of a sensor change, and only a we
   const auto pj = contract::to_json(p);
   CHECK_FALSE(v.check(proto::channel::prediction.schema_file, pj));
   CHECK(contract::prediction_from_json(pj).trace_id == id);
-  HaState h{r.ts, true, 50, 10, 30, std::nullopt, "v", std::nullopt};
+  HaState h{r.ts, true, {{15, 50}, {120, 10}}, {}, 30, std::nullopt, "v", std::nullopt};
   h.trace_id = id;
   const auto hj = contract::to_json(h);
   CHECK_FALSE(v.check(proto::channel::ha_state.schema_file, hj));

@@ -8,9 +8,12 @@
 
 #include "occupancy/core/time.hpp"
 #include "occupancy/features/extract.hpp"
+#include "occupancy/models/prediction.hpp"
 
 namespace occupancy::evaluation {
 namespace {
+
+const std::vector<double> kSpreadsTried{0.3, 0.5, 0.8, 1.0, 1.2, 1.5};
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -134,6 +137,29 @@ BacktestResult run_backtest(const config::HomeConfig& home, const cleaning::Clea
       rb.next_occupancy[name] = score_durations(ne, na);
     }
     const auto& mf = forecasts.at("model");
+    // P(vacant within k) from the served time to vacancy, every minute the room is occupied;
+    // a stay censored before k has no label.
+    for (std::size_t i = 0; i < ts.size(); ++i) {
+      const double now = x[i * rows.width + now_col];
+      if (std::isnan(now) || now < 0.5 || !mf[i].minutes_to_change) continue;
+      const auto d = truth.until_change(room.id, ts[i]);
+      if (!d) continue;
+      Prediction p;
+      p.occupied_now = true;
+      p.minutes_to_vacancy = mf[i].minutes_to_change;
+      for (const int k : home.vacant_within_min) {
+        if (d->censored && d->minutes <= k) continue;
+        const double y = d->minutes <= k ? 1.0 : 0.0;
+        res.vacant_within_labels[k].sum_squared += y;
+        ++res.vacant_within_labels[k].n;
+        for (const double spread : kSpreadsTried) {
+          const double q = models::vacant_within(p, {k}, spread).at(k);
+          auto& e = res.vacant_within_by_spread[spread][k];
+          e.sum_squared += (q - y) * (q - y);
+          ++e.n;
+        }
+      }
+    }
     const int first_h = home.horizons_min.front();
     for (std::size_t i = 0; i < ts.size(); i += 5)
       if (ts[i] >= res.end - 7 * kDay) {

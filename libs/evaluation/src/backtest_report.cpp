@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <ostream>
 
+#include "occupancy/models/prediction.hpp"
+
 namespace occupancy::evaluation {
 namespace {
 
@@ -36,6 +38,23 @@ std::string esc(const std::string& s) {
 }
 
 }  // namespace
+
+std::string format_vacant_within(const BacktestResult& r) {
+  if (r.vacant_within_labels.empty()) return "P(vacant within k): no occupied minute with a served time to vacancy\n";
+  std::string out = "P(vacant within k), served model, occupied minutes: Brier by log-normal spread (* shipped)\n";
+  out += fmt::format("  {:<12}", "base rate");
+  for (const auto& [k, l] : r.vacant_within_labels) {
+    const double share = l.n ? l.sum_squared / static_cast<double>(l.n) : 0;
+    out += fmt::format("  {:>3} min {:.4f} (n {}, {:.0f}% vacated)", k, share * (1 - share), l.n, share * 100);
+  }
+  out += "\n";
+  for (const auto& [spread, by_k] : r.vacant_within_by_spread) {
+    out += fmt::format("  spread {:<4}{}", spread, spread == models::kDurationLogSpread ? "*" : " ");
+    for (const auto& [k, e] : by_k) out += fmt::format("  {:>3} min {:.4f}", k, e.n ? e.sum_squared / e.n : 0.0);
+    out += "\n";
+  }
+  return out;
+}
 
 std::string format_tables(const BacktestResult& r, const std::vector<int>& horizons) {
   std::string out =

@@ -29,7 +29,7 @@ config::HomeConfig home_from_entities(const EntityMap& entities, const std::stri
       c.cat_filter.entrance = e.room + "/" + e.zone;
   for (const auto& e : entities) {
     auto room = std::find_if(c.rooms.begin(), c.rooms.end(), [&](const config::Room& r) { return r.id == e.room; });
-    if (room == c.rooms.end()) room = c.rooms.insert(c.rooms.end(), config::Room{e.room, e.room, {}});
+    if (room == c.rooms.end()) room = c.rooms.insert(c.rooms.end(), config::Room{e.room, e.room, {}, c.horizons_min});
     if (!room->has_zone(e.zone)) room->zones.push_back({e.zone, ""});
     c.entities.push_back(e);
   }

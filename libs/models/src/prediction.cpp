@@ -1,5 +1,6 @@
 #include "occupancy/models/prediction.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -31,6 +32,24 @@ Prediction make_prediction(const FeatureVector& fv, const std::vector<double>& r
   p.fallback = fallback;
   p.trace_id = fv.trace_id;
   return p;
+}
+
+std::map<int, double> vacant_within(const Prediction& p, const std::vector<int>& ks, double spread) {
+  std::map<int, double> out;
+  if (!p.occupied_now) {
+    for (const int k : ks) out[k] = 1.0;
+    return out;
+  }
+  if (!p.minutes_to_vacancy) return out;
+  const double m = std::max(*p.minutes_to_vacancy, 0.5);
+  for (const int k : ks) out[k] = 0.5 * std::erfc(-(std::log(k) - std::log(m)) / (spread * std::sqrt(2.0)));
+  return out;
+}
+
+void keep_horizons(Prediction& p, const std::vector<int>& horizons) {
+  std::erase_if(p.occupancy, [&](const auto& kv) {
+    return std::find(horizons.begin(), horizons.end(), kv.first) == horizons.end();
+  });
 }
 
 }  // namespace occupancy::models

@@ -7,11 +7,14 @@ namespace occupancy::models {
 
 PredictorCore::PredictorCore(const config::House& home, const config::ModelServiceSettings& settings)
     : set_(home.horizons_min),
+      vacant_within_min_(home.vacant_within_min),
       persistence_(make_baseline("persistence", set_, home.horizons_min)),
       time_of_week_(make_baseline("time_of_week", set_, home.horizons_min)),
       drift_(DriftSettings{static_cast<std::size_t>(settings.drift_window),
                            static_cast<std::size_t>(settings.drift_window / 6), settings.drift_margin,
-                           static_cast<Millis>(settings.drift_hold_min * kMinute)}) {}
+                           static_cast<Millis>(settings.drift_hold_min * kMinute)}) {
+  for (const auto& r : home.rooms) room_horizons_[r.id] = r.horizons_min;
+}
 
 void PredictorCore::use_model(std::shared_ptr<const TrainedModel> model) {
   auto forecaster = model ? std::make_unique<ModelForecaster>(*model, set_, *time_of_week_) : nullptr;
@@ -66,12 +69,18 @@ Prediction PredictorCore::predict(const FeatureVector& fv) {
       }
     if (p.drift) p.fallback = base.fallback;
   }
+  const auto r = room_horizons_.find(fv.room);
+  if (r == room_horizons_.end()) throw std::invalid_argument("room '" + fv.room + "' is not in the home config");
+  const auto& horizons = r->second;
+  keep_horizons(p, horizons);
+  p.vacant_within = vacant_within(p, vacant_within_min_);
   matured_ = scores_.observed(fv.room, fv.ts, now >= 0.5);
   for (const auto& [h, q] : p.occupancy) scores_.predicted(fv.room, h, fv.ts, q);
   shadow_prediction_.reset();
   if (shadow_) {
     shadow_prediction_ = forecast(candidate_forecaster_.get(), candidate_.get(), fv, row, baseline);
     shadow_prediction_->model_version = shadow_->candidate();
+    keep_horizons(*shadow_prediction_, horizons);
     shadow_->observed(fv.room, fv.ts, now >= 0.5);
     shadow_->predicted(fv.room, fv.ts, p.occupancy, shadow_prediction_->occupancy);
   }

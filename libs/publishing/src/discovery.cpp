@@ -44,90 +44,94 @@ struct Component {
 };
 
 // Templates render, under HA's Jinja2 with value_json, to a number, "ON"/"OFF", or "None"
-// (which HA's MQTT sensor turns into unknown) when a duration does not apply.
-std::vector<Component> components(double threshold_pct) {
-  const auto pct = [](const char* field) { return fmt::format("{{{{ value_json.{} }}}}", field); };
+// (which HA's MQTT sensor turns into unknown) when a value does not apply. Per-horizon values
+// are maps keyed by minutes: value_json.occupancy_pct['15'].
+std::vector<Component> components(const config::Room& room, const DiscoverySettings& s) {
+  const auto at = [](const char* map, int k) { return fmt::format("value_json.{}['{}']", map, k); };
+  // The map itself may be absent (no duration forecast served): HA's Jinja raises on its index.
+  const auto has = [&](const char* map, int k) {
+    return fmt::format("(value_json.{} is defined and {} is defined)", map, at(map, k));
+  };
+  const auto pct = [&](const char* map, int k) {
+    return fmt::format("{{{{ {} if {} else 'None' }}}}", at(map, k), has(map, k));
+  };
   const auto minutes = [](const char* field) {
     return fmt::format("{{{{ value_json.{0} if value_json.{0} is not none else 'None' }}}}", field);
   };
   // The room's threshold as set in HA (its state carries it), else the config's.
-  const auto expected = [&](const char* field, const char* threshold) {
-    return fmt::format("{{{{ 'ON' if value_json.{} >= (value_json.{} | default({})) else 'OFF' }}}}", field, threshold,
-                       threshold_pct);
+  const auto threshold_of = [&](int h) {
+    return fmt::format("({} if {} else {})", at(f::threshold_pct, h), has(f::threshold_pct, h), s.threshold_pct);
   };
-  const auto threshold = [&](const char* field) {
-    return fmt::format("{{{{ value_json.{} | default({}) }}}}", field, threshold_pct);
-  };
-  const auto set = [](const char* field) {
-    return fmt::format("{{\"{}\": {{{{ value }}}}}}", field);
-  };  // {"f": {{ value }}}
   // What a forecast rests on, as the forecasts' attributes: for automations' conditions and
   // for a person wondering why.
   const auto forecast_attributes = fmt::format(
       "{{{{ {{'model_version': value_json.{0}, 'fallback': value_json.{1}, 'reliable': value_json.{2} | "
       "default(true), 'forecast_made_at': value_json.{3}, 'trace_id': value_json.{4} | default(none)}} | tojson }}}}",
       f::model_version, f::fallback, f::reliable, f::ts, f::trace_id);
-  return {
+  std::vector<Component> out{
       // The cleaner's room state (cat filtered, gaps held), as HA's occupancy sensors show it.
       {"occupied", "binary_sensor", "Occupied",
        fmt::format("{{{{ 'ON' if value_json.{} else 'OFF' }}}}", f::occupied_now), "occupancy"},
-      {"occupancy_15", "sensor", "Occupancy in 15 min", pct(f::occupancy_15_pct), nullptr, "%", "measurement", nullptr,
-       "mdi:account-clock", forecast_attributes},
-      {"occupancy_120", "sensor", "Occupancy in 2 h", pct(f::occupancy_120_pct), nullptr, "%", "measurement", nullptr,
-       "mdi:account-clock", forecast_attributes},
       {"time_to_vacancy", "sensor", "Time to vacancy", minutes(f::minutes_to_vacancy), "duration", "min", "measurement",
        nullptr, nullptr},
       {"time_to_next_occupancy", "sensor", "Time to next occupancy", minutes(f::minutes_to_next_occupancy), "duration",
        "min", "measurement", nullptr, nullptr},
-      {"expected_occupied_15", "binary_sensor", "Expected occupied in 15 min",
-       expected(f::occupancy_15_pct, f::threshold_15_pct), "occupancy"},
-      {"expected_occupied_120", "binary_sensor", "Expected occupied in 2 h",
-       expected(f::occupancy_120_pct, f::threshold_120_pct), "occupancy"},
-      // The thresholds, set from HA without a restart (kept retained on settings/<room>).
-      {"threshold_15",
-       "number",
-       "Expected occupied threshold 15 min",
-       threshold(f::threshold_15_pct),
-       nullptr,
-       "%",
-       nullptr,
-       "config",
-       "mdi:tune-vertical",
-       {},
-       set(f::threshold_15_pct)},
-      {"threshold_120",
-       "number",
-       "Expected occupied threshold 2 h",
-       threshold(f::threshold_120_pct),
-       nullptr,
-       "%",
-       nullptr,
-       "config",
-       "mdi:tune-vertical",
-       {},
-       set(f::threshold_120_pct)},
-      // "m20261130T120000 · markov (15 min)" where the version serves a baseline for this room.
-      {"model_version", "sensor", "Model version",
-       fmt::format("{{{{ value_json.{0} }}}}{{% if value_json.{1} and value_json.{0} != 'baseline-' ~ value_json.{1} "
-                   "%}} · {{{{ value_json.{1} }}}}{{% endif %}}",
-                   f::model_version, f::fallback),
-       nullptr, nullptr, nullptr, "diagnostic", "mdi:brain"},
-      // On while the version does worse than the baseline here and the baseline serves instead.
-      {"forecast_drift", "binary_sensor", "Forecast drift",
-       fmt::format("{{{{ 'ON' if value_json.{} | default(false) else 'OFF' }}}}", f::drift), "problem", nullptr,
-       nullptr, "diagnostic", nullptr},
-      // On while a sensor of the room is in a gap (unavailable, silent, stuck); which ones in its
-      // attributes. The room's state then holds its last value, and forecasts say reliable: false.
-      {"sensor_problem", "binary_sensor", "Sensor problem",
-       fmt::format("{{{{ 'ON' if (value_json.{0} | default([]) | length > 0) or not (value_json.{1} | default(true)) "
-                   "else 'OFF' }}}}",
-                   f::problem_entities, f::reliable),
-       "problem", nullptr, nullptr, "diagnostic", nullptr,
-       fmt::format("{{{{ {{'entities': value_json.{} | default([])}} | tojson }}}}", f::problem_entities)},
   };
+  for (const int h : room.horizons_min) {
+    const auto label = horizon_label(h);
+    out.push_back({fmt::format("occupancy_{}", h), "sensor", "Occupancy in " + label, pct(f::occupancy_pct, h), nullptr,
+                   "%", "measurement", nullptr, "mdi:account-clock", forecast_attributes});
+    out.push_back({fmt::format("expected_occupied_{}", h), "binary_sensor", "Expected occupied in " + label,
+                   fmt::format("{{{{ 'ON' if {} and {} >= {} else 'OFF' }}}}", has(f::occupancy_pct, h),
+                               at(f::occupancy_pct, h), threshold_of(h)),
+                   "occupancy"});
+    // The threshold, set from HA without a restart (kept retained on settings/<room>).
+    out.push_back({fmt::format("threshold_{}", h),
+                   "number",
+                   "Expected occupied threshold " + label,
+                   fmt::format("{{{{ {} }}}}", threshold_of(h)),
+                   nullptr,
+                   "%",
+                   nullptr,
+                   "config",
+                   "mdi:tune-vertical",
+                   {},
+                   fmt::format("{{\"{}\": {{\"{}\": {{{{ value }}}}}}}}", f::threshold_pct, h)});
+  }
+  // For set-back automations: 100 % while the room is already vacant.
+  for (const int k : s.vacant_within_min)
+    out.push_back({fmt::format("vacant_within_{}", k), "sensor", "Vacant within " + horizon_label(k),
+                   pct(f::vacant_within_pct, k), nullptr, "%", "measurement", nullptr, "mdi:exit-run",
+                   forecast_attributes});
+  out.insert(out.end(),
+             {
+                 // "m20261130T120000 · markov (15 min)" where the version serves a baseline for this room.
+                 {"model_version", "sensor", "Model version",
+                  fmt::format("{{{{ value_json.{0} }}}}{{% if value_json.{1} and value_json.{0} != 'baseline-' ~ "
+                              "value_json.{1} %}} · {{{{ value_json.{1} }}}}{{% endif %}}",
+                              f::model_version, f::fallback),
+                  nullptr, nullptr, nullptr, "diagnostic", "mdi:brain"},
+                 // On while the version does worse than the baseline here and the baseline serves instead.
+                 {"forecast_drift", "binary_sensor", "Forecast drift",
+                  fmt::format("{{{{ 'ON' if value_json.{} | default(false) else 'OFF' }}}}", f::drift), "problem",
+                  nullptr, nullptr, "diagnostic", nullptr},
+                 // On while a sensor of the room is in a gap (unavailable, silent, stuck); which ones in its
+                 // attributes. The room's state then holds its last value, and forecasts say reliable: false.
+                 {"sensor_problem", "binary_sensor", "Sensor problem",
+                  fmt::format("{{{{ 'ON' if (value_json.{0} | default([]) | length > 0) or not (value_json.{1} | "
+                              "default(true)) else 'OFF' }}}}",
+                              f::problem_entities, f::reliable),
+                  "problem", nullptr, nullptr, "diagnostic", nullptr,
+                  fmt::format("{{{{ {{'entities': value_json.{} | default([])}} | tojson }}}}", f::problem_entities)},
+             });
+  return out;
 }
 
 }  // namespace
+
+std::string horizon_label(int minutes) {
+  return minutes % 60 == 0 ? fmt::format("{} h", minutes / 60) : fmt::format("{} min", minutes);
+}
 
 std::string device_id(const std::string& home, const std::string& room) { return "occupancy_" + home + "_" + room; }
 
@@ -144,7 +148,7 @@ rapidjson::Document discovery_config(const config::Room& room, const std::string
 
   add_device_and_origin(d, id, room.name, "Room occupancy forecast", s, room.name);
   Value cmps(rapidjson::kObjectType);
-  for (const auto& c : components(s.threshold_pct)) {
+  for (const auto& c : components(room, s)) {
     Value e(rapidjson::kObjectType);
     e.AddMember("platform", StringRef(c.platform), a);
     e.AddMember("name", str(c.name, a), a);

@@ -5,9 +5,10 @@
 namespace occupancy::publishing {
 namespace {
 
-double percent(const std::map<int, double>& m, int horizon) {
-  const auto it = m.find(horizon);
-  return it == m.end() ? 0.0 : std::round(it->second * 1000.0) / 10.0;
+std::map<int, double> percent(const std::map<int, double>& m) {
+  std::map<int, double> out;
+  for (const auto& [k, p] : m) out[k] = std::round(p * 1000.0) / 10.0;
+  return out;
 }
 
 std::optional<double> minutes(const std::optional<double>& m) {
@@ -20,8 +21,8 @@ std::optional<double> minutes(const std::optional<double>& m) {
 HaState to_ha_state(const Prediction& p) {
   return HaState{p.ts,
                  p.occupied_now,
-                 percent(p.occupancy, 15),
-                 percent(p.occupancy, 120),
+                 percent(p.occupancy),
+                 percent(p.vacant_within),
                  p.occupied_now ? minutes(p.minutes_to_vacancy) : std::nullopt,
                  p.occupied_now ? std::nullopt : minutes(p.minutes_to_next_occupancy),
                  p.model_version,

@@ -1,6 +1,7 @@
 #include "occupancy/publishing/publisher_service.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "occupancy/contract/json.hpp"
 #include "occupancy/contract/messages.hpp"
@@ -16,12 +17,13 @@ PublisherService::PublisherService(const config::House& house, const config::Pub
   discovery_.home = house.home;
   discovery_.version = version_;
   discovery_.expire_after_s = settings.expire_after_s;
+  discovery_.vacant_within_min = house.vacant_within_min;
   for (const auto service : contract::kServices)
     discovery_.status_topics.push_back(
         contract::format_topic(proto::channel::status, {{"home", house.home}, {"service", std::string(service)}}));
   for (const auto& room : house.rooms) {
-    const double t = settings.threshold_for(room.id);
-    room_settings_[room.id] = {t, t};
+    auto& kept = room_settings_[room.id].threshold_pct;
+    for (const int h : room.horizons_min) kept[h] = settings.threshold_for(room.id);
   }
   band_.percent_points = settings.deadband_pct;
   band_.minutes = settings.deadband_min;
@@ -115,8 +117,7 @@ Step PublisherService::on_prediction(const Prediction& p, std::string_view topic
     out.publications.push_back(info());
   }
   auto s = to_ha_state(p);
-  s.threshold_15_pct = room_settings_.at(p.room).threshold_15_pct;
-  s.threshold_120_pct = room_settings_.at(p.room).threshold_120_pct;
+  s.threshold_pct = room_settings_.at(p.room).threshold_pct;
   if (const auto g = open_gaps_.find(p.room); g != open_gaps_.end())
     s.problem_entities.assign(g->second.begin(), g->second.end());
   const auto it = published_.find(p.room);
@@ -147,11 +148,9 @@ Step PublisherService::resend_state(const std::string& room) {
   Step out;
   const auto it = published_.find(room);
   if (it == published_.end()) return out;  // the room's first forecast will carry them
-  const auto& t = room_settings_.at(room);
-  if (it->second.threshold_15_pct == t.threshold_15_pct && it->second.threshold_120_pct == t.threshold_120_pct)
-    return out;
-  it->second.threshold_15_pct = t.threshold_15_pct;
-  it->second.threshold_120_pct = t.threshold_120_pct;
+  const auto& t = room_settings_.at(room).threshold_pct;
+  if (it->second.threshold_pct == t) return out;
+  it->second.threshold_pct = t;
   state(out, room, it->second);
   return out;
 }
@@ -164,20 +163,29 @@ Step PublisherService::on_settings_seen(std::string_view room_id, const RoomSett
     out.log(contract::LogLine::Level::info, "removed the kept settings of room '" + room + "' (no longer configured)");
     return out;
   }
-  auto& s = room_settings_.at(room);
-  if (kept.threshold_15_pct) s.threshold_15_pct = kept.threshold_15_pct;
-  if (kept.threshold_120_pct) s.threshold_120_pct = kept.threshold_120_pct;
+  // A horizon the room no longer has keeps nothing; the next change rewrites the kept message.
+  auto& s = room_settings_.at(room).threshold_pct;
+  for (const auto& [h, t] : kept.threshold_pct)
+    if (const auto it = s.find(h); it != s.end()) it->second = t;
   return resend_state(room);
 }
 
 Step PublisherService::on_settings_set(std::string_view room_id, const RoomSettings& change) {
   const std::string room(room_id);
   require_room(room);
+  const auto& now = room_settings_.at(room).threshold_pct;
+  for (const auto& [h, t] : change.threshold_pct)
+    if (now.count(h) == 0)
+      throw contract::Refusal("unknown_horizon", "/threshold_pct/" + std::to_string(h),
+                              fmt::format("room '{}' has no {} min horizon (its horizons_min: {})", room, h,
+                                          fmt::join(house_.find_room(room)->horizons_min, ", ")));
   auto out = on_settings_seen(room, change);
   out.publish(proto::channel::settings, {{"room", room}}, contract::to_json(room_settings_.at(room)));
-  out.log(contract::LogLine::Level::info,
-          fmt::format("{}: Expected occupied thresholds now {:g} % (15 min), {:g} % (2 h), as set in Home Assistant",
-                      room, *room_settings_.at(room).threshold_15_pct, *room_settings_.at(room).threshold_120_pct));
+  std::vector<std::string> parts;
+  for (const auto& [h, t] : now) parts.push_back(fmt::format("{:g} % ({} min)", t, h));
+  out.log(
+      contract::LogLine::Level::info,
+      fmt::format("{}: Expected occupied thresholds now {}, as set in Home Assistant", room, fmt::join(parts, ", ")));
   return out;
 }
 

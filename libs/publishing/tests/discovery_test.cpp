@@ -17,6 +17,7 @@ publishing::DiscoverySettings settings() {
   publishing::DiscoverySettings s;
   s.home = "home";
   s.version = "0.1.0";
+  s.vacant_within_min = {15, 30};
   for (const char* svc : {"ingestor", "cleaner", "feature", "predictor", "publisher"})
     s.status_topics.push_back(std::string("occupancy/home/status/") + svc);
   return s;
@@ -39,7 +40,7 @@ TEST_CASE("every room's discovery passes HA's discovery rules and our contract",
     INFO(joined(errors));
     CHECK(errors.empty());
     CHECK_FALSE(contract::validator().check(proto::channel::ha_discovery.schema_file, d));
-    CHECK(d["cmps"].MemberCount() == 12);
+    CHECK(d["cmps"].MemberCount() == 14);
     CHECK(std::string(d["cmps"]["threshold_15"]["command_topic"].GetString()) ==
           "occupancy/home/settings/" + room.id + "/set");
     CHECK(std::string(d["cmps"]["threshold_15"]["entity_category"].GetString()) == "config");
@@ -55,7 +56,31 @@ TEST_CASE("every room's discovery passes HA's discovery rules and our contract",
     CHECK(std::string(d["cmps"]["time_to_vacancy"]["unit_of_measurement"].GetString()) == "min");
     CHECK(d["cmps"]["occupancy_15"]["availability"].Size() == 5);
   }
-  CHECK(ids.size() == 12 * home().rooms.size());
+  CHECK(ids.size() == 14 * home().rooms.size());
+}
+
+TEST_CASE("a room's entities follow its horizons: forecast, Expected occupied, threshold each, and Vacant within k",
+          "[publishing]") {
+  auto room = home().rooms.front();
+  room.horizons_min = {30, 90, 180};
+  const auto d = publishing::discovery_config(room, "occupancy/home/ha/" + room.id, settings());
+  std::set<std::string> ids;
+  const auto errors = testing::check_ha_device_discovery(d, ids);
+  INFO(joined(errors));
+  CHECK(errors.empty());
+  CHECK(d["cmps"].MemberCount() == 3 + 3 * 3 + 2 + 3);
+  CHECK_FALSE(d["cmps"].HasMember("occupancy_15"));
+  CHECK(std::string(d["cmps"]["occupancy_90"]["name"].GetString()) == "Occupancy in 90 min");
+  CHECK(std::string(d["cmps"]["occupancy_180"]["default_entity_id"].GetString()) ==
+        "sensor." + room.id + "_occupancy_in_3_h");
+  CHECK(std::string(d["cmps"]["expected_occupied_30"]["value_template"].GetString()).find("occupancy_pct['30']") !=
+        std::string::npos);
+  CHECK(std::string(d["cmps"]["threshold_180"]["command_template"].GetString()) ==
+        R"({"threshold_pct": {"180": {{ value }}}})");
+  CHECK(std::string(d["cmps"]["vacant_within_30"]["name"].GetString()) == "Vacant within 30 min");
+  CHECK(std::string(d["cmps"]["vacant_within_15"]["unit_of_measurement"].GetString()) == "%");
+  CHECK(publishing::horizon_label(120) == "2 h");
+  CHECK(publishing::horizon_label(45) == "45 min");
 }
 
 TEST_CASE("the discovery rules bite: invalid payloads are refused", "[publishing]") {

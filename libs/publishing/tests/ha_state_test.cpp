@@ -12,8 +12,9 @@ TEST_CASE("HA state shows percentages and only the duration that applies", "[pub
   p.minutes_to_next_occupancy = 99;  // does not apply to an occupied room
   p.model_version = "v3";
   auto h = publishing::to_ha_state(p);
-  CHECK(h.occupancy_15_pct == Approx(82.3));
-  CHECK(h.occupancy_120_pct == Approx(10.0));
+  CHECK(h.occupancy_pct.at(15) == Approx(82.3));
+  CHECK(h.occupancy_pct.at(120) == Approx(10.0));
+  CHECK(h.occupancy_pct.size() == 2);
   CHECK(h.minutes_to_vacancy == 13.0);
   CHECK_FALSE(h.minutes_to_next_occupancy);
   p.occupied_now = false;

@@ -74,7 +74,7 @@ TEST_CASE("states follow the deadband, HA's birth re-sends discovery then states
   REQUIRE(out.publications.size() == 1 + home().rooms.size() + 1 + 1);  // hub, rooms, the state, the hub's
   const auto& state = out.publications[out.publications.size() - 2];
   CHECK(state.channel == &proto::channel::ha_state);
-  CHECK(state.payload["occupancy_15_pct"].GetDouble() == 40.0);
+  CHECK(state.payload["occupancy_pct"]["15"].GetDouble() == 40.0);
   CHECK(out.publications.front().channel == &proto::channel::ha_discovery);
   CHECK(core.on_ha_status("offline").empty());
 }
@@ -134,33 +134,36 @@ TEST_CASE("a prediction of a room the config does not have, or not the topic's, 
 
 TEST_CASE("thresholds set from HA apply at once, are kept retained, and come back from the broker", "[publishing]") {
   publishing::PublisherService core(home(), "0.1.0", 0);
-  CHECK(*core.settings_of("guest_bedroom").threshold_15_pct == 60);  // room_thresholds in the config
-  CHECK(*core.settings_of("office").threshold_120_pct == 50);
+  CHECK(core.settings_of("guest_bedroom").threshold_pct.at(15) == 60);  // room_thresholds in the config
+  CHECK(core.settings_of("office").threshold_pct.at(120) == 50);
   // Before any forecast: kept, nothing to re-send.
-  auto out = core.on_settings_set("office", {70.0, std::nullopt});
+  auto out = core.on_settings_set("office", {{{15, 70.0}}});
   CHECK(channels(out) == std::vector<std::string>{"settings"});
   CHECK(out.publications[0].params.at("room") == "office");
-  CHECK(out.publications[0].payload["threshold_15_pct"].GetDouble() == 70.0);
-  CHECK(out.publications[0].payload["threshold_120_pct"].GetDouble() == 50.0);  // the full settings
+  CHECK(out.publications[0].payload["threshold_pct"]["15"].GetDouble() == 70.0);
+  CHECK(out.publications[0].payload["threshold_pct"]["120"].GetDouble() == 50.0);  // the full settings
   CHECK_FALSE(contract::validator().check(proto::channel::settings.schema_file, out.publications[0].payload));
   // The first forecast's state carries them; a change re-sends the state though the forecast did not move.
   out = core.on_prediction(prediction(kMinute, "office", 0.65));
   const auto states = contract::published_on(out, proto::channel::ha_state);
   REQUIRE(states.size() == 1);
-  CHECK(states[0]->payload["threshold_15_pct"].GetDouble() == 70.0);
+  CHECK(states[0]->payload["threshold_pct"]["15"].GetDouble() == 70.0);
   CHECK_FALSE(contract::validator().check(proto::channel::ha_state.schema_file, states[0]->payload));
-  out = core.on_settings_set("office", {std::nullopt, 80.0});
+  out = core.on_settings_set("office", {{{120, 80.0}}});
   CHECK(channels(out) == std::vector<std::string>{"ha_state", "settings"});
-  CHECK(out.publications[0].payload["threshold_120_pct"].GetDouble() == 80.0);
-  CHECK(out.publications[0].payload["threshold_15_pct"].GetDouble() == 70.0);
+  CHECK(out.publications[0].payload["threshold_pct"]["120"].GetDouble() == 80.0);
+  CHECK(out.publications[0].payload["threshold_pct"]["15"].GetDouble() == 70.0);
   // What the broker kept comes back at the next start; our own echo changes nothing.
   publishing::PublisherService restarted(home(), "0.1.0", 0);
-  CHECK(restarted.on_settings_seen("office", {70.0, 80.0}).empty());
-  CHECK(*restarted.settings_of("office").threshold_120_pct == 80.0);
-  CHECK(core.on_settings_seen("office", {70.0, 80.0}).empty());
+  CHECK(restarted.on_settings_seen("office", {{{15, 70.0}, {120, 80.0}}}).empty());
+  CHECK(restarted.settings_of("office").threshold_pct.at(120) == 80.0);
+  CHECK(core.on_settings_seen("office", {{{15, 70.0}, {120, 80.0}}}).empty());
   // Kept settings of a room that left the config are removed; a change for one is refused.
-  out = core.on_settings_seen("attic", {70.0, std::nullopt});
+  out = core.on_settings_seen("attic", {{{15, 70.0}}});
   REQUIRE(out.publications.size() == 1);
   CHECK(out.publications[0].payload.IsNull());
-  CHECK_THROWS_AS(core.on_settings_set("attic", {70.0, std::nullopt}), contract::Refusal);
+  CHECK_THROWS_AS(core.on_settings_set("attic", {{{15, 70.0}}}), contract::Refusal);
+  // A horizon the room does not have is refused by name, and changes nothing.
+  CHECK_THROWS_WITH(core.on_settings_set("office", {{{15, 10.0}, {30, 70.0}}}), Catch::Contains("no 30 min horizon"));
+  CHECK(core.settings_of("office").threshold_pct.at(15) == 70.0);
 }

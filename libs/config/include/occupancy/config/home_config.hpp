@@ -39,6 +39,7 @@ struct Room {
   std::string id;
   std::string name;
   std::vector<Zone> zones;
+  std::vector<int> horizons_min;  // what it is forecast for: its own list, else the home's (sorted)
   bool has_zone(std::string_view zone) const;
 };
 
@@ -149,7 +150,8 @@ struct House {
   std::vector<std::string> people;
   std::vector<Room> rooms;
   std::vector<Entity> entities;
-  std::vector<int> horizons_min;
+  std::vector<int> horizons_min;               // every room's horizons together (sorted): what models learn
+  std::vector<int> vacant_within_min{15, 30};  // P(vacant within k min) of an occupied room (sorted)
 
   const Room* find_room(std::string_view id) const;
   const Entity* find_entity(std::string_view entity_id) const;

@@ -100,26 +100,27 @@ struct MaturedPair {
   bool outcome = false;
 };
 
-/// What Home Assistant shows: percentages 0-100 and minutes.
+/// What Home Assistant shows: percentages 0-100 and minutes. Maps are keyed by minutes: the
+/// room's horizons, the home's vacant_within_min.
 struct HaState {
   Millis ts = 0;
   bool occupied_now = false;
-  double occupancy_15_pct = 0;
-  double occupancy_120_pct = 0;
+  std::map<int, double> occupancy_pct;      // horizon -> P(occupied then), %
+  std::map<int, double> vacant_within_pct;  // k -> P(vacant within k min), %: 100 when vacant now
   std::optional<double> minutes_to_vacancy;
   std::optional<double> minutes_to_next_occupancy;
   std::string model_version;
   std::optional<std::string> fallback;
   bool drift = false;
   std::string trace_id{};
-  bool reliable = true;                                           // no sensor of the room in a gap when forecast
-  std::vector<std::string> problem_entities{};                    // the room's sensors in a gap now (sorted)
-  std::optional<double> threshold_15_pct{}, threshold_120_pct{};  // the room's Expected occupied thresholds
+  bool reliable = true;                         // no sensor of the room in a gap when forecast
+  std::vector<std::string> problem_entities{};  // the room's sensors in a gap now (sorted)
+  std::map<int, double> threshold_pct{};        // horizon -> the room's Expected occupied threshold, % (set in HA)
 };
 
-/// A room's settings, as HA's number entities set them (a change may give only some).
+/// A room's settings, as HA's number entities set them (a change may give only some horizons).
 struct RoomSettings {
-  std::optional<double> threshold_15_pct, threshold_120_pct;
+  std::map<int, double> threshold_pct;  // horizon -> Expected occupied turns on at this P(occupied), %
   bool operator==(const RoomSettings&) const = default;
 };
 

@@ -71,6 +71,11 @@ struct BacktestResult {
   // The same by test day (forecaster -> horizon -> day), for intervals from a bootstrap over days.
   std::map<std::string, std::map<int, std::vector<std::array<ReliabilityBin, 10>>>> reliability_daily;
   std::map<std::string, std::vector<TimelinePoint>> last_week;  // room -> points
+  // P(vacant within k) of the served model's occupied minutes (home.vacant_within_min), pooled
+  // over rooms, for each log-normal spread tried (models::vacant_within); and the labels' own
+  // sums, for the base rate's Brier. What chose models::kDurationLogSpread.
+  std::map<double, std::map<int, DayError>> vacant_within_by_spread;
+  std::map<int, DayError> vacant_within_labels;  // k -> sum of labels (in sum_squared), count
   /// Mean over rooms (with labels) of a forecaster's score at a horizon.
   double mean_brier(const std::string& forecaster, int horizon) const;
 };

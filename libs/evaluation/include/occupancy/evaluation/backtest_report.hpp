@@ -8,6 +8,10 @@
 
 namespace occupancy::evaluation {
 
+/// P(vacant within k) of the served model: Brier per log-normal spread tried, beside the base
+/// rate's (a constant at the labels' share); the shipped spread marked.
+std::string format_vacant_within(const BacktestResult& r);
+
 /// Per room and horizon, every forecaster: accuracy, precision, recall, F1, ROC AUC, Brier,
 /// log-loss, Brier skill vs persistence and vs time of week; then durations and HVAC.
 std::string format_tables(const BacktestResult& r, const std::vector<int>& horizons);

@@ -50,6 +50,8 @@ class PredictorCore {
 
  private:
   features::FeatureSet set_;
+  std::map<std::string, std::vector<int>, std::less<>> room_horizons_;  // what each room is forecast for
+  std::vector<int> vacant_within_min_;
   std::unique_ptr<Forecaster> persistence_, time_of_week_;
   Prediction forecast(const ModelForecaster* forecaster, const TrainedModel* model, const FeatureVector& fv,
                       const std::vector<double>& row, const Forecaster& baseline) const;

@@ -17,7 +17,11 @@ struct DiscoverySettings {
   std::vector<std::string> status_topics;  // availability: every pipeline service, mode all
   int expire_after_s = 900;                // a stalled pipeline turns entities unavailable
   double threshold_pct = 50;               // binary "expected occupied" sensors
+  std::vector<int> vacant_within_min;      // a "Vacant within k" sensor per room for each
 };
+
+/// How an entity's name says a horizon: "15 min", "2 h", "90 min".
+std::string horizon_label(int minutes);
 
 /// "occupancy_<home>_<room>"; also the prefix of every unique_id of the room.
 std::string device_id(const std::string& home, const std::string& room);
@@ -30,7 +34,8 @@ void add_device_and_origin(rapidjson::Document& payload, const std::string& devi
                            const char* model, const DiscoverySettings& settings,
                            const std::string& suggested_area = {});
 
-/// The discovery payload of one room; `state_topic` is its occupancy/<home>/ha/<room>.
+/// The discovery payload of one room; `state_topic` is its occupancy/<home>/ha/<room>. Its
+/// forecasts, Expected occupied sensors and thresholds are one per horizon of the room.
 rapidjson::Document discovery_config(const config::Room& room, const std::string& state_topic,
                                      const DiscoverySettings& settings);
 
