@@ -32,7 +32,13 @@ std::vector<HaState> example_states(const config::House& house) {
   p.occupancy = at_horizons(hs, 0.97, 0.31);
   p.vacant_within = at_horizons(house.vacant_within_min, 0.12, 0.64);
   p.minutes_to_vacancy = 42.4;
+  p.live_accuracy = at_horizons(hs, 0.9312, 0.8805);  // how the forecasts did live
+  p.live_brier = at_horizons(hs, 0.05127, 0.0833);
+  p.live_matured = at_horizons(hs, 96, 96);
   out.push_back(publishing::to_ha_state(p));
+  p.live_accuracy.clear();
+  p.live_brier.clear();
+  p.live_matured.clear();
   p.occupied_now = false;
   p.occupancy = at_horizons(hs, 0.0, 1.0);
   p.vacant_within = at_horizons(house.vacant_within_min, 1.0, 1.0);

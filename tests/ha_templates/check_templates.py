@@ -5,6 +5,7 @@ against example states, and checks each result is a valid state for its entity:
   sensor with unit %       -> a number in [0, 100], or "None" where the state lacks it
   sensor, device_class duration -> a number >= 0, or "None" (HA: unknown)
   binary_sensor            -> its payload_on / payload_off ("ON" / "OFF"), or "None"
+  sensor, measurement without a unit (a Brier score) -> a number in [0, 1], or "None"
   diagnostic text sensor   -> a non-empty string under 255 characters
   sensor, device_class timestamp -> an ISO 8601 time with its zone
 and every json_attributes_template to a JSON object (HA ignores anything else). The hub's entities
@@ -70,6 +71,9 @@ for device in preview["discovery"]:
             elif cmp.get("unit_of_measurement") == "%":  # "None" where the state lacks it: checked per horizon below
                 if out != "None" and not (is_number(out) and 0 <= float(out) <= 100):
                     errors.append(f"{where}: percentage {out!r}")
+            elif cmp.get("state_class") == "measurement":  # a score: the Brier
+                if out != "None" and not (is_number(out) and 0 <= float(out) <= 1):
+                    errors.append(f"{where}: score {out!r}")
             elif not out or len(out) > 255 or out == "None":
                 errors.append(f"{where}: text state {out!r}")
 
@@ -139,6 +143,15 @@ for device in rooms:
             sent = json.loads(env.from_string(cmp["command_template"]).render(value=42.0))
             if sent != {"threshold_pct": {h: 42.0}}:
                 errors.append(f'{device["topic"]}: the threshold {h} number sends {sent}')
+            # How the forecasts did live, with how many matured forecasts it rests on.
+            for key, field in ((f"live_accuracy_{h}", "live_accuracy_pct"), (f"live_brier_{h}", "live_brier")):
+                v = state.get(field, {}).get(h)
+                if render(device, key, state) != ("None" if v is None else str(v)):
+                    errors.append(f'{device["topic"]}: {key} shows {render(device, key, state)} for {state}')
+                if attributes(device, key, state)["matured_forecasts"] != state.get("live_matured", {}).get(h, 0):
+                    errors.append(f'{device["topic"]}: {key} attributes wrong for {state}')
+        if not any(s.get("live_brier") for s in preview["example_states"]):
+            errors.append("no example state carries live scores")
         for k in [c[len("vacant_within_"):] for c in device["payload"]["cmps"] if c.startswith("vacant_within_")]:
             p = state.get("vacant_within_pct", {}).get(k)
             if render(device, f"vacant_within_{k}", state) != ("None" if p is None else str(p)):

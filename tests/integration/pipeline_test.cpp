@@ -238,6 +238,7 @@ TEST_CASE("horizons [30, 180] (the guest bedroom only 180) end to end: predictio
         std::set<std::string>{"expected_occupied_30", "expected_occupied_180"});
   CHECK(has_prefix(office, "threshold_") == std::set<std::string>{"threshold_30", "threshold_180"});
   CHECK(has_prefix(office, "vacant_within_") == std::set<std::string>{"vacant_within_15", "vacant_within_30"});
+  CHECK(has_prefix(office, "live_brier_") == std::set<std::string>{"live_brier_30", "live_brier_180"});
   CHECK(has_prefix(discovery("guest_bedroom"), "occupancy_") == std::set<std::string>{"occupancy_180"});
 
   // An occupied office: the prediction and the HA state carry exactly its horizons, and P(vacant within).

@@ -210,6 +210,11 @@ rapidjson::Document to_json(const Prediction& p) {
   d.AddMember(StringRef(f::fallback), optional_text(p.fallback, a), a);
   if (p.drift) d.AddMember(StringRef(f::drift), true, a);
   add_trace(d, f::trace_id, p.trace_id);
+  if (!p.live_matured.empty()) {
+    d.AddMember(StringRef(f::live_accuracy), horizon_map(p.live_accuracy, a), a);
+    d.AddMember(StringRef(f::live_brier), horizon_map(p.live_brier, a), a);
+    d.AddMember(StringRef(f::live_matured), horizon_map(p.live_matured, a), a);
+  }
   return d;
 }
 
@@ -228,6 +233,9 @@ Prediction prediction_from_json(const Value& v) {
   p.fallback = optional_text_of(v, f::fallback);
   p.drift = v.HasMember(f::drift) && v[f::drift].IsBool() && v[f::drift].GetBool();
   p.trace_id = trace_of(v, f::trace_id);
+  p.live_accuracy = horizon_map_of(v, f::live_accuracy);
+  p.live_brier = horizon_map_of(v, f::live_brier);
+  p.live_matured = horizon_map_of(v, f::live_matured);
   return p;
 }
 
@@ -251,6 +259,11 @@ rapidjson::Document to_json(const HaState& s) {
   for (const auto& e : s.problem_entities) problems.PushBack(str(e, a), a);
   d.AddMember(StringRef(f::problem_entities), problems, a);
   if (!s.threshold_pct.empty()) d.AddMember(StringRef(f::threshold_pct), horizon_map(s.threshold_pct, a), a);
+  if (!s.live_matured.empty()) {
+    d.AddMember(StringRef(f::live_accuracy_pct), horizon_map(s.live_accuracy_pct, a), a);
+    d.AddMember(StringRef(f::live_brier), horizon_map(s.live_brier, a), a);
+    d.AddMember(StringRef(f::live_matured), horizon_map(s.live_matured, a), a);
+  }
   return d;
 }
 

@@ -75,7 +75,14 @@ Prediction PredictorCore::predict(const FeatureVector& fv) {
   keep_horizons(p, horizons);
   p.vacant_within = vacant_within(p, vacant_within_min_);
   matured_ = scores_.observed(fv.room, fv.ts, now >= 0.5);
-  for (const auto& [h, q] : p.occupancy) scores_.predicted(fv.room, h, fv.ts, q);
+  for (const auto& [h, q] : p.occupancy) {
+    scores_.predicted(fv.room, h, fv.ts, q);
+    if (const auto r = scores_.rolling(fv.room, h)) {
+      p.live_accuracy[h] = r->accuracy;
+      p.live_brier[h] = r->brier;
+      p.live_matured[h] = static_cast<double>(r->n);
+    }
+  }
   shadow_prediction_.reset();
   if (shadow_) {
     shadow_prediction_ = forecast(candidate_forecaster_.get(), candidate_.get(), fv, row, baseline);

@@ -65,3 +65,23 @@ TEST_CASE("P(vacant within k) is the log-normal CDF around the served time to va
   CHECK(w.at(5) == Approx(0.5 * std::erfc(std::log(3.0) / std::sqrt(2.0))));
   CHECK(w.at(5) + w.at(45) == Approx(1.0));  // symmetric in log time
 }
+
+TEST_CASE("the live accuracy and Brier ride on each forecast once earlier forecasts have matured", "[models]") {
+  models::PredictorCore core(default_home());
+  FeatureVector fv{0, "office", "v1", {{"occupied_now", 1.0}, {"reliable", 1.0}}};
+  auto p = core.predict(fv);      // persistence: P = 1 while occupied
+  CHECK(p.live_matured.empty());  // nothing has matured yet
+  fv.ts = 16 * 60'000;            // the 15-min forecast is due: the room is still occupied
+  p = core.predict(fv);
+  REQUIRE(p.live_matured.count(15));
+  CHECK(p.live_matured.at(15) == 1.0);
+  CHECK(p.live_accuracy.at(15) == 1.0);
+  CHECK(p.live_brier.at(15) == 0.0);
+  CHECK_FALSE(p.live_matured.count(120));  // the 2-h forecast is not due yet
+  fv.values.front().second = 0.0;          // vacant 16 min later: the forecast made occupied (P = 1) was wrong
+  fv.ts = 32 * 60'000;
+  p = core.predict(fv);
+  CHECK(p.live_matured.at(15) == 2.0);
+  CHECK(p.live_accuracy.at(15) == 0.5);
+  CHECK(p.live_brier.at(15) == 0.5);
+}

@@ -98,6 +98,17 @@ std::vector<Component> components(const config::Room& room, const DiscoverySetti
                    {},
                    fmt::format("{{\"{}\": {{\"{}\": {{{{ value }}}}}}}}", f::threshold_pct, h)});
   }
+  // How the forecasts did on live data (the last matured ones, up to a day's): for a person
+  // deciding whether to trust them, and for Grafana-less homes.
+  for (const int h : room.horizons_min) {
+    const auto label = horizon_label(h);
+    const auto matured = fmt::format("{{{{ {{'matured_forecasts': ({} | int) if {} else 0}} | tojson }}}}",
+                                     at(f::live_matured, h), has(f::live_matured, h));
+    out.push_back({fmt::format("live_accuracy_{}", h), "sensor", "Live accuracy " + label, pct(f::live_accuracy_pct, h),
+                   nullptr, "%", "measurement", "diagnostic", "mdi:bullseye-arrow", matured});
+    out.push_back({fmt::format("live_brier_{}", h), "sensor", "Live Brier " + label, pct(f::live_brier, h), nullptr,
+                   nullptr, "measurement", "diagnostic", "mdi:chart-bell-curve", matured});
+  }
   // For set-back automations: 100 % while the room is already vacant.
   for (const int k : s.vacant_within_min)
     out.push_back({fmt::format("vacant_within_{}", k), "sensor", "Vacant within " + horizon_label(k),

@@ -11,6 +11,12 @@ std::map<int, double> percent(const std::map<int, double>& m) {
   return out;
 }
 
+std::map<int, double> rounded(const std::map<int, double>& m) {
+  std::map<int, double> out;
+  for (const auto& [k, v] : m) out[k] = std::round(v * 10000.0) / 10000.0;
+  return out;
+}
+
 std::optional<double> minutes(const std::optional<double>& m) {
   if (!m) return std::nullopt;
   return std::round(*m);
@@ -30,7 +36,11 @@ HaState to_ha_state(const Prediction& p) {
                  p.drift,
                  p.trace_id,
                  p.reliable,
-                 {}};
+                 {},
+                 {},
+                 percent(p.live_accuracy),
+                 rounded(p.live_brier),
+                 p.live_matured};
 }
 
 }  // namespace occupancy::publishing

@@ -40,7 +40,7 @@ TEST_CASE("every room's discovery passes HA's discovery rules and our contract",
     INFO(joined(errors));
     CHECK(errors.empty());
     CHECK_FALSE(contract::validator().check(proto::channel::ha_discovery.schema_file, d));
-    CHECK(d["cmps"].MemberCount() == 14);
+    CHECK(d["cmps"].MemberCount() == 18);
     CHECK(std::string(d["cmps"]["threshold_15"]["command_topic"].GetString()) ==
           "occupancy/home/settings/" + room.id + "/set");
     CHECK(std::string(d["cmps"]["threshold_15"]["entity_category"].GetString()) == "config");
@@ -55,8 +55,12 @@ TEST_CASE("every room's discovery passes HA's discovery rules and our contract",
     CHECK(d["cmps"]["occupancy_120"]["json_attributes_topic"] == d["cmps"]["occupancy_120"]["state_topic"]);
     CHECK(std::string(d["cmps"]["time_to_vacancy"]["unit_of_measurement"].GetString()) == "min");
     CHECK(d["cmps"]["occupancy_15"]["availability"].Size() == 5);
+    CHECK(std::string(d["cmps"]["live_accuracy_120"]["entity_category"].GetString()) == "diagnostic");
+    CHECK(std::string(d["cmps"]["live_accuracy_120"]["unit_of_measurement"].GetString()) == "%");
+    CHECK(std::string(d["cmps"]["live_brier_15"]["value_template"].GetString()).find("live_brier['15']") !=
+          std::string::npos);
   }
-  CHECK(ids.size() == 14 * home().rooms.size());
+  CHECK(ids.size() == 18 * home().rooms.size());
 }
 
 TEST_CASE("a room's entities follow its horizons: forecast, Expected occupied, threshold each, and Vacant within k",
@@ -68,7 +72,7 @@ TEST_CASE("a room's entities follow its horizons: forecast, Expected occupied, t
   const auto errors = testing::check_ha_device_discovery(d, ids);
   INFO(joined(errors));
   CHECK(errors.empty());
-  CHECK(d["cmps"].MemberCount() == 3 + 3 * 3 + 2 + 3);
+  CHECK(d["cmps"].MemberCount() == 3 + 5 * 3 + 2 + 3);
   CHECK_FALSE(d["cmps"].HasMember("occupancy_15"));
   CHECK(std::string(d["cmps"]["occupancy_90"]["name"].GetString()) == "Occupancy in 90 min");
   CHECK(std::string(d["cmps"]["occupancy_180"]["default_entity_id"].GetString()) ==

@@ -74,6 +74,9 @@ struct Prediction {
   std::optional<std::string> fallback;
   bool drift = false;      // the version did worse than the baseline here lately: the baseline serves
   std::string trace_id{};  // the room state change this forecast follows
+  // How the room's forecasts did on live data: horizon -> over its last matured predictions
+  // (accuracy at 0.5, Brier, how many); empty until one matured.
+  std::map<int, double> live_accuracy{}, live_brier{}, live_matured{};
 };
 
 /// One file of a trained model version, as the registry stores it and the model loads it.
@@ -116,6 +119,7 @@ struct HaState {
   bool reliable = true;                         // no sensor of the room in a gap when forecast
   std::vector<std::string> problem_entities{};  // the room's sensors in a gap now (sorted)
   std::map<int, double> threshold_pct{};        // horizon -> the room's Expected occupied threshold, % (set in HA)
+  std::map<int, double> live_accuracy_pct{}, live_brier{}, live_matured{};  // Prediction's live scores
 };
 
 /// A room's settings, as HA's number entities set them (a change may give only some horizons).
