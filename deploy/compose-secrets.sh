@@ -12,7 +12,7 @@ mkdir -p .secrets
 random() { head -c 24 /dev/urandom | base64 | tr -d '/+=' ; }
 [ -f .secrets/db_password ] || random >.secrets/db_password
 [ -f .secrets/db_pgpass ] || echo "postgres:5432:occupancy:occupancy:$(cat .secrets/db_password)" >.secrets/db_pgpass
-for s in ingestor cleaner feature predictor publisher; do
+for s in ingestor cleaner feature predictor publisher trainer; do
   [ -f ".secrets/mqtt_$s" ] || random >".secrets/mqtt_$s"
 done
 if [ ! -f .secrets/ha_token ]; then
@@ -25,7 +25,7 @@ if [ ! -f .secrets/mosquitto_passwd ]; then
     if command -v mosquitto_passwd >/dev/null; then mosquitto_passwd -b .secrets/mosquitto_passwd "$1" "$2"
     else docker run --rm -v "$PWD/.secrets:/s" eclipse-mosquitto:2 mosquitto_passwd -b /s/mosquitto_passwd "$1" "$2"; fi
   }
-  for s in ingestor cleaner feature predictor publisher; do hash "occupancy-$s" "$(cat ".secrets/mqtt_$s")"; done
+  for s in ingestor cleaner feature predictor publisher trainer; do hash "occupancy-$s" "$(cat ".secrets/mqtt_$s")"; done
   echo "add Home Assistant's broker user: mosquitto_passwd -b .secrets/mosquitto_passwd homeassistant <password>" >&2
 fi
 ls -l .secrets

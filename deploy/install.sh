@@ -53,7 +53,7 @@ fi
 
 # 2. Binaries, units, docs.
 install -d "$prefix/usr/local/bin" "$prefix/etc/systemd/system" "$prefix/usr/local/share/doc/occupancy"
-for b in occupancy "${services[@]/#/occupancy-}"; do install -m 0755 "$bin_dir/$b" "$prefix/usr/local/bin/$b"; done
+for b in occupancy "${services[@]/#/occupancy-}" occupancy-trainer; do install -m 0755 "$bin_dir/$b" "$prefix/usr/local/bin/$b"; done
 install -m 0644 "$root"/deploy/systemd/*.service "$root"/deploy/systemd/*.timer "$prefix/etc/systemd/system/"
 install -m 0644 "$root"/docs/*.md "$prefix/usr/local/share/doc/occupancy/"
 install -d "$prefix/usr/local/share/occupancy/grafana" "$prefix/usr/local/share/occupancy/prometheus"
@@ -125,8 +125,8 @@ PGPASSFILE="$creds/pgpass" OCCUPANCY_DB_URL="postgresql://occupancy@$admin_host:
 if [ "$enable" = 1 ]; then
   systemctl daemon-reload
   systemctl restart mosquitto
-  systemctl enable --now "${services[@]/#/occupancy-}" occupancy-train.timer occupancy-backup.timer
+  systemctl enable --now "${services[@]/#/occupancy-}" occupancy-trainer occupancy-train.timer occupancy-backup.timer
   say "services and timers enabled"
 else
-  say "done; then: systemctl daemon-reload && systemctl enable --now occupancy-{ingestor,cleaner,feature,predictor,publisher} occupancy-{train,backup}.timer"
+  say "done; then: systemctl daemon-reload && systemctl enable --now occupancy-{ingestor,cleaner,feature,predictor,publisher,trainer} occupancy-{train,backup}.timer"
 fi

@@ -205,7 +205,7 @@ run_demo() {
   ha_port=$(free_port)
   sed -e "s|ha_url: http://127.0.0.1:8123|ha_url: http://127.0.0.1:$ha_port|" -e "s|clock: wall |clock: events|" \
     "$ROOT/config/home.yaml" >"$dir/home.yaml"
-  for s in ingestor cleaner feature predictor publisher; do
+  for s in ingestor cleaner feature predictor publisher trainer; do
     p=$(free_port)
     sed -i "/^$s:/,/^[a-z]/ s/port: [0-9]*/port: $p/" "$dir/home.yaml"
     [ "$s" = publisher ] && publisher_port=$p
@@ -226,14 +226,14 @@ run_demo() {
   log "training a model on it (one rolling fold, then all the data) and registering it"
   "$BUILD/bin/occupancy" train --from-db --folds 1 --fold-days 7 2>&1 | grep -v "^\[" | grep -v " info " || true
 
-  for s in ingestor cleaner feature predictor publisher; do
+  for s in ingestor cleaner feature predictor publisher trainer; do
     "$BUILD/bin/occupancy-$s" >"$dir/$s.log" 2>&1 &
     DEMO_PIDS+=($!)
   done
   log "the suite is running; watch it with: mosquitto_sub -h 127.0.0.1 -p $OCCUPANCY_MQTT_PORT -v -t 'occupancy/#'"
   sleep 3
   mosquitto_sub -h 127.0.0.1 -p "$OCCUPANCY_MQTT_PORT" -v -t 'occupancy/home/status/+' -W 2 2>/dev/null |
-    grep -E '/(ingestor|cleaner|feature|predictor|publisher) ' | sed 's/^/  /' || true
+    grep -E '/(ingestor|cleaner|feature|predictor|publisher|trainer) ' | sed 's/^/  /' || true
   local rounds=$((hours * 2))  # a round is 30 simulated minutes (30 s at 60x)
   [ "$forever" = 1 ] && rounds=1000000000
   log "what Home Assistant sees, every 30 simulated minutes (retained occupancy/home/ha/<room>); $hours simulated hours"

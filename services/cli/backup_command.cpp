@@ -14,10 +14,10 @@
 #include <regex>
 #include <sstream>
 
-#include "child_process.hpp"
 #include "commands.hpp"
 #include "job.hpp"
 #include "occupancy/core/time.hpp"
+#include "occupancy/runtime/child_process.hpp"
 #include "occupancy/runtime/logging.hpp"
 #include "occupancy/store/backup.hpp"
 #include "occupancy/store/migrations.hpp"
@@ -101,16 +101,17 @@ void add_backup_command(CLI::App& app, const GlobalOptions& global, int& result)
       db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
       const auto snapshot = db.exec("SELECT pg_export_snapshot()").text(0, 0);
       const auto digests = store::digest_tables(db);
-      must(run_tool("pg_dump",
-                    {"--format=custom", "--no-owner", "--no-privileges", "--snapshot=" + snapshot,
-                     "--file=" + (scratch.dir / "database.dump").string()},
-                    store::libpq_environment(db)),
+      must(runtime::run_tool("pg_dump",
+                             {"--format=custom", "--no-owner", "--no-privileges", "--snapshot=" + snapshot,
+                              "--file=" + (scratch.dir / "database.dump").string()},
+                             store::libpq_environment(db)),
            "pg_dump");
       db.exec("COMMIT");
       std::ofstream(scratch.dir / "manifest.json") << store::digests_to_json(digests, format_iso8601(wall_clock_now()));
       std::filesystem::copy_file(home.source, scratch.dir / "home.yaml");
       const auto partial = target.string() + ".partial";
-      must(run_tool("tar", {"-cf", partial, "-C", scratch.dir.string(), "database.dump", "home.yaml", "manifest.json"}),
+      must(runtime::run_tool(
+               "tar", {"-cf", partial, "-C", scratch.dir.string(), "database.dump", "home.yaml", "manifest.json"}),
            "tar");
       std::filesystem::rename(partial, target);  // a backup is whole or absent
       long long rows = 0;
@@ -137,7 +138,8 @@ void add_backup_command(CLI::App& app, const GlobalOptions& global, int& result)
     result = run_job("restore", [&] {
       const auto home = load(global, "restore");
       Scratch scratch;
-      must(run_tool("tar", {"-xf", o->file, "-C", scratch.dir.string(), "database.dump", "manifest.json", "home.yaml"}),
+      must(runtime::run_tool(
+               "tar", {"-xf", o->file, "-C", scratch.dir.string(), "database.dump", "manifest.json", "home.yaml"}),
            "tar (is it an occupancy backup?)");
       const auto expected = store::digests_from_json(read_text(scratch.dir / "manifest.json"));
       store::Database db(home.database_url);
@@ -153,7 +155,7 @@ void add_backup_command(CLI::App& app, const GlobalOptions& global, int& result)
       const auto connection = store::libpq_environment(db);
       args.push_back("--dbname=" + connection.at("PGDATABASE"));
       args.push_back((scratch.dir / "database.dump").string());
-      must(run_tool("pg_restore", args, connection), "pg_restore");
+      must(runtime::run_tool("pg_restore", args, connection), "pg_restore");
       const auto restored = store::digest_tables(db);
       bool same = restored.size() == expected.size();
       for (const auto& want : expected) {

@@ -21,7 +21,12 @@ inline bool announce_model(const config::HomeConfig& cfg, const store::ModelReco
                            std::optional<std::string> candidate = std::nullopt, std::string reason = "",
                            std::chrono::seconds timeout = std::chrono::seconds(10)) {
   runtime::Metrics metrics("trainer");
-  runtime::MqttClient client(runtime::mqtt_options_for(cfg, "trainer"), metrics);
+  // The trainer's broker user, but not its connection: the trainer service (request/retrain)
+  // keeps that, with its status; a one-shot job must not take it over or mark it offline.
+  auto options = runtime::mqtt_options_for(cfg, "trainer");
+  options.client_id += "-job";
+  options.status_topic.clear();
+  runtime::MqttClient client(std::move(options), metrics);
   std::atomic<bool> stop{false};
   std::thread timer([&] {
     const auto end = std::chrono::steady_clock::now() + timeout;

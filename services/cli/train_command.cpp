@@ -98,6 +98,11 @@ void add_train_command(CLI::App& app, const GlobalOptions& global, int& result) 
       runtime::setup_logging("train", home.logging);
       store::Database registry(home.database_url);
       store::migrate(registry, store::builtin_migrations());
+      // One training per home at a time (the daily timer, HA's Retrain now, a person): held by
+      // this session until it ends, so a crash cannot leave it taken.
+      if (registry.exec("SELECT pg_try_advisory_lock(hashtext('occupancy train ' || $1))", {home.home}).text(0, 0) !=
+          "t")
+        throw std::runtime_error("another training of home '" + home.home + "' is running; try again when it ends");
 
       const auto run = cleaning::clean_history(home, in.input.readings);
       if (run.clean.empty()) throw std::runtime_error("no clean readings to learn from");

@@ -22,11 +22,11 @@ out=$("$root/deploy/install.sh" --prefix "$prefix" --bin-dir "$bin" --db-admin-u
   { echo "$out"; fail "install.sh failed"; }
 echo "$out"
 grep -q '^occupancy:.*:/var/lib/occupancy:/usr/sbin/nologin$' "$prefix/etc/passwd" || fail "no system user"
-for b in occupancy occupancy-ingestor occupancy-cleaner occupancy-feature occupancy-predictor occupancy-publisher; do
+for b in occupancy occupancy-ingestor occupancy-cleaner occupancy-feature occupancy-predictor occupancy-publisher occupancy-trainer; do
   [ -x "$prefix/usr/local/bin/$b" ] || fail "$b not installed"
 done
 units=$(cd "$prefix/etc/systemd/system" && ls occupancy-*.service occupancy-*.timer)
-[ "$(echo "$units" | wc -l)" -ge 9 ] || fail "units missing: $units"
+[ "$(echo "$units" | wc -l)" -ge 10 ] || fail "units missing: $units"
 mkdir -p "$prefix/usr/lib/systemd" && ln -sfn /lib/systemd/system "$prefix/usr/lib/systemd/system"
 for u in $units; do
   systemd-analyze verify --root="$prefix" "/etc/systemd/system/$u" || fail "$u does not verify"

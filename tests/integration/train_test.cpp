@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -112,4 +113,73 @@ TEST_CASE("train registers versions, announces the active one, and models promot
   REQUIRE(store::shadow_model(db, home));
   CHECK(store::shadow_model(db, home)->version == third.version);
   CHECK_THAT(out, Catch::Contains(third.version + " is in shadow since") || Catch::Contains("stays a candidate ("));
+}
+
+// HA's Retrain now: request/retrain reaches the trainer service, which runs `occupancy train
+// --from-db` and answers on response/retrain once it ended; a second press meanwhile is refused.
+TEST_CASE("the trainer service retrains on request/retrain and answers with the version", "[integration]") {
+  const auto broker = broker_from_env();
+  const auto db_url = fresh_database("it_retrain");
+  const auto home = unique_home("retrain");
+  const auto dir = temp_dir(home);
+  const auto cfg = write_home_config(dir, home);
+  const std::map<std::string, std::string> env{{"OCCUPANCY_DB_URL", db_url}};
+  const auto history = (dir / "h.csv").string();
+  REQUIRE(run(kCli, {"--config", cfg, "sim", "history", "--days", "14", "--out", history}, env).first == 0);
+  REQUIRE(run(kCli, {"--config", cfg, "import", history}, env).first == 0);
+
+  Recorder rec(broker, {"occupancy/" + home + "/#"});
+  const auto topic = [&](const std::string& t) { return "occupancy/" + home + "/" + t; };
+  Process trainer(std::string(OCCUPANCY_BIN_DIR) + "/occupancy-trainer", {"--config", cfg}, env, dir / "trainer.log");
+  REQUIRE(rec.wait_for(topic("status/trainer"), [](const Message& m) { return m.payload == "online"; }));
+
+  rec.publish(topic("request/retrain"), R"({"transaction": "first"})");
+  rec.publish(topic("request/retrain"), R"({"transaction": "second"})");
+  const auto answered = [&](const std::string& transaction, std::chrono::seconds timeout) {
+    const auto m = rec.wait_for(
+        topic("response/retrain"),
+        [&](const Message& m) { return m.payload.find("\"" + transaction + "\"") != std::string::npos; }, timeout);
+    rapidjson::Document d;
+    if (m) d.Parse(m->payload.c_str());
+    return d;
+  };
+  const auto busy = answered("second", std::chrono::seconds(10));
+  INFO(trainer.output());
+  REQUIRE(busy.IsObject());
+  CHECK(std::string(busy["status"].GetString()) == "error");
+  CHECK_THAT(busy["error"].GetString(), Catch::Contains("already running"));
+
+  const auto done = answered("first", std::chrono::seconds(300));
+  REQUIRE(done.IsObject());
+  INFO(trainer.output());
+  REQUIRE(std::string(done["status"].GetString()) == "ok");
+  store::Database db{config::Secret(db_url)};
+  const auto versions = store::list_models(db, home);
+  REQUIRE(versions.size() == 1);
+  CHECK(std::string(done["data"]["version"].GetString()) == versions.front().version);
+  CHECK_THAT(done["data"]["outcome"].GetString(), Catch::Contains("is active now"));  // the home's first version
+  CHECK(announced_version(broker, home) == versions.front().version);                 // the child announced it
+  // The child's one-shot connection neither took the trainer's over nor marked it offline.
+  std::string last_status;
+  for (const auto& m : rec.messages())
+    if (m.topic == topic("status/trainer")) last_status = m.payload;
+  CHECK(last_status == "online");
+
+  // Promote and rollback are the predictor's: the trainer leaves them unanswered.
+  rec.publish(topic("request/promote"), "{}");
+  CHECK_FALSE(rec.wait_for(
+      topic("response/promote"), [](const Message&) { return true; }, std::chrono::seconds(2)));
+
+  // A training already running (here: a session holding its lock) makes a second one stop at
+  // once, so the daily timer and Retrain now never train the same home together.
+  db.exec("SELECT pg_advisory_lock(hashtext('occupancy train ' || $1))", {home});
+  const auto [rc, out] =
+      run(kCli, {"--config", cfg, "train", "--from-db", "--folds", "1", "--fold-days", "3", "--no-publish"}, env);
+  CHECK(rc == 1);
+  CHECK_THAT(out, Catch::Contains("another training of home '" + home + "' is running"));
+  db.exec("SELECT pg_advisory_unlock(hashtext('occupancy train ' || $1))", {home});
+
+  trainer.signal(SIGTERM);
+  CHECK(trainer.wait(std::chrono::seconds(15)) == 0);
+  CHECK(rec.wait_for(topic("status/trainer"), [](const Message& m) { return m.payload == "offline"; }));
 }

@@ -47,7 +47,7 @@ if [ -n "${OCCUPANCY_EMBEDDED_DB:-}" ]; then
 fi
 occupancy db migrate
 
-for service in ingestor cleaner feature predictor publisher; do
+for service in ingestor cleaner feature predictor publisher trainer; do  # trainer: Retrain now
   "occupancy-$service" &
   pids+=($!)
 done

@@ -286,7 +286,8 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
   if (auto v = env("OCCUPANCY_LOG_LEVEL")) c.logging.level = *v;
   if (auto v = env("OCCUPANCY_LOG_FORMAT")) c.logging.format = *v;
 
-  for (const char* service : {"ingestor", "cleaner", "feature", "predictor", "publisher"}) {  // http sections
+  for (const char* service :
+       {"ingestor", "cleaner", "feature", "predictor", "publisher", "trainer"}) {  // http sections
     if (!doc.HasMember(service)) continue;
     const auto& section = doc[service];
     if (section.HasMember("http")) {
@@ -299,7 +300,7 @@ HomeConfig parse_config(std::string_view yaml_text, const std::string& source, c
   // In a container every service listens on all interfaces (compose.yaml); elsewhere the
   // config's addresses (loopback by default) stand.
   if (auto v = env("OCCUPANCY_HTTP_BIND"); v && !v->empty())
-    for (const char* service : {"ingestor", "cleaner", "feature", "predictor", "publisher"}) {
+    for (const char* service : {"ingestor", "cleaner", "feature", "predictor", "publisher", "trainer"}) {
       auto h = c.http_for(service);
       h.bind = *v;
       c.http[service] = h;

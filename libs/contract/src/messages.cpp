@@ -317,6 +317,7 @@ rapidjson::Document to_json(const ControlResponse& r) {
     Value data(rapidjson::kObjectType);
     if (r.version) data.AddMember("version", json_string(*r.version, a), a);
     if (r.previous) data.AddMember("previous", json_string(*r.previous, a), a);
+    if (r.outcome) data.AddMember("outcome", json_string(*r.outcome, a), a);
     d.AddMember(StringRef(f::data), data, a);
   } else {
     d.AddMember(StringRef(f::error), json_string(r.error, a), a);

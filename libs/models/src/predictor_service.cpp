@@ -195,8 +195,9 @@ Step PredictorService::on_request(std::string_view action, const contract::Contr
                                                 : response.error));
     return std::move(step);
   };
+  if (action == "retrain") return step;  // the trainer service's (RetrainRequests)
   if (action != "promote" && action != "rollback") {
-    response.error = "unknown action '" + std::string(action) + "': promote or rollback";
+    response.error = "unknown action '" + std::string(action) + "': promote, rollback or retrain";
     return answer();
   }
   if (!registry_) {

@@ -1,5 +1,7 @@
 #include "occupancy/publishing/hub.hpp"
 
+#include <vector>
+
 #include "occupancy/contract/json.hpp"
 #include "occupancy/contract/topics.hpp"
 #include "occupancy/proto/contract.hpp"
@@ -40,10 +42,20 @@ rapidjson::Document hub_discovery_config(const DiscoverySettings& s) {
     return contract::format_topic(c, p);
   };
 
+  // Unavailable in HA while `service` is offline (its retained status, its last will).
+  const auto available_while = [&](Value& e, const std::string& service) {
+    e.AddMember("availability_topic", str(topic(proto::channel::status, {{"service", service}}), a), a);
+    e.AddMember("payload_available", "online", a);
+    e.AddMember("payload_not_available", "offline", a);
+  };
+
   add_device_and_origin(d, hub_device_id(s.home), "Occupancy predictor (" + s.home + ")", "Forecasting suite", s);
   Value cmps(rapidjson::kObjectType);
-  // Connectivity per service, from the status it keeps retained (its last will says offline).
-  for (const auto service : contract::kServices) {
+  // Connectivity per service, from the status it keeps retained (its last will says offline);
+  // and the trainer service's, which answers Retrain now.
+  std::vector<std::string_view> services(contract::kServices.begin(), contract::kServices.end());
+  services.push_back("trainer");
+  for (const auto service : services) {
     const std::string key = std::string(service) + "_connected";
     std::string name(service);
     name[0] = static_cast<char>(name[0] - 'a' + 'A');
@@ -91,18 +103,20 @@ rapidjson::Document hub_discovery_config(const DiscoverySettings& s) {
       str(std::string("{{ {'last': value_json.") + h::last_dead_letter + " | default(none)} | tojson }}", a), a);
   letters.AddMember("state_class", "measurement", a);
   letters.AddMember("icon", "mdi:email-alert", a);
-  letters.AddMember("availability_topic", str(topic(proto::channel::status, {{"service", "publisher"}}), a), a);
-  letters.AddMember("payload_available", "online", a);
-  letters.AddMember("payload_not_available", "offline", a);
+  available_while(letters, "publisher");
   cmps.AddMember("dead_letters", letters, a);
-  // Control, answered on response/<action> (docs/home-assistant.md).
-  for (const auto& [key, name, action, icon] :
-       {std::tuple{"promote_candidate", "Promote candidate", "promote", "mdi:arrow-up-bold-circle"},
-        std::tuple{"roll_back_model", "Roll back model", "rollback", "mdi:undo-variant"}}) {
+  // Control, answered on response/<action> (docs/home-assistant.md) by the service named,
+  // unavailable while it is offline: promote and roll back (the predictor), Retrain now (the
+  // trainer: the daily timer's job, now).
+  for (const auto& [key, name, action, icon, service] :
+       {std::tuple{"promote_candidate", "Promote candidate", "promote", "mdi:arrow-up-bold-circle", "predictor"},
+        std::tuple{"roll_back_model", "Roll back model", "rollback", "mdi:undo-variant", "predictor"},
+        std::tuple{"retrain", "Retrain now", "retrain", "mdi:school", "trainer"}}) {
     auto b = entity(s.home, "button", key, name, "config", a);
     b.AddMember("command_topic", str(topic(proto::channel::request, {{"action", action}}), a), a);
     b.AddMember("payload_press", "{}", a);
     b.AddMember("icon", StringRef(icon), a);
+    available_while(b, service);
     cmps.AddMember(StringRef(key), b, a);
   }
   d.AddMember("cmps", cmps, a);

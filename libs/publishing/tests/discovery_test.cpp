@@ -134,6 +134,10 @@ TEST_CASE("the hub's discovery passes HA's rules: connectivity per service, the 
   CHECK(std::string(c["dead_letters"]["state_topic"].GetString()) == "occupancy/home/hub");
   CHECK(std::string(c["promote_candidate"]["command_topic"].GetString()) == "occupancy/home/request/promote");
   CHECK(std::string(c["roll_back_model"]["command_topic"].GetString()) == "occupancy/home/request/rollback");
+  CHECK(std::string(c["retrain"]["command_topic"].GetString()) == "occupancy/home/request/retrain");
+  CHECK(std::string(c["retrain"]["availability_topic"].GetString()) == "occupancy/home/status/trainer");
+  CHECK(std::string(c["promote_candidate"]["availability_topic"].GetString()) == "occupancy/home/status/predictor");
+  CHECK(std::string(c["trainer_connected"]["state_topic"].GetString()) == "occupancy/home/status/trainer");
   CHECK(std::string(d["device"]["identifiers"][0].GetString()) == "occupancy_home");
   // A button with a state is refused by HA (its schema has none): the rules see it.
   auto broken = publishing::hub_discovery_config(settings());

@@ -125,7 +125,8 @@ struct MqttClient::Impl {
     o.set_keep_alive_interval(std::chrono::seconds(20));
     o.set_connect_timeout(std::chrono::seconds(5));
     o.set_automatic_reconnect(std::chrono::seconds(1), std::chrono::seconds(30));
-    o.set_will(mqtt::will_options(options.status_topic, std::string("offline"), 1, true));
+    if (!options.status_topic.empty())
+      o.set_will(mqtt::will_options(options.status_topic, std::string("offline"), 1, true));
     if (version == MQTTVERSION_5) {
       o.set_clean_start(false);
       o.set_properties(mqtt::properties{
@@ -250,7 +251,7 @@ bool MqttClient::take_new_connection() {
   if (now == impl_->handled_connections) return false;
   try {
     for (const auto& s : impl_->options.subscriptions) impl_->client->subscribe(s.filter, s.qos);  // resubscribe
-    publish(impl_->options.status_topic, "online", 1, true);
+    if (!impl_->options.status_topic.empty()) publish(impl_->options.status_topic, "online", 1, true);
   } catch (const std::exception& e) {
     // The connection went again before we resubscribed (a broker restarting, flapping): not
     // taken; tried again on this connection's next turn or the next connection.
@@ -352,8 +353,9 @@ void MqttClient::shutdown() {
       impl_->inflight.clear();
     }
     if (impl_->client->is_connected()) {
-      impl_->client->publish(mqtt::make_message(impl_->options.status_topic, "offline", 1, true))
-          ->wait_for(std::chrono::seconds(5));
+      if (!impl_->options.status_topic.empty())
+        impl_->client->publish(mqtt::make_message(impl_->options.status_topic, "offline", 1, true))
+            ->wait_for(std::chrono::seconds(5));
       impl_->client->disconnect()->wait_for(std::chrono::seconds(5));
     }
   } catch (const mqtt::exception& e) {

@@ -139,7 +139,7 @@ int run_service(std::string_view name, std::string_view description, int argc, c
   Router router(std::string(name), base, forward, metrics);
   router.guard_event_time(cfg.event_time_guard());
   router.limit_payloads({cfg.mqtt_max_payload_bytes, contract::kMaxNesting});
-  ServiceContext ctx{std::string(name), cfg, router, metrics, {}, {}, {}, {}, {}};
+  ServiceContext ctx{std::string(name), cfg, router, metrics, config_path, {}, {}, {}, {}, {}};
   try {
     wire(ctx);
   } catch (const std::exception& e) {

@@ -60,6 +60,7 @@ ControlRequest control_request_from_json(const rapidjson::Value& v);
 struct ControlResponse {
   std::string error;  // empty: ok
   std::optional<std::string> version, previous, transaction;
+  std::optional<std::string> outcome;  // what was done, in words (retrain: what became of the version)
 };
 rapidjson::Document to_json(const ControlResponse& r);
 

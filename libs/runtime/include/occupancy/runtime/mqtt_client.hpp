@@ -26,7 +26,7 @@ namespace occupancy::runtime {
 struct MqttOptions {
   config::MqttEndpoint endpoint;
   std::string client_id;     // stable: the broker keeps the session under it
-  std::string status_topic;  // retained online/offline, and the last will
+  std::string status_topic;  // retained online/offline, and the last will; empty: none (a one-shot job)
   std::vector<Subscription> subscriptions;
   size_t max_in_flight = 1000;
   std::string protocol = "3.1.1";  // or "5" (see docs/architecture.md: Paho C++ 1.2 and MQTT 5)

@@ -21,6 +21,7 @@ struct ServiceContext {
   const config::HomeConfig& config;
   Router& router;
   Metrics& metrics;
+  std::string config_path;  // as given on the command line; empty: $OCCUPANCY_CONFIG or the default
 
   /// Runs `task` on the service thread every `period` (between messages, never concurrently).
   void every(std::chrono::milliseconds period, std::function<void()> task);

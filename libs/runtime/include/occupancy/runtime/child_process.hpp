@@ -1,5 +1,5 @@
 #pragma once
-// Runs a helper program (pg_dump, pg_restore, tar) to completion with extra environment
+// Runs a helper program (pg_dump, pg_restore, tar; the trainer: occupancy train) to completion with extra environment
 // variables, its output going to ours. Returns its exit code (127 if it could not be started).
 #include <spawn.h>
 #include <sys/wait.h>
@@ -10,7 +10,7 @@
 
 extern char** environ;
 
-namespace occupancy::cli {
+namespace occupancy::runtime {
 
 inline int run_tool(const std::string& exe, const std::vector<std::string>& args,
                     const std::map<std::string, std::string>& extra_env = {}) {
@@ -36,4 +36,4 @@ inline int run_tool(const std::string& exe, const std::vector<std::string>& args
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-}  // namespace occupancy::cli
+}  // namespace occupancy::runtime
