@@ -5,7 +5,8 @@ import sys
 
 scores = {}
 for line in sys.stdin:
-    m = re.match(r'occupancy_prediction_(accuracy|brier|matured)\{room="([^"]+)",horizon_min="(\d+)"\} (\S+)', line)
+    # occupancy_prediction_accuracy_ratio (a ratio, Prometheus' unit suffix), _brier, _matured
+    m = re.match(r'occupancy_prediction_(accuracy|brier|matured)(?:_ratio)?\{room="([^"]+)",horizon_min="(\d+)"\} (\S+)', line)
     if m:
         scores.setdefault((m.group(2), int(m.group(3))), {})[m.group(1)] = float(m.group(4))
 if not scores:

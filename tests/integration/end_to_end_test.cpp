@@ -199,6 +199,17 @@ TEST_CASE("a simulated week through every process: HA discovery and states, arch
     CHECK_THAT(metrics.second,
                Catch::Contains("occupancy_messages_in_total") || Catch::Contains("occupancy_build_info"));
   }
+  // The demo's accuracy summary reads the predictor's /metrics as they are named now.
+  {
+    const auto file = temp_dir(home + "_metrics") / "predictor.prom";
+    std::ofstream(file) << http_get(ports["predictor"], "/metrics").second;
+    const auto [rc, summary] = run("/bin/sh", {"-c", "python3 " + std::string(OCCUPANCY_SOURCE_DIR) +
+                                                         "/deploy/demo_accuracy.py < " + file.string()});
+    INFO(summary);
+    CHECK(rc == 0);
+    CHECK_THAT(summary, Catch::Contains("office") && Catch::Contains("predictions matured"));
+    CHECK_THAT(summary, !Catch::Contains("accuracy   0.0%"));  // what a metric it no longer reads shows
+  }
   for (auto& s : services) s->signal(SIGTERM);
   for (auto& s : services) CHECK(s->wait(std::chrono::seconds(15)) == 0);
   ha.signal(SIGTERM);
