@@ -53,10 +53,12 @@ build() {
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Below Linux's ephemeral range (32768-60999): a port picked there can be taken meanwhile by an
+# outgoing connection's local end (the demo's trainer once failed to listen so).
 free_port() {
   local p
   for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((20000 + RANDOM % 12000))
     port_in_use "$p" || { echo "$p"; return; }
   done
   die "no free port found"
