@@ -184,21 +184,14 @@ AdaptationResult evaluate_adaptation(const config::HomeConfig& home, const clean
         }
       }
       // The predictor's shadow verdict (it checks every 30 s of wall time; here every 30 event minutes).
-      if (const auto* shadow = shadowed.core.shadow(); shadow && t % (30 * kMinute) == 0) {
-        const auto decision = shadow->decide();
-        if (decision.verdict != models::ShadowEvaluation::Verdict::wait) {
+      if (t % (30 * kMinute) == 0)
+        if (const auto verdict = shadowed.core.shadow_verdict()) {
           auto& today = res.days["shadow"][day_of(t - 1)];
-          const auto candidate = shadowed.core.candidate_model();
-          if (decision.verdict == models::ShadowEvaluation::Verdict::promote) {
-            shadowed.serve(candidate);
-            add_event(today, candidate->version + " promoted");
-          } else {
-            add_event(today, candidate->version + " retired");
-          }
-          shadowed.core.use_candidate(nullptr, "", 0);
+          if (verdict->promote) shadowed.serve(verdict->candidate);
+          add_event(today, verdict->candidate->version + (verdict->promote ? " promoted" : " retired"));
+          shadowed.core.end_shadow();
           shadowed.shadow_since.reset();
         }
-      }
     }
     for (auto& p : policies) res.days[p->name][di].serving = p->core.model()->version;
     if (o.progress) {

@@ -28,6 +28,14 @@ void PredictorCore::restore_pending(const std::vector<Prediction>& pending) {
     for (const auto& [h, q] : p.occupancy) scores_.predicted(p.room, h, p.ts, q);
 }
 
+std::optional<PredictorCore::ShadowVerdict> PredictorCore::shadow_verdict() const {
+  if (!shadow_) return std::nullopt;
+  auto decision = shadow_->decide();
+  if (decision.verdict == ShadowEvaluation::Verdict::wait) return std::nullopt;
+  return ShadowVerdict{decision.verdict == ShadowEvaluation::Verdict::promote, shadow_->candidate(),
+                       std::move(decision.reason), candidate_};
+}
+
 void PredictorCore::use_candidate(std::shared_ptr<const TrainedModel> candidate, const std::string& version,
                                   std::size_t min_minutes, std::vector<MaturedPair> restored) {
   auto forecaster = candidate ? std::make_unique<ModelForecaster>(*candidate, set_, *time_of_week_) : nullptr;

@@ -74,7 +74,7 @@ Step PredictorService::install_candidate() {
     const std::string current = core_.shadow() ? core_.shadow()->candidate() : "";
     if ((shadow ? shadow->version : "") == current) return step;  // unchanged
     if (!shadow) {
-      core_.use_candidate(nullptr, "", 0);
+      core_.end_shadow();
       step.log(LogLine::Level::info, fmt::format("shadow of {} ended", current));
       return step;
     }
@@ -148,17 +148,16 @@ Step PredictorService::on_shadow_tick() {
   step.gauge("occupancy_shadow_matured_seconds", {}, 60.0 * static_cast<double>(shadow->matured_minutes()));
   step.gauge("occupancy_shadow_brier", {{"version", shadow->candidate()}, {"role", "candidate"}}, s.candidate);
   step.gauge("occupancy_shadow_brier", {{"version", serving()}, {"role", "active"}}, s.active);
-  const auto decision = shadow->decide();
-  if (decision.verdict == ShadowEvaluation::Verdict::wait) return step;
-  const bool promote = decision.verdict == ShadowEvaluation::Verdict::promote;
-  const std::string candidate = shadow->candidate();
+  const auto verdict = core_.shadow_verdict();
+  if (!verdict) return step;
   // Recorded first: if the registry is away this throws, nothing changed, and the next tick retries.
-  const auto active = registry_->decide_shadow(candidate, promote, decision.reason);
-  core_.use_candidate(nullptr, "", 0);
-  if (promote) step.append(install(candidate));  // active in the registry now: loaded as any active version
-  step.log(LogLine::Level::info, decision.reason);
-  step.count("occupancy_shadow_decisions_total", {{"verdict", promote ? "promote" : "retire"}});
-  if (active) announce(step, *active, std::nullopt, decision.reason);
+  const auto active = registry_->decide_shadow(verdict->version, verdict->promote, verdict->reason);
+  core_.end_shadow();
+  // Active in the registry now: loaded as any active version.
+  if (verdict->promote) step.append(install(verdict->version));
+  step.log(LogLine::Level::info, verdict->reason);
+  step.count("occupancy_shadow_decisions_total", {{"verdict", verdict->promote ? "promote" : "retire"}});
+  if (active) announce(step, *active, std::nullopt, verdict->reason);
   return step;
 }
 
@@ -231,7 +230,7 @@ Step PredictorService::on_request(std::string_view action, const contract::Contr
       // The candidate through its shadow's verdict (recorded as such); any other version directly.
       active = shadow && shadow->version == target ? registry_->decide_shadow(target, true, reason)
                                                    : std::optional(registry_->activate(target));
-      if (shadow && shadow->version == target) core_.use_candidate(nullptr, "", 0);
+      if (shadow && shadow->version == target) core_.end_shadow();
     }
     if (!active) {
       response.error = "the registry recorded the request but names no active version";

@@ -32,6 +32,16 @@ class PredictorCore {
                      std::vector<MaturedPair> restored = {});
   std::shared_ptr<const TrainedModel> candidate_model() const { return candidate_; }
   const ShadowEvaluation* shadow() const { return shadow_ ? &*shadow_ : nullptr; }
+  /// The shadow's verdict once it has one: promote or retire, with the candidate and why.
+  struct ShadowVerdict {
+    bool promote = false;
+    std::string version, reason;
+    std::shared_ptr<const TrainedModel> candidate;
+  };
+  /// nullopt while no shadow runs or it still waits. Changes nothing: the caller records the
+  /// verdict (the registry, or a replay's log), serves the candidate if promoted, then end_shadow().
+  std::optional<ShadowVerdict> shadow_verdict() const;
+  void end_shadow() { use_candidate(nullptr, "", 0); }
   /// The candidate's forecast of the last predict() (empty without a candidate).
   const std::optional<Prediction>& shadow_prediction() const { return shadow_prediction_; }
   const features::FeatureSet& set() const { return set_; }
