@@ -15,6 +15,7 @@ class ScriptedModelSource : public ModelSource {
  public:
   std::map<std::string, RegisteredVersion> versions;
   std::string active, in_shadow, before;  // version names ("" none)
+  std::string newest;                     // the newest registered ("" none)
   std::map<std::string, double> brier;
   std::map<std::string, std::vector<MaturedPair>> pairs;
   std::vector<std::string> verdicts;  // "promote <v>: reason" / "retire <v>: reason"
@@ -60,6 +61,8 @@ class ScriptedModelSource : public ModelSource {
     active = version;
     return *without_files(version);
   }
+  std::optional<RegisteredVersion> newest_version() override { return without_files(newest); }
+  std::optional<RegisteredVersion> active_version() override { return without_files(active); }
 
  private:
   void check() const {

@@ -57,7 +57,17 @@ Step RetrainRequests::on_request(std::string_view action, const contract::Contro
                              format_iso8601(running_->since));
     return answer("retrain", std::move(busy));
   }
-  running_ = Running{request.transaction, now};
+  Running run{request.transaction, now, std::nullopt, std::nullopt};
+  try {  // the registry's newest version now, to tell the one the child registers
+    if (const auto v = registry_->newest_version()) run.newest_before = v->version;
+    if (const auto v = registry_->active_version()) run.active_before = v->version;
+  } catch (const std::exception& e) {
+    contract::ControlResponse away;
+    away.transaction = request.transaction;
+    away.error = std::string("the model registry is unreachable: ") + e.what();
+    return answer("retrain", std::move(away));
+  }
+  running_ = std::move(run);
   start_ = true;
   Step step;
   step.gauge("occupancy_retraining", {}, 1);
@@ -67,30 +77,37 @@ Step RetrainRequests::on_request(std::string_view action, const contract::Contro
 
 bool RetrainRequests::take_start() { return std::exchange(start_, false); }
 
-Step RetrainRequests::on_finished(int exit_code, const std::optional<std::string>& newest_before,
-                                  const std::optional<Registered>& newest, const std::optional<std::string>& active,
-                                  Millis now) {
+Step RetrainRequests::on_finished(int exit_code, Millis now) {
   if (!running_) return {};
   contract::ControlResponse response;
   response.transaction = running_->transaction;
   const bool trained = exit_code == 0 || exit_code == 5;
-  // Compared by version, not by time: the database's clock may not be this host's.
-  const bool registered = newest && newest->version != newest_before.value_or("");
-  if (!trained || !registered) {
-    response.error = trained ? "the training ended without registering a version" : train_exit_meaning(exit_code);
-  } else {
-    response.version = newest->version;
-    if (active) response.previous = *active;
-    const auto took = fmt::format("trained in {:.0f} s", static_cast<double>(now - running_->since) / 1000.0);
-    response.outcome = newest->status == "active" ? fmt::format("{} is active now ({})", newest->version, took)
-                       : newest->in_shadow
-                           ? fmt::format("{} is in shadow beside {} until its verdict ({})", newest->version,
-                                         active.value_or("the baselines"), took)
-                           : fmt::format(
-                                 "{} stays a candidate: it did not pass the offline gate or a shadow is "
-                                 "running ({}; `occupancy models compare` says why)",
-                                 newest->version, took);
-    if (exit_code == 5) *response.outcome += "; " + train_exit_meaning(5);
+  try {
+    const auto newest = registry_->newest_version();
+    // Compared by version, not by time: the database's clock may not be this host's.
+    if (!trained) {
+      response.error = train_exit_meaning(exit_code);
+    } else if (!newest || newest->version == running_->newest_before.value_or("")) {
+      response.error = "the training ended without registering a version";
+    } else {
+      const auto active = registry_->active_version();
+      const auto shadow = registry_->shadow();
+      response.version = newest->version;
+      response.previous = running_->active_before;
+      const auto took = fmt::format("trained in {:.0f} s", static_cast<double>(now - running_->since) / 1000.0);
+      response.outcome = active && active->version == newest->version
+                             ? fmt::format("{} is active now ({})", newest->version, took)
+                         : shadow && shadow->version == newest->version
+                             ? fmt::format("{} is in shadow beside {} until its verdict ({})", newest->version,
+                                           active ? active->version : std::string("the baselines"), took)
+                             : fmt::format(
+                                   "{} stays a candidate: it did not pass the offline gate or a shadow is running ({}; "
+                                   "`occupancy models compare` says why)",
+                                   newest->version, took);
+      if (exit_code == 5) *response.outcome += "; " + train_exit_meaning(5);
+    }
+  } catch (const std::exception& e) {
+    response.error = train_exit_meaning(exit_code) + ", but the model registry is unreachable: " + e.what();
   }
   running_.reset();
   Step step = answer("retrain", std::move(response));

@@ -4,9 +4,9 @@
 
 #include "occupancy/contract/validator.hpp"
 #include "occupancy/proto/contract.hpp"
+#include "scripted_model_source.hpp"
 
 using namespace occupancy;
-using Registered = models::RetrainRequests::Registered;
 
 namespace {
 // The one response of a step, checked against the contract.
@@ -18,10 +18,21 @@ const rapidjson::Value& response_of(const contract::Step& step) {
   return out[0]->payload;
 }
 std::string text(const rapidjson::Value& v) { return v.GetString(); }
+
+// What the child would have done: registered `version`, and made it active, put it in shadow or
+// left it a candidate.
+void registered(testing::ScriptedModelSource& r, const std::string& version, const std::string& fate) {
+  r.versions[version] = RegisteredVersion{version, "v1", "", std::nullopt, {}};
+  r.newest = version;
+  if (fate == "active") r.active = version;
+  if (fate == "shadow") r.in_shadow = version;
+}
 }  // namespace
 
 TEST_CASE("retrain: one at a time, answered when it ends with the version and what became of it", "[models]") {
-  models::RetrainRequests trainer;
+  auto registry = std::make_shared<testing::ScriptedModelSource>();
+  registered(*registry, "m1", "active");
+  models::RetrainRequests trainer(registry);
   CHECK(trainer.on_request("promote", {}, 0).empty());  // the predictor's
   CHECK_FALSE(trainer.take_start());
 
@@ -39,7 +50,8 @@ TEST_CASE("retrain: one at a time, answered when it ends with the version and wh
   CHECK(text(busy["transaction"]) == "t-8");
   CHECK_FALSE(trainer.take_start());
 
-  step = trainer.on_finished(0, std::string("m1"), Registered{"m2", "candidate", true}, std::string("m1"), 1'120'000);
+  registered(*registry, "m2", "shadow");
+  step = trainer.on_finished(0, 1'120'000);
   const auto& done = response_of(step);
   CHECK(text(done["status"]) == "ok");
   CHECK(text(done["transaction"]) == "t-7");
@@ -47,32 +59,38 @@ TEST_CASE("retrain: one at a time, answered when it ends with the version and wh
   CHECK(text(done["data"]["previous"]) == "m1");
   CHECK(text(done["data"]["outcome"]) == "m2 is in shadow beside m1 until its verdict (trained in 120 s)");
   CHECK_FALSE(trainer.running());
-  CHECK(trainer.on_finished(0, {}, {}, {}, 0).empty());  // nothing was running
+  CHECK(trainer.on_finished(0, 0).empty());  // nothing was running
 
-  // The first version of a home: active at once.
+  // Made active at once (--force, no shadow hours), or left a candidate below the gate.
   trainer.on_request("retrain", {}, 0);
-  step = trainer.on_finished(0, std::nullopt, Registered{"m1", "active", false}, std::string("m1"), 30'000);
-  CHECK_THAT(text(response_of(step)["data"]["outcome"]), Catch::StartsWith("m1 is active now"));
+  registered(*registry, "m3", "active");
+  step = trainer.on_finished(0, 30'000);
+  CHECK_THAT(text(response_of(step)["data"]["outcome"]), Catch::StartsWith("m3 is active now"));
+  CHECK(text(response_of(step)["data"]["previous"]) == "m1");
   CHECK_FALSE(response_of(step).HasMember("transaction"));
-
-  // Below the gate: a candidate, said so.
   trainer.on_request("retrain", {}, 0);
-  step = trainer.on_finished(5, std::string("m2"), Registered{"m3", "candidate", false}, std::string("m1"), 30'000);
+  registered(*registry, "m4", "candidate");
+  step = trainer.on_finished(5, 30'000);
   CHECK_THAT(text(response_of(step)["data"]["outcome"]),
-             Catch::Contains("m3 stays a candidate") && Catch::Contains("some archived rows were unusable"));
+             Catch::Contains("m4 stays a candidate") && Catch::Contains("some archived rows were unusable"));
 }
 
-TEST_CASE("retrain: a failed training is answered with why, and the next request starts again", "[models]") {
-  models::RetrainRequests trainer;
+TEST_CASE("retrain: a failed training or an unreachable registry is answered with why", "[models]") {
+  auto registry = std::make_shared<testing::ScriptedModelSource>();  // an empty registry: a first version
+  models::RetrainRequests trainer(registry);
   trainer.on_request("retrain", {}, 0);
   REQUIRE(trainer.take_start());
-  auto step = trainer.on_finished(4, std::string("m1"), Registered{"m1", "active", false}, std::string("m1"), 1);
+  auto step = trainer.on_finished(4, 1);
   CHECK(text(response_of(step)["error"]) == "PostgreSQL is unreachable (exit 4)");
   trainer.on_request("retrain", {}, 2);
   REQUIRE(trainer.take_start());
-  // Exit 0 but the newest version is the one from before: nothing registered.
-  step = trainer.on_finished(0, std::string("m1"), Registered{"m1", "active", false}, std::string("m1"), 3);
+  step = trainer.on_finished(0, 3);  // exit 0, but nothing new in the registry
   CHECK_THAT(text(response_of(step)["error"]), Catch::Contains("without registering"));
+
+  registry->fail = true;  // PostgreSQL away at the press: refused at once, nothing started
+  step = trainer.on_request("retrain", {}, 4);
+  CHECK_THAT(text(response_of(step)["error"]), Catch::Contains("registry is unreachable"));
+  CHECK_FALSE(trainer.take_start());
   CHECK(models::train_exit_meaning(137) == "the training was killed by signal 9");
   CHECK_THAT(models::train_exit_meaning(1), Catch::Contains("trainer's log"));
 }

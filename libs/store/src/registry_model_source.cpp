@@ -62,4 +62,16 @@ RegisteredVersion RegistryModelSource::activate(const std::string& version) {
   return registered(activate_model(db, home_, version));
 }
 
+std::optional<RegisteredVersion> RegistryModelSource::newest_version() {
+  Database db(database_url_);
+  const auto all = list_models(db, home_);  // newest first
+  if (all.empty()) return std::nullopt;
+  return registered(all.front());
+}
+
+std::optional<RegisteredVersion> RegistryModelSource::active_version() {
+  Database db(database_url_);
+  return registered(active_model(db, home_));
+}
+
 }  // namespace occupancy::store

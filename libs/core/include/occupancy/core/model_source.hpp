@@ -38,6 +38,9 @@ class ModelSource {
   virtual std::optional<double> live_brier(const std::string& version) = 0;
   /// Makes `version` active; returns it as now stored (no files).
   virtual RegisteredVersion activate(const std::string& version) = 0;
+  /// The newest version registered, whatever its status, and the active one (no files).
+  virtual std::optional<RegisteredVersion> newest_version() = 0;
+  virtual std::optional<RegisteredVersion> active_version() = 0;
 };
 
 }  // namespace occupancy

@@ -5,18 +5,22 @@
 // response/retrain once it has ended: the version it registered and what became of it (active,
 // in shadow, a candidate), or why not. A request while one runs is refused, not queued: the
 // one running already learns from everything archived.
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "occupancy/contract/messages.hpp"
 #include "occupancy/contract/step.hpp"
+#include "occupancy/core/model_source.hpp"
 #include "occupancy/core/time.hpp"
 
 namespace occupancy::models {
 
 class RetrainRequests {
  public:
+  /// `registry`: where the child registers (read before and after it, to tell what it did).
+  explicit RetrainRequests(std::shared_ptr<ModelSource> registry) : registry_(std::move(registry)) {}
   static std::vector<contract::MetricFamily> metric_families();
 
   /// Any control request; only `retrain` is this service's (promote and rollback are the
@@ -26,23 +30,18 @@ class RetrainRequests {
   bool take_start();
   bool running() const { return running_.has_value(); }
 
-  /// What the registry holds after the child ended: the newest version (if any) and its status.
-  struct Registered {
-    std::string version, status;  // status: active, candidate, retired
-    bool in_shadow = false;
-  };
-  /// The child ended with `exit_code` (0 trained, see `occupancy train --help`); `newest_before`
-  /// is the registry's newest version when it started (none: an empty registry), `newest` the
-  /// newest now, `active` the active version now.
-  contract::Step on_finished(int exit_code, const std::optional<std::string>& newest_before,
-                             const std::optional<Registered>& newest, const std::optional<std::string>& active,
-                             Millis now);
+  /// The child ended with `exit_code` (0 trained, see `occupancy train --help`): answered with
+  /// the version it registered (the registry's newest, if it is not the one from before) and
+  /// what became of it.
+  contract::Step on_finished(int exit_code, Millis now);
 
  private:
   struct Running {
     std::optional<std::string> transaction;
     Millis since;
+    std::optional<std::string> newest_before, active_before;
   };
+  std::shared_ptr<ModelSource> registry_;
   std::optional<Running> running_;
   bool start_ = false;
 };

@@ -22,6 +22,8 @@ class RegistryModelSource : public ModelSource {
   std::optional<RegisteredVersion> previous() override;
   std::optional<double> live_brier(const std::string& version) override;
   RegisteredVersion activate(const std::string& version) override;
+  std::optional<RegisteredVersion> newest_version() override;
+  std::optional<RegisteredVersion> active_version() override;
 
  private:
   config::Secret database_url_;
