@@ -315,9 +315,9 @@ rapidjson::Document to_json(const ControlResponse& r) {
   d.AddMember(StringRef(f::status), StringRef(r.error.empty() ? "ok" : "error"), a);
   if (r.error.empty()) {
     Value data(rapidjson::kObjectType);
-    if (r.version) data.AddMember("version", json_string(*r.version, a), a);
-    if (r.previous) data.AddMember("previous", json_string(*r.previous, a), a);
-    if (r.outcome) data.AddMember("outcome", json_string(*r.outcome, a), a);
+    if (r.version) data.AddMember(StringRef(f::version), json_string(*r.version, a), a);
+    if (r.previous) data.AddMember(StringRef(f::previous), json_string(*r.previous, a), a);
+    if (r.outcome) data.AddMember(StringRef(f::outcome), json_string(*r.outcome, a), a);
     d.AddMember(StringRef(f::data), data, a);
   } else {
     d.AddMember(StringRef(f::error), json_string(r.error, a), a);
