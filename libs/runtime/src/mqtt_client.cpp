@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <deque>
+#include <map>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -32,9 +33,11 @@ struct MqttClient::Impl {
   int version;
   std::atomic<unsigned> connections{0};
   unsigned handled_connections = 0;
-  unsigned failed_connection = 0;          // the last connection whose resubscribe failed (logged once)
-  std::atomic<long long> connected_at{0};  // steady ms of the last connect
-  std::atomic<int> quick_losses{0};        // connections lost within seconds of being made, in a row
+  unsigned failed_connection = 0;           // the last connection whose resubscribe failed (logged once)
+  std::atomic<long long> connected_at{0};   // steady ms of the last connect
+  std::atomic<int> quick_losses{0};         // connections lost within seconds of being made, in a row
+  const std::atomic<bool>* stop = nullptr;  // connect()'s, for a renewal from publish()
+  bool flapping() const { return quick_losses.load() >= kFlapsBeforeNewClient; }
   std::mutex inflight_mutex;
   std::deque<mqtt::delivery_token_ptr> inflight;
   // Journaled messages handled, waiting for what their handling published to be acknowledged
@@ -42,6 +45,36 @@ struct MqttClient::Impl {
   // last delivery published when they were handled, and how many messages that covers.
   mqtt::delivery_token_ptr last_delivery;
   std::deque<std::pair<mqtt::delivery_token_ptr, std::size_t>> awaiting;
+
+  // What waited on a delivery published again now waits on the new one.
+  void replace_deliveries(const std::map<const mqtt::delivery_token*, mqtt::delivery_token_ptr>& replaced) {
+    const auto remap = [&](mqtt::delivery_token_ptr& t) {
+      if (const auto it = t ? replaced.find(t.get()) : replaced.end(); it != replaced.end()) t = it->second;
+    };
+    for (auto& w : awaiting) remap(w.first);
+    remap(last_delivery);
+  }
+
+  // A delivery Paho failed (the connection dropped while the publish was being written) is
+  // published again: QoS 1 allows a duplicate, not a loss. One the broker refused (an MQTT 5
+  // reason code) is not: it would be refused again. The inflight mutex held.
+  void republish_failed() {
+    std::map<const mqtt::delivery_token*, mqtt::delivery_token_ptr> replaced;
+    for (auto& t : inflight) {
+      if (!t->is_complete() || t->get_return_code() == MQTTASYNC_SUCCESS) continue;
+      if (static_cast<int>(t->get_reason_code()) >= 0x80) {  // stays complete: popped, counted
+        metrics.add("occupancy_errors_total", {{"kind", "publish_refused"}});
+        spdlog::error("the broker refused a publish to {} (reason {})", t->get_message()->get_topic(),
+                      static_cast<int>(t->get_reason_code()));
+        continue;
+      }
+      auto again = client->publish(t->get_message());
+      replaced[t.get()] = again;
+      metrics.add("occupancy_mqtt_republished_total", {});
+      t = std::move(again);
+    }
+    if (!replaced.empty()) replace_deliveries(replaced);
+  }
 
   // Marks handled in the journal the messages whose publications the broker has acknowledged.
   void settle_journal() {
@@ -177,6 +210,7 @@ MqttClient::~MqttClient() {
 }
 
 bool MqttClient::connect(const std::atomic<bool>& stop) {
+  impl_->stop = &stop;
   std::mt19937 rng(std::random_device{}());
   auto backoff = std::chrono::milliseconds(500);
   const auto cap = std::chrono::milliseconds(30000);
@@ -216,34 +250,43 @@ bool MqttClient::connect(const std::atomic<bool>& stop) {
 }
 
 bool MqttClient::recover_if_flapping(const std::atomic<bool>& stop) {
-  const int losses = impl_->quick_losses.load();
-  if (losses < kFlapsBeforeNewClient) return false;
+  if (!impl_->flapping()) return false;
+  std::lock_guard lock(impl_->inflight_mutex);
+  renew_client(stop);
+  return true;
+}
+
+void MqttClient::renew_client(const std::atomic<bool>& stop) {
   // After a broker restart with persistence, Paho C 1.3 resending its in-flight publishes was
   // seen to be refused by Mosquitto 2.0 as a malformed packet on every reconnect, for ever
-  // (docs/benchmarks.md, the broker fault test). A new client drops Paho's in-flight state; the
-  // session on the broker (clean session off) and what it queued for us stay.
-  std::size_t abandoned = 0;
-  {
-    std::lock_guard lock(impl_->inflight_mutex);
-    for (const auto& t : impl_->inflight) abandoned += t->is_complete() ? 0 : 1;
-    impl_->inflight.clear();
-    impl_->last_delivery.reset();
-    for (auto& w : impl_->awaiting) w.first.reset();  // given up: their messages count as handled
-  }
+  // (docs/benchmarks.md, the broker fault test). A new client has no in-flight state; the
+  // session on the broker (clean session off) and what it queued for us stay. What the old
+  // client held unacknowledged is published again by the new one (QoS 1: a duplicate is
+  // allowed, a loss is not).
+  auto& impl = *impl_;
+  std::vector<std::pair<mqtt::delivery_token_ptr, mqtt::const_message_ptr>> unacked;
+  for (const auto& t : impl.inflight)
+    if (!t->is_complete() || t->get_return_code() != MQTTASYNC_SUCCESS) unacked.emplace_back(t, t->get_message());
   spdlog::error(
       "the broker closed the connection within seconds of connecting {} times in a row: starting a new client "
-      "({} publishes not yet acknowledged are given up)",
-      losses, abandoned);
-  impl_->metrics.add("occupancy_errors_total", {{"kind", "flapping"}});
-  impl_->metrics.add("occupancy_errors_total", {{"kind", "abandoned_publish"}}, static_cast<double>(abandoned));
+      "({} publishes not yet acknowledged are published again)",
+      impl.quick_losses.load(), unacked.size());
+  impl.metrics.add("occupancy_errors_total", {{"kind", "flapping"}});
+  impl.metrics.add("occupancy_mqtt_republished_total", {}, static_cast<double>(unacked.size()));
   try {
-    impl_->client->disconnect()->wait_for(std::chrono::seconds(1));
+    impl.client->disconnect()->wait_for(std::chrono::seconds(1));
   } catch (const mqtt::exception&) {  // not connected: nothing to close
   }
-  impl_->quick_losses = 0;
-  impl_->create(connected_);
-  connect(stop);
-  return true;
+  impl.quick_losses = 0;
+  impl.create(connected_);
+  impl.inflight.clear();
+  connect(stop);  // Paho refuses to buffer publishes for a client that never connected
+  std::map<const mqtt::delivery_token*, mqtt::delivery_token_ptr> renewed;
+  for (const auto& [old, message] : unacked) {
+    impl.inflight.push_back(impl.client->publish(message));  // buffered until connected
+    renewed[old.get()] = impl.inflight.back();
+  }
+  impl.replace_deliveries(renewed);
 }
 
 bool MqttClient::take_new_connection() {
@@ -295,16 +338,24 @@ std::optional<ReceivedMessage> MqttClient::next(std::chrono::milliseconds timeou
 
 namespace {
 
-// Waits up to 30 s for a delivery; false if it is still pending. Paho throws from wait_for when
-// the delivery failed (the connection dropped under it): counted, not rethrown — with a
-// persistent session Paho sends it again after reconnecting.
-bool wait_delivery(mqtt::delivery_token& token, Metrics& metrics) {
+enum class Waited { delivered, overdue, flapping };
+
+// Waits up to 30 s for a delivery, watching for a flapping connection (whose in-flight
+// publishes Paho may never get acknowledged). Paho throws from wait_for when the delivery
+// failed (the connection dropped under it): counted, and done waiting — republish_failed()
+// publishes it again.
+template <typename Flapping>
+Waited wait_delivery(mqtt::delivery_token& token, Metrics& metrics, Flapping flapping) {
   try {
-    return token.wait_for(std::chrono::seconds(30));
+    for (int slice = 0; slice < 300; ++slice) {
+      if (token.wait_for(std::chrono::milliseconds(100))) return Waited::delivered;
+      if (flapping()) return Waited::flapping;
+    }
+    return Waited::overdue;
   } catch (const mqtt::exception& e) {
     metrics.add("occupancy_errors_total", {{"kind", "delivery"}});
     spdlog::debug("a delivery failed: {}", e.what());
-    return true;
+    return Waited::delivered;
   }
 }
 
@@ -313,11 +364,21 @@ bool wait_delivery(mqtt::delivery_token& token, Metrics& metrics) {
 void MqttClient::publish(const std::string& topic, const std::string& payload, int qos, bool retain) {
   std::lock_guard lock(impl_->inflight_mutex);
   auto& q = impl_->inflight;
+  const auto flapping = [this] { return impl_->flapping() && impl_->stop != nullptr; };
+  // Flow control: wait, never drop. A delivery overdue by 30 s stays tracked (a renewed client
+  // publishes it again) and this publish goes ahead.
+  impl_->republish_failed();
   while (!q.empty() && q.front()->is_complete()) q.pop_front();
-  while (q.size() >= impl_->options.max_in_flight) {  // flow control: wait, never drop
-    if (!wait_delivery(*q.front(), impl_->metrics))
+  while (q.size() >= impl_->options.max_in_flight) {
+    const auto waited = wait_delivery(*q.front(), impl_->metrics, flapping);
+    if (waited == Waited::flapping) {
+      renew_client(*impl_->stop);
+    } else if (waited == Waited::overdue) {
       spdlog::warn("a publish has waited 30 s for its acknowledgement; continuing");  // still queued in Paho
-    q.pop_front();
+      break;
+    }
+    impl_->republish_failed();
+    while (!q.empty() && q.front()->is_complete()) q.pop_front();
   }
   while (true) {
     try {
@@ -325,15 +386,14 @@ void MqttClient::publish(const std::string& topic, const std::string& payload, i
       impl_->last_delivery = q.back();
       return;
     } catch (const mqtt::exception& e) {
-      // The offline buffer is full (long outage): wait for the oldest delivery and retry.
+      // Paho's offline buffer is full (a long outage): wait for the oldest delivery and retry.
       impl_->metrics.add("occupancy_errors_total", {{"kind", "publish"}});
-      if (q.empty()) {
-        spdlog::error("publish to {} failed: {}; retrying", topic, e.what());
+      spdlog::error("publish to {} failed: {}; retrying", topic, e.what());
+      if (q.empty() || wait_delivery(*q.front(), impl_->metrics, flapping) != Waited::delivered)
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      } else {
-        wait_delivery(*q.front(), impl_->metrics);
-        q.pop_front();
-      }
+      if (flapping()) renew_client(*impl_->stop);
+      impl_->republish_failed();
+      while (!q.empty() && q.front()->is_complete()) q.pop_front();
     }
   }
 }

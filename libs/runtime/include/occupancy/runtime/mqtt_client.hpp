@@ -28,7 +28,7 @@ struct MqttOptions {
   std::string client_id;     // stable: the broker keeps the session under it
   std::string status_topic;  // retained online/offline, and the last will; empty: none (a one-shot job)
   std::vector<Subscription> subscriptions;
-  size_t max_in_flight = 1000;
+  size_t max_in_flight = 8;
   std::string protocol = "3.1.1";  // or "5" (see docs/architecture.md: Paho C++ 1.2 and MQTT 5)
   std::chrono::seconds session_expiry{24 * 3600};
   std::filesystem::path inbox;  // the InboundJournal; empty: none (a kill loses what is queued)
@@ -53,8 +53,9 @@ class MqttClient : public Transport {
   /// returns true.
   bool take_new_connection();
   /// On the service thread: if the broker has closed every connection within seconds of it
-  /// being made, three times in a row, starts a new Paho client (dropping its in-flight
-  /// publishes, counted) and connects it. Returns whether it did.
+  /// being made, three times in a row, starts a new Paho client, publishes again what the
+  /// broker had not acknowledged (in order; counted) and connects. Returns whether it did.
+  /// publish() does the same when it finds the connection flapping while it waits.
   bool recover_if_flapping(const std::atomic<bool>& stop);
 
   /// The next received message, or nullopt after `timeout`.
@@ -71,6 +72,7 @@ class MqttClient : public Transport {
 
  private:
   struct Impl;
+  void renew_client(const std::atomic<bool>& stop);  // the inflight mutex held
   std::unique_ptr<Impl> impl_;
   std::atomic<bool> connected_{false};
 };
