@@ -53,8 +53,8 @@ class MqttClient : public Transport {
   /// returns true.
   bool take_new_connection();
   /// On the service thread: if the broker has closed every connection within seconds of it
-  /// being made, three times in a row, starts a new Paho client, publishes again what the
-  /// broker had not acknowledged (in order; counted) and connects. Returns whether it did.
+  /// being made, three times in a row, starts a new Paho client, connects it and publishes
+  /// again what the broker had not acknowledged (in order; counted). Returns whether it did.
   /// publish() does the same when it finds the connection flapping while it waits.
   bool recover_if_flapping(const std::atomic<bool>& stop);
 
