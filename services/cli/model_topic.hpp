@@ -20,10 +20,10 @@ namespace occupancy::cli {
 inline bool announce_model(const config::HomeConfig& cfg, const store::ModelRecord& m,
                            std::optional<std::string> candidate = std::nullopt, std::string reason = "",
                            std::chrono::seconds timeout = std::chrono::seconds(10)) {
-  runtime::Metrics metrics("trainer");
+  runtime::Metrics metrics(std::string(contract::kTrainer));
   // The trainer's broker user, but not its connection: the trainer service (request/retrain)
   // keeps that, with its status; a one-shot job must not take it over or mark it offline.
-  auto options = runtime::mqtt_options_for(cfg, "trainer");
+  auto options = runtime::mqtt_options_for(cfg, contract::kTrainer);
   options.client_id += "-job";
   options.status_topic.clear();
   runtime::MqttClient client(std::move(options), metrics);
@@ -38,7 +38,7 @@ inline bool announce_model(const config::HomeConfig& cfg, const store::ModelReco
   timer.join();
   if (!connected) return false;
   client.take_new_connection();
-  runtime::Router router("trainer", {{"home", cfg.home}}, client, metrics);
+  runtime::Router router(std::string(contract::kTrainer), {{"home", cfg.home}}, client, metrics);
   router.publish(proto::channel::model, {},
                  contract::to_json(contract::ModelAnnouncement{m.version, m.feature_set, m.activated_at,
                                                                std::move(candidate), std::move(reason)}));

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "occupancy/contract/messages.hpp"
+#include "occupancy/contract/topics.hpp"
 #include "occupancy/models/retrain_requests.hpp"
 #include "occupancy/runtime/child_job.hpp"
 #include "occupancy/runtime/service.hpp"
@@ -21,7 +22,7 @@ static std::string occupancy_tool() {
 
 int main(int argc, char** argv) {
   return runtime::run_service(
-      "trainer", "Retrains from the archive on request (request/retrain)", argc, argv,
+      contract::kTrainer, "Retrains from the archive on request (request/retrain)", argc, argv,
       [](runtime::ServiceContext& ctx) {
         ctx.declare(models::RetrainRequests::metric_families());
         auto core = std::make_shared<models::RetrainRequests>(

@@ -13,6 +13,8 @@ import signal
 import socket
 import sys
 import threading
+
+from proxy_server import serve
 import time
 
 listen_port, target_host, target_port = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
@@ -62,12 +64,4 @@ def resume(*_):
 
 signal.signal(signal.SIGUSR1, lambda *_: hung.set())
 signal.signal(signal.SIGUSR2, resume)
-signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-server = socket.socket()
-server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-server.bind(("127.0.0.1", listen_port))
-server.listen(16)
-print("hang proxy on", listen_port, flush=True)
-while True:
-    conn, _ = server.accept()
-    threading.Thread(target=pipe, args=(conn,), daemon=True).start()
+serve(listen_port, "hang proxy", pipe)

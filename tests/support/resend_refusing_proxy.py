@@ -16,6 +16,8 @@ import socket
 import sys
 import threading
 
+from proxy_server import serve
+
 listen_port, target_host, target_port = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 swallow = threading.Event()
 refuse_resends = threading.Event()
@@ -99,12 +101,4 @@ def cut(*_):
 
 signal.signal(signal.SIGUSR1, lambda *_: swallow.set())
 signal.signal(signal.SIGUSR2, cut)
-signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-server = socket.socket()
-server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-server.bind(("127.0.0.1", listen_port))
-server.listen(16)
-print("resend-refusing proxy on", listen_port, flush=True)
-while True:
-    conn, _ = server.accept()
-    threading.Thread(target=pipe, args=(conn,), daemon=True).start()
+serve(listen_port, "resend-refusing proxy", pipe)

@@ -44,7 +44,7 @@ std::string mqtt_user_of(std::string_view role) {
 
 std::vector<std::string> acl_roles() {
   std::vector<std::string> roles(kServices.begin(), kServices.end());
-  roles.insert(roles.end(), {"trainer", "home_assistant", "operators"});
+  roles.insert(roles.end(), {std::string(kTrainer), "home_assistant", "operators"});
   return roles;
 }
 
@@ -55,7 +55,7 @@ std::string mosquitto_acl(const std::string& home, const std::string& prefix) {
   for (const auto& role : acl_roles()) {
     // The trainer (occupancy train, models promote) connects like a service: it has a status
     // and a last will of its own.
-    const bool service = role == "trainer" || std::find(kServices.begin(), kServices.end(), role) != kServices.end();
+    const bool service = role == kTrainer || std::find(kServices.begin(), kServices.end(), role) != kServices.end();
     std::map<std::string, std::set<std::string>> access;  // filter -> {read, write}
     for (const auto* c : proto::kChannels) {
       const bool everyones = c->producer == "every service";

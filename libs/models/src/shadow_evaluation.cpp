@@ -1,6 +1,7 @@
 #include "occupancy/models/shadow_evaluation.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <random>
@@ -116,6 +117,25 @@ ShadowEvaluation::Decision ShadowEvaluation::decide() const {
       "{:+.4f} (95 % interval {:+.4f} .. {:+.4f})",
       s.candidate, s.active, s.n, minutes, s.diff, s.diff_low, s.diff_high);
   if (s.diff_high < 0) return {Verdict::promote, candidate_ + " promoted: " + figures};
+  // A routine that changed in one room shows there first, while the unchanged rooms tie: pooled
+  // over every room its gain drowns. Promote too when some room is better with confidence, none
+  // is worse with confidence and the whole is not worse.
+  std::map<std::string, std::vector<MaturedPair>> rooms;
+  for (const auto& p : matured_) rooms[p.room].push_back(p);
+  std::vector<std::string> better, worse;
+  for (const auto& [room, pairs] : rooms) {
+    const auto r = paired_brier(pairs);
+    if (r.diff_high < 0)
+      better.push_back(fmt::format("{} {:+.4f} ({:+.4f} .. {:+.4f})", room, r.diff, r.diff_low, r.diff_high));
+    if (r.diff_low > 0) worse.push_back(room);
+  }
+  if (!better.empty() && worse.empty() && s.diff < 0)
+    return {Verdict::promote,
+            fmt::format("{} promoted: better with confidence in {}, worse with confidence in no room; {}", candidate_,
+                        fmt::join(better, ", "), figures)};
+  if (!worse.empty())
+    return {Verdict::retire,
+            fmt::format("{} retired, worse with confidence in {}: {}", candidate_, fmt::join(worse, ", "), figures)};
   return {Verdict::retire, candidate_ + " retired, not better with confidence: " + figures};
 }
 

@@ -70,6 +70,38 @@ TEST_CASE("a candidate better with confidence is promoted, one no better is reti
   }
 }
 
+TEST_CASE("a candidate better with confidence in the room that changed is promoted unless another room is worse") {
+  // 24 hours: in the office the candidate is steadily better; in five other rooms the two
+  // versions take turns by the hour, so that over all rooms the difference is within noise.
+  std::vector<MaturedPair> pairs;
+  const std::vector<std::string> others = {"bedroom", "kitchen", "living", "bathroom", "guest"};
+  for (int m = 0; m < 24 * 60; ++m) {
+    const Millis t = kT0 + m * kMinute;
+    pairs.push_back({"office", 120, t, 0.5, 0.3, false});
+    const bool even = (m / 60) % 2 == 0;
+    for (const auto& room : others) pairs.push_back({room, 120, t, even ? 0.6 : 0.05, even ? 0.1 : 0.6, false});
+  }
+  SECTION("the others tie") {
+    ShadowEvaluation s("m2", 120);
+    s.restore(pairs);
+    REQUIRE(s.overall().diff < 0);
+    REQUIRE(s.overall().diff_high > 0);  // over all rooms alone it would be retired
+    const auto d = s.decide();
+    CHECK(d.verdict == ShadowEvaluation::Verdict::promote);
+    CHECK_THAT(d.reason, Catch::Contains("better with confidence in office -0.1600"));
+  }
+  SECTION("another room is worse with confidence") {
+    for (auto& p : pairs)
+      if (p.room == "guest") p.candidate = p.active + 0.05;
+    ShadowEvaluation s("m2", 120);
+    s.restore(pairs);
+    REQUIRE(s.overall().diff < 0);
+    const auto d = s.decide();
+    CHECK(d.verdict == ShadowEvaluation::Verdict::retire);
+    CHECK_THAT(d.reason, Catch::Contains("worse with confidence in guest"));
+  }
+}
+
 TEST_CASE("pairs restored from the archive count toward the shadow period") {
   ShadowEvaluation s("m2", 120);
   std::vector<MaturedPair> archived;

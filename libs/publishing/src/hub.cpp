@@ -54,7 +54,7 @@ rapidjson::Document hub_discovery_config(const DiscoverySettings& s) {
   // Connectivity per service, from the status it keeps retained (its last will says offline);
   // and the trainer service's, which answers Retrain now.
   std::vector<std::string_view> services(contract::kServices.begin(), contract::kServices.end());
-  services.push_back("trainer");
+  services.push_back(contract::kTrainer);
   for (const auto service : services) {
     const std::string key = std::string(service) + "_connected";
     std::string name(service);
@@ -111,7 +111,7 @@ rapidjson::Document hub_discovery_config(const DiscoverySettings& s) {
   for (const auto& [key, name, action, icon, service] :
        {std::tuple{"promote_candidate", "Promote candidate", "promote", "mdi:arrow-up-bold-circle", "predictor"},
         std::tuple{"roll_back_model", "Roll back model", "rollback", "mdi:undo-variant", "predictor"},
-        std::tuple{"retrain", "Retrain now", "retrain", "mdi:school", "trainer"}}) {
+        std::tuple{"retrain", "Retrain now", "retrain", "mdi:school", contract::kTrainer.data()}}) {
     auto b = entity(s.home, "button", key, name, "config", a);
     b.AddMember("command_topic", str(topic(proto::channel::request, {{"action", action}}), a), a);
     b.AddMember("payload_press", "{}", a);

@@ -76,6 +76,12 @@ struct MqttClient::Impl {
     if (!replaced.empty()) replace_deliveries(replaced);
   }
 
+  // Publishes again what failed, then forgets the deliveries finished at the front.
+  void drop_finished() {
+    republish_failed();
+    while (!inflight.empty() && inflight.front()->is_complete()) inflight.pop_front();
+  }
+
   // Marks handled in the journal the messages whose publications the broker has acknowledged.
   void settle_journal() {
     if (!journal) return;
@@ -367,8 +373,7 @@ void MqttClient::publish(const std::string& topic, const std::string& payload, i
   const auto flapping = [this] { return impl_->flapping() && impl_->stop != nullptr; };
   // Flow control: wait, never drop. A delivery overdue by 30 s stays tracked (a renewed client
   // publishes it again) and this publish goes ahead.
-  impl_->republish_failed();
-  while (!q.empty() && q.front()->is_complete()) q.pop_front();
+  impl_->drop_finished();
   while (q.size() >= impl_->options.max_in_flight) {
     const auto waited = wait_delivery(*q.front(), impl_->metrics, flapping);
     if (waited == Waited::flapping) {
@@ -377,8 +382,7 @@ void MqttClient::publish(const std::string& topic, const std::string& payload, i
       spdlog::warn("a publish has waited 30 s for its acknowledgement; continuing");  // still queued in Paho
       break;
     }
-    impl_->republish_failed();
-    while (!q.empty() && q.front()->is_complete()) q.pop_front();
+    impl_->drop_finished();
   }
   while (true) {
     try {
@@ -392,8 +396,7 @@ void MqttClient::publish(const std::string& topic, const std::string& payload, i
       if (q.empty() || wait_delivery(*q.front(), impl_->metrics, flapping) != Waited::delivered)
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
       if (flapping()) renew_client(*impl_->stop);
-      impl_->republish_failed();
-      while (!q.empty() && q.front()->is_complete()) q.pop_front();
+      impl_->drop_finished();
     }
   }
 }

@@ -15,6 +15,9 @@ using Params = std::map<std::string, std::string, std::less<>>;
 
 /// The suite's services: the `{service}` of their status and dead-letter topics.
 inline constexpr std::array<std::string_view, 5> kServices{"ingestor", "cleaner", "feature", "predictor", "publisher"};
+/// The trainer (`occupancy train`, the retrain service): a broker role with a status of its own,
+/// outside the pipeline.
+inline constexpr std::string_view kTrainer = "trainer";
 
 /// Fills every placeholder of the channel's address. Throws std::invalid_argument naming a
 /// missing parameter, or a value that would break the topic (empty, '/', '+', '#').

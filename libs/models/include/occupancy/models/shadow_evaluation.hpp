@@ -4,7 +4,8 @@
 // The verdict compares them paired: the difference of Brier scores (candidate - active) over
 // every matured room, horizon and minute, with a 95 % interval from a bootstrap over hour blocks
 // (minutes within an hour are not independent). After `min_minutes` distinct matured minutes it
-// promotes a candidate that is better with confidence, and retires any other.
+// promotes a candidate that is better with confidence — over all rooms, or in some room while
+// worse with confidence in none and not worse over all — and retires any other.
 #include <cstdint>
 #include <deque>
 #include <map>
