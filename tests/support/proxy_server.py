@@ -5,6 +5,15 @@ import sys
 import threading
 
 
+def connect_upstream(client, host, port):
+    """[client, upstream], or None (the client closed) when the target does not answer."""
+    try:
+        return [client, socket.create_connection((host, port))]
+    except OSError:
+        client.close()
+        return None
+
+
 def serve(listen_port, name, pipe):
     """Accepts on 127.0.0.1:listen_port until SIGTERM; each connection gets pipe(conn) in a thread."""
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -16,7 +16,7 @@ import socket
 import sys
 import threading
 
-from proxy_server import serve
+from proxy_server import connect_upstream, serve
 
 listen_port, target_host, target_port = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 swallow = threading.Event()
@@ -48,12 +48,10 @@ def packets(buffer):
 
 
 def pipe(client):
-    try:
-        upstream = socket.create_connection((target_host, target_port))
-    except OSError:
-        client.close()
+    pair = connect_upstream(client, target_host, target_port)
+    if pair is None:
         return
-    pair = [client, upstream]
+    upstream = pair[1]
     with lock:
         open_pairs.append(pair)
     pending = b""

@@ -37,7 +37,8 @@ Metrics::Metrics(std::string service)
           "Errors by kind (handler, timer, on_connect, receive, publish, invalid_outgoing, connection_lost).");
   declare("occupancy_mqtt_connected", "gauge", "1 while the broker connection is up.");
   declare("occupancy_mqtt_republished_total", "counter",
-          "Unacknowledged publishes sent again by a new client after the broker kept refusing the old one.");
+          "Publishes sent again: a delivery that failed, or what a client renewed after the broker kept "
+          "closing it had not had acknowledged.");
   declare("occupancy_mqtt_inbound_queued", "gauge", "Received messages waiting to be handled.");
   declare("occupancy_mqtt_inbox_replayed_total", "counter",
           "Messages a previous run received but did not handle, handled at start (inbox journal).");
