@@ -18,7 +18,8 @@ BUILD="$ROOT/build"
 PG_BIN=/usr/lib/postgresql/15/bin
 JOBS=$(nproc 2>/dev/null || echo 2)
 
-log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+# Each step says how long the script has run so far (where CI's time goes).
+log() { printf '\033[1m==> [%dm%02ds] %s\033[0m\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*" >&2; }
 die() { printf 'local.sh: %s\n' "$*" >&2; exit 1; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
