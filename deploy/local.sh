@@ -48,8 +48,10 @@ build() {
     # 30 minutes room for the tests (OCCUPANCY_BUILD_TYPE=RelWithDebInfo for a debugger).
     # -O2 as RelWithDebInfo has it, not Release's -O3 (slower to compile; GCC 12 then warns
     # falsely about std::string copies).
+    # Unity mode (a target's sources compiled together) halves the compile time again: the
+    # headers (spdlog, fmt, RapidJSON, Paho) are parsed once per target instead of once per file.
     cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE="${OCCUPANCY_BUILD_TYPE:-Release}" \
-      -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" \
+      -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DCMAKE_UNITY_BUILD=ON \
       -DOCCUPANCY_WERROR="${OCCUPANCY_WERROR:-ON}" "${launcher[@]}" >/dev/null
   fi
   log "building"
@@ -164,6 +166,7 @@ run_sanitized() {
   if [ ! -f "$san/CMakeCache.txt" ]; then
     log "configuring (build-san/, clang with ASan, UBSan and libFuzzer)"
     CXX=clang++ cmake -S "$ROOT" -B "$san" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOCCUPANCY_SANITIZE=ON \
+      -DCMAKE_UNITY_BUILD=ON \
       "${launcher[@]}" >/dev/null
   fi
   log "building (sanitized)"

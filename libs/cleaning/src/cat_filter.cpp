@@ -8,7 +8,6 @@
 namespace occupancy::cleaning {
 namespace {
 
-Millis seconds(double s) { return static_cast<Millis>(s * 1000.0); }
 bool is_sensing(const Reading& r) { return r.kind == "presence" || r.kind == "motion"; }
 bool is_human_only(const std::string& kind) { return kind == "door" || kind == "light"; }
 constexpr Millis kRejudgeAfter = 60'000;       // a cat episode's later activations are judged again
@@ -61,12 +60,12 @@ std::vector<std::string> cat_rules(const config::HomeConfig& c) {
 
 CatFilter::CatFilter(const config::House& house, const config::CatFilterRules& rules)
     : rules_(rules),
-      hold_(seconds(rules.hold_window_s)),
-      cross_(seconds(rules.cross_room_transition_s)),
-      exclusive_(seconds(rules.exclusive_zone_window_s)),
-      path_(seconds(rules.path_window_s)),
-      quiet_(seconds(rules.episode_quiet_s)),
-      away_(seconds(rules.away_after_min * 60)),
+      hold_(seconds_to_millis(rules.hold_window_s)),
+      cross_(seconds_to_millis(rules.cross_room_transition_s)),
+      exclusive_(seconds_to_millis(rules.exclusive_zone_window_s)),
+      path_(seconds_to_millis(rules.path_window_s)),
+      quiet_(seconds_to_millis(rules.episode_quiet_s)),
+      away_(seconds_to_millis(rules.away_after_min * 60)),
       entrance_room_(rules.entrance.substr(0, rules.entrance.find('/'))) {
   for (const auto& room : house.rooms) rooms_[room.id];
   for (const auto& e : house.entities)

@@ -8,7 +8,6 @@
 namespace occupancy::cleaning {
 namespace {
 
-Millis seconds(double s) { return static_cast<Millis>(s * 1000.0); }
 bool earlier(const Reading& a, const Reading& b) { return std::tie(a.ts, a.entity_id) < std::tie(b.ts, b.entity_id); }
 
 std::string person_of(const config::House& c, const Reading& r) {
@@ -31,8 +30,8 @@ void CleanerOutput::clear() {
 CleanerCore::CleanerCore(const config::House& house, const config::CleanerSettings& settings,
                          const config::CatFilterRules& rules)
     : house_(house),
-      hold_(seconds(rules.hold_window_s)),
-      max_off_latency_(seconds(settings.max_off_latency_s)),
+      hold_(seconds_to_millis(rules.hold_window_s)),
+      max_off_latency_(seconds_to_millis(settings.max_off_latency_s)),
       cat_(house, rules),
       gaps_(house, settings),
       rooms_(house, settings) {}

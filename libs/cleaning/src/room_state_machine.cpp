@@ -6,7 +6,6 @@
 
 namespace occupancy::cleaning {
 namespace {
-Millis seconds(double s) { return static_cast<Millis>(s * 1000.0); }
 // The causes of changes no reading made, and how the machine names them in trace ids.
 constexpr std::string_view kStart = "start", kHold = "hold", kGapClosed = "gap closed", kStuck = "stuck";
 constexpr std::string_view kGapCauses[] = {"unavailable", "silent", "contradicted"};
@@ -17,10 +16,10 @@ std::string rule_trace(const std::string& room, std::string_view rule, Millis at
 }  // namespace
 
 RoomStateMachine::RoomStateMachine(const config::House& house, const config::CleanerSettings& settings)
-    : hold_presence_(seconds(settings.motion_hold_with_presence_s)),
-      hold_motion_(seconds(settings.motion_hold_min * 60)),
-      sticky_(seconds(settings.sticky_max_min * 60)),
-      grace_(seconds(settings.door_grace_s)) {
+    : hold_presence_(seconds_to_millis(settings.motion_hold_with_presence_s)),
+      hold_motion_(seconds_to_millis(settings.motion_hold_min * 60)),
+      sticky_(seconds_to_millis(settings.sticky_max_min * 60)),
+      grace_(seconds_to_millis(settings.door_grace_s)) {
   for (const auto& r : house.rooms) rooms_[r.id].state.room = r.id;
   for (const auto& e : house.entities) {
     entities_[e.entity_id] = &e;

@@ -13,10 +13,7 @@ namespace occupancy::features {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr Millis kSlot = 15 * kMinute;
 constexpr double kCap = 24 * 60;  // durations are capped at a day
-
-long floor_div(Millis a, Millis b) { return static_cast<long>(a >= 0 ? a / b : -((-a + b - 1) / b)); }
 
 // PreHeat (Scott et al. 2011): the K past days whose occupancy so far today is closest
 // (Hamming distance over today's finished 15-minute slots), averaged.

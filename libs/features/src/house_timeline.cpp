@@ -7,10 +7,7 @@
 namespace occupancy::features {
 namespace {
 
-constexpr Millis kSlot = 15 * kMinute;
 constexpr Millis kKeepFlips = 5 * 60 * kMinute;  // > the longest window (240 min)
-
-long floor_div(Millis a, Millis b) { return static_cast<long>(a >= 0 ? a / b : -((-a + b - 1) / b)); }
 
 }  // namespace
 

@@ -11,7 +11,7 @@ using namespace occupancy;
 using namespace occupancy::ingest;
 
 namespace {
-const Millis kT0 = *parse_iso8601("2026-01-05T10:00:30Z");
+const Millis kStart = *parse_iso8601("2026-01-05T10:00:30Z");
 const std::string kMotion = "binary_sensor.bedroom_motion";
 
 // Event time follows the events (as with a replay), not the wall clock: the test's dates stay valid.
@@ -28,8 +28,8 @@ const config::HomeConfig& home() {
 TEST_CASE("a state change is published as a raw reading on its room's topic and archived, after the minute ticks",
           "[ingest]") {
   IngestorService service(home());
-  service.on_item(StateChange{kMotion, "on", kT0});
-  const auto step = service.on_item(StateChange{kMotion, "off", kT0 + 2 * kMinute});
+  service.on_item(StateChange{kMotion, "on", kStart});
+  const auto step = service.on_item(StateChange{kMotion, "off", kStart + 2 * kMinute});
   REQUIRE(step.publications.size() == 3);  // two ticks, then the reading
   CHECK(step.publications[0].channel == &proto::channel::clock);
   const auto& raw = step.publications[2];
@@ -43,7 +43,7 @@ TEST_CASE("a state change is published as a raw reading on its room's topic and 
 
 TEST_CASE("a change dated far in the future goes to the dead-letter list with its reason", "[ingest]") {
   IngestorService service(home());
-  service.on_item(StateChange{kMotion, "on", kT0});
+  service.on_item(StateChange{kMotion, "on", kStart});
   const auto step = service.on_item(StateChange{kMotion, "off", *parse_iso8601("2099-01-01T00:00:00Z")});
   CHECK(step.publications.empty());
   CHECK(step.archive.empty());
@@ -55,9 +55,9 @@ TEST_CASE("a change dated far in the future goes to the dead-letter list with it
 
 TEST_CASE("the skip counters and the link's state are exported", "[ingest]") {
   IngestorService service(home());
-  service.on_item(StateChange{kMotion, "on", kT0});
-  service.on_item(StateChange{kMotion, "on", kT0});  // the same change again
-  service.on_item(StateChange{"binary_sensor.garage", "on", kT0});
+  service.on_item(StateChange{kMotion, "on", kStart});
+  service.on_item(StateChange{kMotion, "on", kStart});  // the same change again
+  service.on_item(StateChange{"binary_sensor.garage", "on", kStart});
   const auto step = service.on_metrics_tick({true, 2, 1});
   const auto value = [&](const std::string& name, const std::string& reason) {
     for (const auto& m : step.metrics)
@@ -76,8 +76,8 @@ TEST_CASE("HA's current states name every configured entity HA does not have, in
   CurrentStates current;
   for (const auto& e : home().entities)
     if (e.entity_id != kMotion && e.entity_id != "binary_sensor.front_door")
-      current.states.push_back({e.entity_id, "off", kT0});
-  current.states.push_back({"person.anca", "home", kT0});  // HA's other entities are not a problem
+      current.states.push_back({e.entity_id, "off", kStart});
+  current.states.push_back({"person.anca", "home", kStart});  // HA's other entities are not a problem
   const auto step = service.on_item(current);
   std::vector<std::string> errors;
   for (const auto& l : step.logs)

@@ -11,12 +11,12 @@ using models::DriftMonitor;
 
 namespace {
 
-const Millis kT0 = 1'769'900'400'000;
+const Millis kStart = 1'769'900'400'000;
 
 // The room stays occupied; the version says `model`, the baseline `baseline`, every minute.
 void feed(DriftMonitor& d, double model, double baseline, int minutes, int from = 0) {
   for (int m = from; m < from + minutes; ++m) {
-    const Millis t = kT0 + m * kMinute;
+    const Millis t = kStart + m * kMinute;
     d.observed("office", t, true);
     d.predicted("office", t, {{15, model}}, {{15, baseline}});
   }
@@ -61,11 +61,11 @@ TEST_CASE("the predictor core serves the baseline in a room where its version dr
   home.predictor.drift_hold_min = 10;
   models::PredictorCore core(home);
   // A deliberately bad version: the toy model's outcome inverted.
-  auto bad = models::testing::toy_model(core.set(), home.horizons_min, 7, true);
+  auto bad = testing::toy_model(core.set(), home.horizons_min, 7, true);
   bad.version = "bad";
   core.use_model(std::make_shared<models::TrainedModel>(std::move(bad)));
   const auto fv = [](int m) {
-    return FeatureVector{kT0 + m * kMinute, "office", "v1", {{"occupied_now", 1}, {"reliable", 1}}};
+    return FeatureVector{kStart + m * kMinute, "office", "v1", {{"occupied_now", 1}, {"reliable", 1}}};
   };
   const auto first = core.predict(fv(0));
   CHECK_FALSE(first.drift);

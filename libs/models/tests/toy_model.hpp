@@ -5,13 +5,13 @@
 
 #include "occupancy/models/trained_model.hpp"
 
-namespace occupancy::models::testing {
+namespace occupancy::testing {
 
 /// `inverted`: a deliberately bad model, its outcome the opposite of occupied_now.
-inline TrainedModel toy_model(const features::FeatureSet& set, const std::vector<int>& horizons, unsigned seed,
-                              bool inverted = false) {
+inline models::TrainedModel toy_model(const features::FeatureSet& set, const std::vector<int>& horizons, unsigned seed,
+                                      bool inverted = false) {
   std::vector<float> y, vy;
-  Matrix train{{}, 0, set.size(), {}, {}}, valid{{}, 0, set.size(), {}, {}};
+  models::Matrix train{{}, 0, set.size(), {}, {}}, valid{{}, 0, set.size(), {}, {}};
   unsigned s = seed;
   const auto next = [&] { return static_cast<float>((s = s * 1103515245u + 12345u) >> 8 & 0xffff) / 65535.0f; };
   for (int i = 0; i < 1500; ++i) {
@@ -22,11 +22,11 @@ inline TrainedModel toy_model(const features::FeatureSet& set, const std::vector
     ++m.rows;
     (i < 1200 ? y : vy).push_back(occ != inverted);
   }
-  TrainedModel model;
+  models::TrainedModel model;
   model.feature_names = set.names();
   model.horizons = horizons;
-  for (int h : horizons) model.rooms["office"].occupancy.emplace(h, XgbBooster::train(train, y, valid, vy, {}));
+  for (int h : horizons) model.rooms["office"].occupancy.emplace(h, models::XgbBooster::train(train, y, valid, vy, {}));
   return model;
 }
 
-}  // namespace occupancy::models::testing
+}  // namespace occupancy::testing

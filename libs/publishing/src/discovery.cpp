@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "occupancy/contract/json.hpp"
 #include "occupancy/contract/topics.hpp"
 #include "occupancy/proto/contract.hpp"
 
@@ -13,7 +14,7 @@ using rapidjson::Value;
 using Alloc = rapidjson::Document::AllocatorType;
 namespace f = proto::fields::ha_state;
 
-Value str(const std::string& s, Alloc& a) { return Value(s.c_str(), static_cast<rapidjson::SizeType>(s.size()), a); }
+using contract::json_string;
 
 // HA's slug of an entity name ("Occupancy in 15 min" -> "occupancy_in_15_min").
 std::string slug(const std::string& name) {
@@ -162,17 +163,17 @@ rapidjson::Document discovery_config(const config::Room& room, const std::string
   for (const auto& c : components(room, s)) {
     Value e(rapidjson::kObjectType);
     e.AddMember("platform", StringRef(c.platform), a);
-    e.AddMember("name", str(c.name, a), a);
-    e.AddMember("unique_id", str(id + "_" + c.key, a), a);
+    e.AddMember("name", json_string(c.name, a), a);
+    e.AddMember("unique_id", json_string(id + "_" + c.key, a), a);
     // Entity ids from the room's id, not its display name (which a user may write in any language).
-    e.AddMember("default_entity_id", str(std::string(c.platform) + "." + room.id + "_" + slug(c.name), a), a);
-    e.AddMember("state_topic", str(state_topic, a), a);
-    e.AddMember("value_template", str(c.value_template, a), a);
+    e.AddMember("default_entity_id", json_string(std::string(c.platform) + "." + room.id + "_" + slug(c.name), a), a);
+    e.AddMember("state_topic", json_string(state_topic, a), a);
+    e.AddMember("value_template", json_string(c.value_template, a), a);
     e.AddMember("qos", 1, a);
     Value availability(rapidjson::kArrayType);
     for (const auto& t : s.status_topics) {
       Value av(rapidjson::kObjectType);
-      av.AddMember("topic", str(t, a), a);
+      av.AddMember("topic", json_string(t, a), a);
       av.AddMember("payload_available", "online", a);
       av.AddMember("payload_not_available", "offline", a);
       availability.PushBack(av, a);
@@ -180,10 +181,11 @@ rapidjson::Document discovery_config(const config::Room& room, const std::string
     e.AddMember("availability", availability, a);
     e.AddMember("availability_mode", "all", a);
     if (!c.command_template.empty()) {  // a number: no expiry, a command
-      e.AddMember("command_topic",
-                  str(contract::format_topic(proto::channel::settings_set, {{"home", s.home}, {"room", room.id}}), a),
-                  a);
-      e.AddMember("command_template", str(c.command_template, a), a);
+      e.AddMember(
+          "command_topic",
+          json_string(contract::format_topic(proto::channel::settings_set, {{"home", s.home}, {"room", room.id}}), a),
+          a);
+      e.AddMember("command_template", json_string(c.command_template, a), a);
       e.AddMember("min", 1, a);
       e.AddMember("max", 99, a);
       e.AddMember("step", 1, a);
@@ -197,10 +199,10 @@ rapidjson::Document discovery_config(const config::Room& room, const std::string
     if (c.entity_category) e.AddMember("entity_category", StringRef(c.entity_category), a);
     if (c.icon) e.AddMember("icon", StringRef(c.icon), a);
     if (!c.attributes_template.empty()) {
-      e.AddMember("json_attributes_topic", str(state_topic, a), a);
-      e.AddMember("json_attributes_template", str(c.attributes_template, a), a);
+      e.AddMember("json_attributes_topic", json_string(state_topic, a), a);
+      e.AddMember("json_attributes_template", json_string(c.attributes_template, a), a);
     }
-    cmps.AddMember(str(c.key, a), e, a);
+    cmps.AddMember(json_string(c.key, a), e, a);
   }
   d.AddMember("cmps", cmps, a);
   return d;
@@ -211,17 +213,17 @@ void add_device_and_origin(rapidjson::Document& d, const std::string& id, const 
   auto& a = d.GetAllocator();
   Value device(rapidjson::kObjectType);
   Value ids(rapidjson::kArrayType);
-  ids.PushBack(str(id, a), a);
+  ids.PushBack(json_string(id, a), a);
   device.AddMember("identifiers", ids, a);
-  device.AddMember("name", str(name, a), a);
+  device.AddMember("name", json_string(name, a), a);
   device.AddMember("manufacturer", "occupancy-predictor", a);
   device.AddMember("model", StringRef(model), a);
-  device.AddMember("sw_version", str(s.version, a), a);
-  if (!suggested_area.empty()) device.AddMember("suggested_area", str(suggested_area, a), a);
+  device.AddMember("sw_version", json_string(s.version, a), a);
+  if (!suggested_area.empty()) device.AddMember("suggested_area", json_string(suggested_area, a), a);
   Value origin(rapidjson::kObjectType);
   origin.AddMember("name", "occupancy-predictor", a);
-  origin.AddMember("sw_version", str(s.version, a), a);
-  origin.AddMember("support_url", str(s.support_url, a), a);
+  origin.AddMember("sw_version", json_string(s.version, a), a);
+  origin.AddMember("support_url", json_string(s.support_url, a), a);
   d.AddMember("device", device, a);
   d.AddMember("origin", origin, a);
 }

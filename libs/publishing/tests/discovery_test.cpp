@@ -11,8 +11,6 @@ using namespace occupancy;
 
 namespace {
 
-const config::HomeConfig& home() { return testing::default_home(); }
-
 publishing::DiscoverySettings settings() {
   publishing::DiscoverySettings s;
   s.home = "home";
@@ -33,7 +31,7 @@ std::string joined(const std::vector<std::string>& v) {
 
 TEST_CASE("every room's discovery passes HA's discovery rules and our contract", "[publishing]") {
   std::set<std::string> ids;
-  for (const auto& room : home().rooms) {
+  for (const auto& room : testing::default_home().rooms) {
     const auto d = publishing::discovery_config(room, "occupancy/home/ha/" + room.id, settings());
     INFO(room.id);
     const auto errors = testing::check_ha_device_discovery(d, ids);
@@ -60,12 +58,12 @@ TEST_CASE("every room's discovery passes HA's discovery rules and our contract",
     CHECK(std::string(d["cmps"]["live_brier_15"]["value_template"].GetString()).find("live_brier['15']") !=
           std::string::npos);
   }
-  CHECK(ids.size() == 18 * home().rooms.size());
+  CHECK(ids.size() == 18 * testing::default_home().rooms.size());
 }
 
 TEST_CASE("a room's entities follow its horizons: forecast, Expected occupied, threshold each, and Vacant within k",
           "[publishing]") {
-  auto room = home().rooms.front();
+  auto room = testing::default_home().rooms.front();
   room.horizons_min = {30, 90, 180};
   const auto d = publishing::discovery_config(room, "occupancy/home/ha/" + room.id, settings());
   std::set<std::string> ids;
@@ -88,7 +86,7 @@ TEST_CASE("a room's entities follow its horizons: forecast, Expected occupied, t
 }
 
 TEST_CASE("the discovery rules bite: invalid payloads are refused", "[publishing]") {
-  const auto& room = home().rooms.front();
+  const auto& room = testing::default_home().rooms.front();
   auto broken = [&](auto mutate) {
     auto d = publishing::discovery_config(room, "occupancy/home/ha/x", settings());
     mutate(d);
@@ -117,7 +115,7 @@ TEST_CASE("the discovery rules bite: invalid payloads are refused", "[publishing
 TEST_CASE("the hub's discovery passes HA's rules: connectivity per service, the model, dead letters, buttons",
           "[publishing]") {
   std::set<std::string> ids;
-  for (const auto& room : home().rooms)  // unique ids across the hub and every room
+  for (const auto& room : testing::default_home().rooms)  // unique ids across the hub and every room
     testing::check_ha_device_discovery(publishing::discovery_config(room, "occupancy/home/ha/" + room.id, settings()),
                                        ids);
   const auto d = publishing::hub_discovery_config(settings());

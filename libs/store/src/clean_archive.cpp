@@ -16,18 +16,12 @@ std::string pg_array(const std::vector<std::string>& items) {  // ids only: no q
   return out + "}";
 }
 
-template <class T>
-void move_append(std::vector<T>& to, std::vector<T>& from) {
-  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
-  from.clear();
-}
-
 }  // namespace
 
 void CleanBatch::append(CleanBatch&& other) {
-  move_append(readings, other.readings);
-  move_append(states, other.states);
-  move_append(gaps, other.gaps);
+  detail::move_append(readings, other.readings);
+  detail::move_append(states, other.states);
+  detail::move_append(gaps, other.gaps);
 }
 
 std::size_t CleanBatch::bytes() const {

@@ -11,12 +11,6 @@ namespace occupancy::store {
 
 namespace {
 
-template <typename T>
-void move_append(std::vector<T>& to, std::vector<T>& from) {
-  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
-  from.clear();
-}
-
 // Outcomes as PostgreSQL array literals, for one UPDATE ... FROM unnest(...). Room ids are
 // [a-z0-9_] (config schema) and timestamps ISO 8601: nothing to quote.
 void update_outcomes(Database& db, const std::string& home, const std::vector<PredictionOutcome>& outcomes) {
@@ -96,9 +90,9 @@ void copy_predictions(Database& db, const std::string& home, const std::vector<P
 }  // namespace
 
 void PredictionBatch::append(PredictionBatch&& other) {
-  move_append(items, other.items);
-  move_append(outcomes, other.outcomes);
-  move_append(shadow, other.shadow);
+  detail::move_append(items, other.items);
+  detail::move_append(outcomes, other.outcomes);
+  detail::move_append(shadow, other.shadow);
 }
 
 std::size_t PredictionBatch::bytes() const {

@@ -5,6 +5,7 @@
 #include <rapidjson/document.h>
 #include <rapidjson/writer.h>
 
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,6 +75,13 @@ std::size_t approx_bytes(const std::vector<T>& items) {
   std::size_t n = 0;
   for (const auto& i : items) n += approx_bytes(i);
   return n;
+}
+
+// Moves `from`'s items to the end of `to` (batches merging while the archive is down).
+template <class T>
+void move_append(std::vector<T>& to, std::vector<T>& from) {
+  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+  from.clear();
 }
 
 }  // namespace occupancy::store::detail

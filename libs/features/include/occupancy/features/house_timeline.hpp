@@ -16,7 +16,8 @@
 
 namespace occupancy::features {
 
-inline constexpr int kDaySlots = 96;  // 15-minute slots of a local day
+inline constexpr Millis kSlot = 15 * kMinute;
+inline constexpr int kDaySlots = static_cast<int>(kDay / kSlot);  // 15-minute slots of a local day
 inline constexpr int kKeepDays = 28;
 
 class HouseTimeline {
