@@ -8,6 +8,7 @@
 #   down   stop what `up` started
 #   build  install and build only
 #   sanitize [SECONDS]  unit tests under ASan+UBSan, then every libFuzzer target for SECONDS (30)
+#          (OCCUPANCY_SANITIZE_OPT=-O1 on a first configure: faster fuzzing, slower build)
 # Servers live under .state/ (git-ignored) on free loopback ports, and are stopped on exit,
 # Ctrl-C or failure (except after `up`).
 set -euo pipefail
@@ -166,7 +167,7 @@ run_sanitized() {
   if [ ! -f "$san/CMakeCache.txt" ]; then
     log "configuring (build-san/, clang with ASan, UBSan and libFuzzer)"
     CXX=clang++ cmake -S "$ROOT" -B "$san" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOCCUPANCY_SANITIZE=ON \
-      -DCMAKE_UNITY_BUILD=ON \
+      -DCMAKE_UNITY_BUILD=ON -DOCCUPANCY_SANITIZE_OPT="${OCCUPANCY_SANITIZE_OPT:--O0}" \
       "${launcher[@]}" >/dev/null
   fi
   log "building (sanitized)"
@@ -285,5 +286,5 @@ case "${1:-help}" in
     echo "# e.g.  source $dir/env   (stop with deploy/local.sh down)"
     ;;
   down) stop_servers "$STATE_ROOT/dev"; log "stopped" ;;
-  *) sed -n '2,9p' "$0"; exit 2 ;;
+  *) sed -n '2,11p' "$0"; exit 2 ;;
 esac

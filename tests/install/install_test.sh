@@ -52,8 +52,10 @@ sums() { (cd "$prefix" && find etc usr -type f -print0 | sort -z | xargs -0 sha2
 before=$(sums)
 out=$("$root/deploy/install.sh" --prefix "$prefix" --bin-dir "$bin" --db-admin-url "$OCCUPANCY_DB_URL" --db-name "$db" 2>&1) ||
   { echo "$out"; fail "second run failed"; }
-echo "$out" | grep -q "user occupancy: exists" || fail "second run made the user again"
-echo "$out" | grep -q "mosquitto: 0 user(s) added" || fail "second run added broker users"
+# Here-strings, not `echo | grep -q`: grep -q stops at its match, and echo writing the next line
+# then dies of SIGPIPE, which pipefail turns into a failure (seen under ctest -j4).
+grep -q "user occupancy: exists" <<<"$out" || fail "second run made the user again"
+grep -q "mosquitto: 0 user(s) added" <<<"$out" || fail "second run added broker users"
 [ "$before" = "$(sums)" ] || { diff <(echo "$before") <(sums) || true; fail "second run changed files"; }
 [ "$(grep -c '^occupancy:' "$prefix/etc/passwd")" = 1 ] || fail "user twice"
 echo "install.sh: installed, verified, and idempotent"
