@@ -16,7 +16,8 @@ using namespace occupancy::testing;
 
 namespace {
 
-const std::vector<std::string> kServices{"ingestor", "cleaner", "feature", "predictor", "publisher"};
+// The shipped scrape job's targets, in the order of their default ports (9481-9486).
+const std::vector<std::string> kServices{"ingestor", "cleaner", "feature", "predictor", "publisher", "trainer"};
 
 std::string read_text(const std::filesystem::path& p) {
   std::ifstream in(p);
@@ -104,7 +105,7 @@ TEST_CASE("Prometheus with the shipped rules: a stopped service's alert fires, a
   };
   for (const auto& s : kServices) start(s);
   INFO(prometheus.output());
-  REQUIRE(eventually([&] { return targets_up(prom_port) == 5; }, std::chrono::seconds(60)));
+  REQUIRE(eventually([&] { return targets_up(prom_port) == 6; }, std::chrono::seconds(60)));
   // Every shipped rule loaded and evaluated without error.
   const auto rules = api(prom_port, "/api/v1/rules");
   REQUIRE(rules.HasMember("data"));
@@ -144,11 +145,11 @@ TEST_CASE("Prometheus with the shipped rules: a stopped service's alert fires, a
   // `for: 2m` as shipped: firing once the cleaner has been down two minutes.
   REQUIRE(eventually([&] { return alert_state(prom_port, "OccupancyServiceDown", "cleaner") == "firing"; },
                      std::chrono::seconds(180)));
-  for (const auto& s : {"ingestor", "feature", "predictor", "publisher"})
+  for (const auto& s : {"ingestor", "feature", "predictor", "publisher", "trainer"})
     CHECK(alert_state(prom_port, "OccupancyServiceDown", s).empty());
 
   start("cleaner");
   CHECK(eventually([&] { return alert_state(prom_port, "OccupancyServiceDown", "cleaner").empty(); },
                    std::chrono::seconds(60)));
-  CHECK(targets_up(prom_port) == 5);
+  CHECK(targets_up(prom_port) == 6);
 }

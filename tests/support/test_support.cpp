@@ -63,8 +63,8 @@ std::string write_home_config(const std::filesystem::path& dir, const std::strin
   s << in.rdbuf();
   std::string text = std::regex_replace(s.str(), std::regex("\nhome: home"), "\nhome: " + home);
   if (event_clock) text = std::regex_replace(text, std::regex("clock: wall"), "clock: events");
-  const char* services[] = {"ingestor", "cleaner", "feature", "predictor", "publisher"};  // ports 9481..9485
-  for (int i = 0; i < 5; ++i)
+  const char* services[] = {"ingestor", "cleaner", "feature", "predictor", "publisher", "trainer"};  // ports 9481..9486
+  for (int i = 0; i < 6; ++i)
     if (const auto it = ports.find(services[i]); it != ports.end())
       text = std::regex_replace(text, std::regex("port: 948" + std::to_string(i + 1)),
                                 "port: " + std::to_string(it->second));
