@@ -20,6 +20,7 @@
 #include <sstream>
 #include <thread>
 
+#include "occupancy/contract/topics.hpp"
 #include "occupancy/core/time.hpp"
 #include "occupancy/store/database.hpp"
 #include "occupancy/store/migrations.hpp"
@@ -55,6 +56,12 @@ std::string fresh_database(const std::string& prefix, bool migrated) {
   return fresh;
 }
 
+std::vector<std::string> http_processes() {
+  std::vector<std::string> out(contract::kServices.begin(), contract::kServices.end());
+  out.emplace_back(contract::kTrainer);
+  return out;
+}
+
 std::string write_home_config(const std::filesystem::path& dir, const std::string& home,
                               const std::map<std::string, std::uint16_t>& ports, bool event_clock,
                               const std::vector<std::pair<std::string, std::string>>& replace) {
@@ -63,8 +70,8 @@ std::string write_home_config(const std::filesystem::path& dir, const std::strin
   s << in.rdbuf();
   std::string text = std::regex_replace(s.str(), std::regex("\nhome: home"), "\nhome: " + home);
   if (event_clock) text = std::regex_replace(text, std::regex("clock: wall"), "clock: events");
-  const char* services[] = {"ingestor", "cleaner", "feature", "predictor", "publisher", "trainer"};  // ports 9481..9486
-  for (int i = 0; i < 6; ++i)
+  const auto services = http_processes();
+  for (std::size_t i = 0; i < services.size(); ++i)
     if (const auto it = ports.find(services[i]); it != ports.end())
       text = std::regex_replace(text, std::regex("port: 948" + std::to_string(i + 1)),
                                 "port: " + std::to_string(it->second));

@@ -24,6 +24,10 @@ std::string database_url_from_env();
 /// returns its URL.
 std::string fresh_database(const std::string& prefix, bool migrated = false);
 
+/// The processes with an HTTP port, in the order of their default ports in config/home.yaml
+/// (9481-9486): the five services of contract::kServices, then the trainer.
+std::vector<std::string> http_processes();
+
 /// Writes dir/home.yaml: the shipped config/home.yaml for `home`, with the given services' HTTP
 /// ports (service name -> port), `clock: events` if `event_clock`, and each (from, to) text
 /// replacement. Returns the file's path as a string (for --config).
